@@ -1,0 +1,48 @@
+# Frontyard: `make run` starts the whole kiosk on simulators; `make test` passes every test.
+# Both install what is missing first (scripts/setup.sh: Debian packages, .venv, generated gRPC code).
+
+VENV := .venv
+PY := $(VENV)/bin/python
+PYTEST_ARGS ?=
+
+.PHONY: help setup run test lint typecheck unit integration e2e certs audit clean
+
+help:
+	@echo "make run    start the daemon, every simulator and the kiosk UI on simulators"
+	@echo "make test   lint, type-check and run every test (unit, integration, e2e)"
+	@echo "make certs  issue a local CA and mutual-TLS certificates into certs/"
+	@echo "make clean  remove the virtual environment, generated code and run state"
+
+setup:
+	@bash scripts/setup.sh
+
+run: setup
+	@bash scripts/run.sh
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: setup
+	$(VENV)/bin/mypy
+
+audit: setup
+	@bash scripts/audit.sh
+
+test: lint typecheck audit
+	$(PY) -m pytest -p no:cacheprovider $(PYTEST_ARGS)
+
+unit: setup
+	$(PY) -m pytest tests/unit $(PYTEST_ARGS)
+
+integration: setup
+	$(PY) -m pytest tests/integration $(PYTEST_ARGS)
+
+e2e: setup
+	$(PY) -m pytest tests/e2e $(PYTEST_ARGS)
+
+certs: setup
+	$(PY) -m daemon.certs --out certs
+
+clean:
+	rm -rf $(VENV) gen run var

@@ -1,0 +1,86 @@
+"""gRPC overhead of the daemon (GetDevice) against a bare grpcio echo service, start-up time and memory."""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import grpc
+import psutil
+from kiosk.v1 import device_pb2, device_pb2_grpc
+
+from ._processes import daemon_args, simulator_args, started
+
+
+def _latencies(call: object, count: int) -> list[float]:
+    samples = []
+    for _ in range(count):
+        began = time.perf_counter()
+        call()  # type: ignore[operator]
+        samples.append(time.perf_counter() - began)
+    return samples
+
+
+def _percentile(samples: list[float], fraction: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+
+
+def _write_config(directory: Path, printer_uri: str) -> Path:
+    config = directory / "daemon.toml"
+    config.write_text(
+        f'[daemon]\nstorage_dir = "state"\n\n[[endpoints]]\nunix = "kiosk.sock"\nrole = "kiosk"\n\n'
+        f'[devices.receipt]\ndriver = "escpos"\nuri = "{printer_uri}"\n',
+        encoding="utf-8",
+    )
+    return config
+
+
+def run(quick: bool = False) -> dict[str, float | int | str]:
+    calls = 300 if quick else 2000
+    rounds = 3 if quick else 5
+    with tempfile.TemporaryDirectory(prefix="bench-grpc-") as temp:
+        directory = Path(temp)
+        with started(simulator_args("escpos_printer", directory)) as (_, printer, _):
+            config = _write_config(directory, printer["endpoint"])
+            startups = []
+            for _ in range(rounds):
+                with started(daemon_args(config)) as (_, _, seconds):
+                    startups.append(seconds)
+            echo_address = f"unix:{directory / 'echo.sock'}"
+            with (
+                started(daemon_args(config)) as (daemon, _, _),
+                started([sys.executable, "-m", "bench._echo_server", echo_address]) as (_, _, _),
+            ):
+                daemon_channel = grpc.insecure_channel(f"unix:{directory / 'kiosk.sock'}")
+                echo_channel = grpc.insecure_channel(echo_address)
+                stub = device_pb2_grpc.DeviceServiceStub(daemon_channel)
+                request = device_pb2.GetDeviceRequest(name="devices/receipt")
+                reply_size = stub.GetDevice(request).ByteSize()
+                echo = echo_channel.unary_unary("/bench.Echo/Echo", None, None)
+                payload = b"x" * reply_size
+                daemon_p50s, echo_p50s, daemon_all = [], [], []
+                for _ in range(rounds):  # interleaved, so both see the same machine load
+                    daemon_samples = _latencies(lambda: stub.GetDevice(request), calls // rounds)
+                    echo_samples = _latencies(lambda: echo(payload), calls // rounds)
+                    daemon_p50s.append(statistics.median(daemon_samples))
+                    echo_p50s.append(statistics.median(echo_samples))
+                    daemon_all += daemon_samples
+                time.sleep(0.5)
+                rss_mb = psutil.Process(daemon.pid).memory_info().rss / 2**20
+                daemon_channel.close()
+                echo_channel.close()
+    daemon_p50 = statistics.median(daemon_p50s)
+    echo_p50 = statistics.median(echo_p50s)
+    return {
+        "getdevice_p50_ms": daemon_p50 * 1000,
+        "getdevice_p99_ms": _percentile(daemon_all, 0.99) * 1000,
+        "echo_p50_ms": echo_p50 * 1000,
+        "overhead_ratio_p50": daemon_p50 / echo_p50,
+        "startup_s": statistics.median(startups),
+        "rss_mb": rss_mb,
+        "calls": calls,
+    }

@@ -1,0 +1,125 @@
+"""Drawing helpers shared by the form and checklist pages: the embedded font, text fitting, boxes, QR."""
+
+from __future__ import annotations
+
+import io
+import threading
+from pathlib import Path
+
+import segno
+from reportlab.lib.colors import Color, black
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+
+MM: float = float(mm)  # one millimetre in points
+FONT = "IPAexGothic"
+FONT_PATH = Path(__file__).resolve().parents[2] / "fonts" / "ipaexg.ttf"
+PAGE_WIDTH: float = float(A4[0])
+PAGE_HEIGHT: float = float(A4[1])
+MARGIN = 15 * MM
+CONTENT_WIDTH = PAGE_WIDTH - 2 * MARGIN
+GRAY = Color(0.45, 0.45, 0.45)
+LIGHT = Color(0.85, 0.85, 0.85)
+HINT = Color(0.75, 0.1, 0.1)
+
+_font_lock = threading.Lock()
+
+
+def register_font() -> None:
+    """Register the IPAex Gothic TrueType font once (reportlab embeds a subset in each PDF)."""
+    with _font_lock:
+        if FONT not in pdfmetrics.getRegisteredFontNames():
+            pdfmetrics.registerFont(TTFont(FONT, str(FONT_PATH)))
+
+
+def new_canvas(buffer: io.BytesIO, title: str) -> Canvas:
+    """An A4 canvas whose output is byte-for-byte reproducible (fixed dates and document id)."""
+    register_font()
+    canvas = Canvas(buffer, pagesize=A4, invariant=True, pageCompression=1)
+    canvas.setTitle(title)
+    canvas.setAuthor("Frontyard")
+    canvas.setCreator("Frontyard frontyard.render")
+    canvas.setSubject("")
+    return canvas
+
+
+def text_width(text: str, size: float) -> float:
+    return float(pdfmetrics.stringWidth(text, FONT, size))
+
+
+def fit_size(text: str, size: float, width: float, smallest: float = 6.0) -> float:
+    """The largest font size ≤ ``size`` (not below ``smallest``) at which ``text`` fits in ``width``."""
+    while size > smallest and text_width(text, size) > width:
+        size -= 0.5
+    return size
+
+
+def wrap(text: str, size: float, width: float) -> list[str]:
+    """Break ``text`` into lines no wider than ``width`` (character-wise, as Japanese text breaks)."""
+    lines: list[str] = []
+    for paragraph in text.splitlines() or [""]:
+        line = ""
+        for char in paragraph:
+            if line and text_width(line + char, size) > width:
+                lines.append(line)
+                line = ""
+            line += char
+        lines.append(line)
+    return lines
+
+
+def draw_text(canvas: Canvas, x: float, y: float, text: str, size: float, color: Color = black) -> None:
+    canvas.setFillColor(color)
+    canvas.setFont(FONT, size)
+    canvas.drawString(x, y, text)
+    canvas.setFillColor(black)
+
+
+def draw_right(canvas: Canvas, x: float, y: float, text: str, size: float, color: Color = black) -> None:
+    canvas.setFillColor(color)
+    canvas.setFont(FONT, size)
+    canvas.drawRightString(x, y, text)
+    canvas.setFillColor(black)
+
+
+def draw_checkbox(canvas: Canvas, x: float, y: float, checked: bool, side: float = 4.5 * MM) -> None:
+    """A square box with its lower-left corner at (x, y); checked boxes get a ✓ (drawn and as text)."""
+    canvas.setLineWidth(0.8)
+    canvas.rect(x, y, side, side, stroke=1, fill=0)
+    if checked:
+        canvas.setLineWidth(1.4)
+        path = canvas.beginPath()
+        path.moveTo(x + side * 0.18, y + side * 0.52)
+        path.lineTo(x + side * 0.42, y + side * 0.2)
+        path.lineTo(x + side * 0.85, y + side * 0.85)
+        canvas.drawPath(path, stroke=1, fill=0)
+        mark = canvas.beginText(x + side * 0.08, y + side * 0.15)
+        mark.setTextRenderMode(3)  # invisible text: the drawn mark becomes searchable and extractable
+        mark.setFont(FONT, side * 0.9)
+        mark.textOut("✓")
+        mark.setTextRenderMode(0)
+        canvas.drawText(mark)
+    canvas.setLineWidth(0.6)
+
+
+def draw_qr(canvas: Canvas, data: str, x: float, y: float, size: float) -> None:
+    """``data`` as a QR code (vector squares, 4-module quiet zone) in a ``size`` square at (x, y)."""
+    code = segno.make(data, error="m", micro=False)
+    rows = [list(row) for row in code.matrix]
+    count = len(rows) + 8
+    module = size / count
+    canvas.setFillColor(black)
+    for row_index, row in enumerate(rows):
+        top = y + size - (row_index + 4 + 1) * module
+        column = 0
+        while column < len(row):
+            if not row[column]:
+                column += 1
+                continue
+            start = column
+            while column < len(row) and row[column]:
+                column += 1
+            canvas.rect(x + (start + 4) * module, top, (column - start) * module, module, stroke=0, fill=1)

@@ -1,0 +1,1 @@
+"""Helpers the tests share: starting real processes and waiting for them."""
