@@ -9,30 +9,26 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib
 import logging
 import os
-from collections.abc import Callable
 from pathlib import Path
 
 import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
-from kiosk.v1 import device_pb2, device_pb2_grpc
 
 from .config import Config, Endpoint
 from .errors import ErrorInterceptor
 from .events import EventLog
 from .registry import DeviceRegistry, DeviceSlot
 from .roles import RoleInterceptor
-from .services.device import DeviceService
+from .services import SERVICE_MODULES, Service
 
 _LOGGER = logging.getLogger(__name__)
 
 SERVING = health_pb2.HealthCheckResponse.SERVING
 NOT_SERVING = health_pb2.HealthCheckResponse.NOT_SERVING
-
-# Every service module adds itself here: (full service name, function adding it to a server).
-ServiceAdder = Callable[["Daemon", grpc.aio.Server], None]
 
 
 class Daemon:
@@ -42,7 +38,9 @@ class Daemon:
         self.events = EventLog(config.storage_dir / "events.sqlite3")
         self.registry = DeviceRegistry(config.devices, self.events)
         self.health = health.aio.HealthServicer()  # type: ignore[attr-defined]
-        self.device_service = DeviceService(self.registry, self.events)
+        self.services: list[Service] = [
+            importlib.import_module(name).create(self) for name in SERVICE_MODULES
+        ]
         self.servers: list[grpc.aio.Server] = []
         self.addresses: list[str] = []
         self._health_task: asyncio.Task[None] | None = None
@@ -55,18 +53,19 @@ class Daemon:
             ],
             options=[("grpc.so_reuseport", 0)],
         )
-        device_pb2_grpc.add_DeviceServiceServicer_to_server(self.device_service, server)
+        names = [health_pb2.DESCRIPTOR.services_by_name["Health"].full_name, reflection.SERVICE_NAME]
+        for service in self.services:
+            service.add_to_server(server)
+            names += service.service_names
         health_pb2_grpc.add_HealthServicer_to_server(self.health, server)
-        names = [
-            device_pb2.DESCRIPTOR.services_by_name["DeviceService"].full_name,
-            health_pb2.DESCRIPTOR.services_by_name["Health"].full_name,
-            reflection.SERVICE_NAME,
-        ]
         reflection.enable_server_reflection(names, server)
         return server
 
     async def start(self) -> None:
         self.events.bind_loop(asyncio.get_running_loop())
+        self.registry.start()
+        for service in self.services:  # recovery (journals, pending jobs) happens before any call
+            await service.start()
         for endpoint in self.config.endpoints:
             server = self._build_server(endpoint)
             if endpoint.unix is not None:
@@ -82,7 +81,6 @@ class Daemon:
             self.servers.append(server)
             self.addresses.append(endpoint.address)
             _LOGGER.info("listening", extra={"address": endpoint.address, "role": endpoint.role.name.lower()})
-        self.registry.start()
         await self.health.set("", SERVING)
         self._health_task = asyncio.get_running_loop().create_task(self._follow_device_health())
 
@@ -102,6 +100,8 @@ class Daemon:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._health_task
         await asyncio.gather(*(server.stop(grace) for server in self.servers))
+        for service in reversed(self.services):
+            await service.stop()
         await self.registry.stop()
         self.events.close()
         for endpoint in self.config.endpoints:

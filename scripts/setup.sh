@@ -63,21 +63,23 @@ install_virtualenv() {
 }
 
 generate_grpc_code() {
-  local stamp=gen/.stamp want
+  local stamp=gen/.stamp want fresh
   want=$(find proto -name '*.proto' -print0 | sort -z | xargs -0 cat | stamp_of /dev/stdin scripts/setup.sh)
   [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && return 0
   say "generating gRPC code from proto/ into gen/"
-  rm -rf gen && mkdir -p gen
+  # Generate beside gen/ and swap it in, so a test running meanwhile never sees a half-written gen/.
+  fresh=$(mktemp -d gen.new.XXXXXX)
   mapfile -t protos < <(cd proto && find . -name '*.proto' | sed 's|^\./||' | sort)
-  .venv/bin/python -m grpc_tools.protoc -I proto -I "$(.venv/bin/python -c 'import grpc_tools, os; print(os.path.join(os.path.dirname(grpc_tools.__file__), "_proto"))')" \
-    --python_out=gen --pyi_out=gen --grpc_python_out=gen --mypy_grpc_out=gen \
-    --plugin=protoc-gen-mypy_grpc=.venv/bin/protoc-gen-mypy_grpc "${protos[@]}"
-  # Make gen/ importable from the venv (generated code is a build output, not a package we publish).
-  find gen -type d -exec touch {}/__init__.py \;
-  rm -f gen/__init__.py
+  .venv/bin/python -m grpc_tools.protoc -I proto \
+    -I "$(.venv/bin/python -c 'import grpc_tools, os; print(os.path.join(os.path.dirname(grpc_tools.__file__), "_proto"))')" \
+    --python_out="$fresh" --pyi_out="$fresh" --grpc_python_out="$fresh" --mypy_grpc_out="$fresh" \
+    --plugin=protoc-gen-mypy_grpc=.venv/bin/protoc-gen-mypy_grpc "${protos[@]}" 2>/dev/null
+  # Make the generated packages importable (a build output, not a package we publish).
+  find "$fresh" -mindepth 1 -type d -exec touch {}/__init__.py \;
+  echo "$want" > "$fresh/.stamp"
+  rm -rf gen.old && { [ ! -d gen ] || mv gen gen.old; } && mv "$fresh" gen && rm -rf gen.old
   site=$(.venv/bin/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
   echo "$PWD/gen" > "$site/frontyard-gen.pth"
-  echo "$want" > "$stamp"
 }
 
 install_debian_packages

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import grpc
 from google.protobuf.timestamp_pb2 import Timestamp
@@ -14,6 +14,9 @@ from drivers.base import DeviceKind
 from ..errors import NotFound
 from ..events import EventLog
 from ..registry import DeviceRegistry, DeviceSlot
+
+if TYPE_CHECKING:
+    from ..server import Daemon
 
 Context = grpc.aio.ServicerContext[Any, Any]
 
@@ -92,3 +95,23 @@ class DeviceService(device_pb2_grpc.DeviceServiceServicer):
             self._slot(name)
         async for event in self.events.watch(request.after_sequence, frozenset(request.devices)):
             yield event
+
+
+class DeviceServiceRunner:
+    service_names = ("kiosk.v1.DeviceService",)
+
+    def __init__(self, daemon: Daemon) -> None:
+        self.servicer = DeviceService(daemon.registry, daemon.events)
+
+    def add_to_server(self, server: grpc.aio.Server) -> None:
+        device_pb2_grpc.add_DeviceServiceServicer_to_server(self.servicer, server)
+
+    async def start(self) -> None:
+        """Nothing to recover: the registry opens the devices."""
+
+    async def stop(self) -> None:
+        """Nothing in flight: watchers end when the servers stop."""
+
+
+def create(daemon: Daemon) -> DeviceServiceRunner:
+    return DeviceServiceRunner(daemon)
