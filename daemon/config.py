@@ -137,6 +137,8 @@ def load_config(path: Path) -> Config:
         raise ConfigError(f"{path}: configuration file not found") from None
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 (byte {exc.start})") from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -151,6 +153,12 @@ def load_config(path: Path) -> Config:
                 table, "", f"unknown section; expected one of {', '.join(sorted(known_tables))}"
             )
 
+    for table, kind in (("daemon", dict), ("endpoints", list), ("devices", dict), ("options", dict)):
+        if table in data and not isinstance(data[table], kind):
+            shape = "[[endpoints]] tables" if kind is list else f"a table [{table}]"
+            raise reader.error(table, "", f"expected {shape}, got {type(data[table]).__name__}")
+    if not all(isinstance(item, dict) for item in data.get("endpoints", [])):
+        raise reader.error("endpoints", "", "expected [[endpoints]] tables")
     daemon = data.get("daemon", {})
     storage_dir = base / reader.get(daemon, "daemon", "storage_dir", str, "var")
     log_level = reader.get(daemon, "daemon", "log_level", str, "info")
@@ -189,6 +197,8 @@ def _read_endpoint(reader: _Reader, base: Path, item: dict[str, Any]) -> Endpoin
         mode_text = reader.get(item, "endpoints", "mode", str, "0660")
         try:
             mode = int(mode_text, 8)
+            if not 0 <= mode <= 0o777:
+                raise ValueError(mode_text)
         except ValueError:
             raise reader.error(
                 "endpoints", "mode", f'expected an octal mode like "0660", got {mode_text!r}'
@@ -227,5 +237,19 @@ def _read_device(reader: _Reader, slot: str, item: Any) -> DeviceSlotConfig:
         parse_device_uri(uri, info.schemes)
     except UnknownSchemeError as exc:
         raise reader.error(table, "uri", str(exc)) from None
+    except ValueError as exc:  # urlsplit: "Invalid IPv6 URL" for a stray "[" or "]"
+        raise reader.error(table, "uri", f"not a valid URI: {exc}") from None
     poll = reader.get(item, table, "poll_interval_s", (int, float), 5.0)
+    if not 0.01 <= poll <= 3600:  # also refuses nan and inf
+        raise reader.error(table, "poll_interval_s", f"expected 0.01 to 3600 seconds, got {poll!r}")
     return DeviceSlotConfig(slot=slot, driver=driver, uri=uri, poll_interval_s=float(poll))
+
+
+def option_number(
+    table: str, options: dict[str, Any], key: str, default: float, *, minimum: float = 0.0
+) -> float:
+    """A number from ``[options.TABLE]``; ``ConfigError`` naming ``options.TABLE.KEY`` when it is not one."""
+    value = options.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int | float) or not value >= minimum:
+        raise ConfigError(f"options.{table}.{key}: expected a number ≥ {minimum:g}, got {value!r}")
+    return float(value)

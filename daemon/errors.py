@@ -84,7 +84,7 @@ def status_for(error: Exception) -> status_pb2.Status:
     else:
         code, reason, message_ja = grpc.StatusCode.INTERNAL, "internal", ServiceError.message_ja
     message = redact_text(str(error)) if code != grpc.StatusCode.INTERNAL else "internal error"
-    info = error_details_pb2.ErrorInfo(reason=reason, domain=DOMAIN)
+    info = error_details_pb2.ErrorInfo(reason=reason, domain=DOMAIN, metadata=error_metadata(error))
     localized = error_details_pb2.LocalizedMessage(locale="ja-JP", message=message_ja)
     details = []
     for detail in (info, localized):
@@ -92,6 +92,16 @@ def status_for(error: Exception) -> status_pb2.Status:
         packed.Pack(detail)
         details.append(packed)
     return status_pb2.Status(code=code.value[0], message=message, details=details)
+
+
+def error_metadata(error: Exception) -> dict[str, str]:
+    """Machine-readable facts for ``ErrorInfo.metadata``: an error's ``metadata`` dict, if it has one, and
+    ``tries_left`` of PIN errors (``pin_wrong``, ``pin_blocked``). Never personal data."""
+    metadata = {str(key): str(value) for key, value in (getattr(error, "metadata", None) or {}).items()}
+    tries_left = getattr(error, "tries_left", None)
+    if isinstance(tries_left, int) and not isinstance(tries_left, bool):
+        metadata.setdefault("tries_left", str(tries_left))
+    return metadata
 
 
 def error_reason(error: grpc.RpcError) -> str:
@@ -134,12 +144,38 @@ async def _abort(context: Context, error: Exception, method: str) -> None:
     await context.abort_with_status(rpc_status.to_status(status))
 
 
+class _MalformedRequest:
+    """What a request that cannot be decoded becomes, so the handler can refuse it as INVALID_ARGUMENT."""
+
+
+def _tolerant(deserializer: Callable[[bytes], Any] | None) -> Callable[[bytes], Any] | None:
+    if deserializer is None:
+        return None
+
+    def deserialize(raw: bytes) -> Any:
+        try:
+            return deserializer(raw)
+        except Exception:  # protobuf's DecodeError; grpc itself would answer UNKNOWN
+            return _MalformedRequest()
+
+    return deserialize
+
+
+def _refuse_malformed(request: Any) -> None:
+    if isinstance(request, _MalformedRequest):
+        raise InvalidArgument(
+            "the request is not a valid protobuf message of the method's request type",
+            reason="malformed_request",
+        )
+
+
 def _wrap_handler(handler: Handler, method: str) -> Handler:
     if handler.unary_unary is not None:
         inner = handler.unary_unary
 
         async def unary_unary(request: Any, context: Context) -> Any:
             try:
+                _refuse_malformed(request)
                 return await inner(request, context)
             except Exception as error:
                 if isinstance(error, grpc.aio.AbortError | grpc.RpcError):
@@ -147,13 +183,14 @@ def _wrap_handler(handler: Handler, method: str) -> Handler:
                 await _abort(context, error, method)
 
         return grpc.unary_unary_rpc_method_handler(
-            unary_unary, handler.request_deserializer, handler.response_serializer
+            unary_unary, _tolerant(handler.request_deserializer), handler.response_serializer
         )
     if handler.unary_stream is not None:
         inner_stream = handler.unary_stream
 
         async def unary_stream(request: Any, context: Context) -> AsyncIterator[Any]:
             try:
+                _refuse_malformed(request)
                 async for item in inner_stream(request, context):
                     yield item
             except Exception as error:
@@ -162,6 +199,6 @@ def _wrap_handler(handler: Handler, method: str) -> Handler:
                 await _abort(context, error, method)
 
         return grpc.unary_stream_rpc_method_handler(
-            unary_stream, handler.request_deserializer, handler.response_serializer
+            unary_stream, _tolerant(handler.request_deserializer), handler.response_serializer
         )
     return handler

@@ -66,6 +66,12 @@ def main(argv: list[str] | None = None) -> int:
     configure_logging(args.log_level or config.log_level)
     try:
         daemon = Daemon(config)
+    except (ConfigError, ValueError, TypeError) as exc:  # services validate their [options.*] tables
+        print(
+            f"frontyard-daemon: configuration error / 設定ファイルの誤り:\n  {args.config}: {exc}",
+            file=sys.stderr,
+        )
+        return 2
     except OSError as exc:
         print(f"frontyard-daemon: cannot use storage {config.storage_dir}: {exc}", file=sys.stderr)
         return 1

@@ -106,8 +106,13 @@ class DeviceSlot:
 
     # --- running operations ----------------------------------------------------------------------
 
-    async def call(self, function: Callable[[Device], T], *, operation: str = "operation") -> T:
-        """Run ``function(device)`` on the worker; ``DeviceBusy`` if another operation is running."""
+    async def call(
+        self, function: Callable[[Device], T], *, operation: str = "operation", report_busy: bool = True
+    ) -> T:
+        """Run ``function(device)`` on the worker; ``DeviceBusy`` if another operation is running.
+
+        ``report_busy=False`` (short polls such as a QR scan) keeps the state as it is instead of
+        publishing BUSY and back for every poll; ``current_operation`` is still set."""
         if self._operation_lock.locked():
             raise DeviceBusy(f"{self.name} is busy with {self.current_operation or 'another operation'}")
         async with self._operation_lock:
@@ -115,7 +120,8 @@ class DeviceSlot:
             if device is None or self.state == State.OFFLINE:
                 raise DeviceUnavailable(f"{self.name} is offline")
             self.current_operation = operation
-            self._set_state(State.BUSY)
+            if report_busy:
+                self._set_state(State.BUSY)
             try:
                 return await asyncio.get_running_loop().run_in_executor(self._worker, function, device)
             except DeviceUnavailable as exc:

@@ -89,7 +89,9 @@ class RoleInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[type-arg]
         needed = required_role(method)
         if self.from_certificate:
             handler = await continuation(handler_call_details)
-            return _checked_per_call(handler, method, needed) if handler is not None else handler
+            if handler is None:  # refuse by role first, as on a Unix endpoint; then "not found"
+                return _checked_per_call(_unimplemented(), method, needed)
+            return _checked_per_call(handler, method, needed)
         if self.endpoint_role >= needed:
             return await continuation(handler_call_details)
         _LOGGER.warning("call refused", extra={"method": method, "role": self.endpoint_role.name})
@@ -107,6 +109,13 @@ def _refusal(method: str, role: Role, needed: Role) -> Handler:
         await context.abort_with_status(rpc_status.to_status(status_for(_denied(method, role, needed))))
 
     return grpc.unary_unary_rpc_method_handler(refuse)
+
+
+def _unimplemented() -> Handler:
+    async def not_found(request: object, context: Context) -> None:
+        await context.abort(grpc.StatusCode.UNIMPLEMENTED, "Method not found!")
+
+    return grpc.unary_unary_rpc_method_handler(not_found)
 
 
 def _checked_per_call(handler: Handler, method: str, needed: Role) -> Handler:

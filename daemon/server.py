@@ -18,12 +18,15 @@ import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
+from .camera.store import ReadingStore
 from .config import Config, Endpoint
 from .errors import ErrorInterceptor
 from .events import EventLog
+from .printing import PrintQueue
 from .registry import DeviceRegistry, DeviceSlot
 from .roles import RoleInterceptor
 from .services import SERVICE_MODULES, Service
+from .sessions import ResidentSessions
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -37,7 +40,12 @@ class Daemon:
         config.storage_dir.mkdir(parents=True, exist_ok=True)
         self.events = EventLog(config.storage_dir / "events.sqlite3")
         self.registry = DeviceRegistry(config.devices, self.events)
+        self.print_queue: PrintQueue = PrintQueue(
+            config.storage_dir, self.registry, self.events, config.options.get("printing", {})
+        )
         self.health = health.aio.HealthServicer()  # type: ignore[attr-defined]
+        self.sessions: ResidentSessions | None = None  # set by daemon.services.card
+        self.camera_readings: ReadingStore | None = None  # set by daemon.services.camera
         self.services: list[Service] = [
             importlib.import_module(name).create(self) for name in SERVICE_MODULES
         ]

@@ -122,7 +122,10 @@ class UnknownSchemeError(ValueError):
 
 def parse_device_uri(uri: str, schemes: tuple[str, ...]) -> DeviceUri:
     """Parse ``uri``; fail with the list of known schemes when its scheme is not one of ``schemes``."""
-    parts = urllib.parse.urlsplit(uri)
+    try:
+        parts = urllib.parse.urlsplit(uri)
+    except ValueError as exc:  # e.g. "Invalid IPv6 URL" for a stray bracket
+        raise UnknownSchemeError(f"cannot parse URI {uri!r}: {exc}") from exc
     if parts.scheme not in schemes:
         known = ", ".join(f"{scheme}://" for scheme in schemes)
         raise UnknownSchemeError(f"unknown URI scheme in {uri!r}: expected one of {known}")

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Protocol
 
 from frontyard.errors import OutboxError
-from frontyard.outbox import ApplicationPackage, Outbox, PackageStatus
+from frontyard.outbox import ApplicationPackage, OutboxStore, PackageStatus
 
 _LOGGER = logging.getLogger(__name__)
 FORMAT = "frontyard-application/1"
@@ -95,20 +95,24 @@ def _write_package(root: Path, package_id: str, files: tuple[ExportFile, ...]) -
 
 
 def export_released(
-    outbox: Outbox, root: Path, now: dt.datetime, mapper: PackageMapper | None = None
+    outbox: OutboxStore, root: Path, now: dt.datetime, mapper: PackageMapper | None = None
 ) -> tuple[Path, ...]:
-    """Write every released package under ``root`` and mark it exported; returns the directories."""
+    """Write every released package under ``root`` and mark it exported; returns the directories.
+
+    Packages are loaded one at a time (``outbox.get``) and dropped once written.
+    """
     mapper = mapper or InternalMapper()
     root.mkdir(mode=0o700, parents=True, exist_ok=True)
     written: list[Path] = []
-    for package in outbox.list(PackageStatus.RELEASED):
+    for summary in outbox.list(PackageStatus.RELEASED):
+        package = outbox.get(summary.package_id)
         try:
             path = _write_package(root, package.package_id, mapper.map(package, now))
         except OSError as exc:
             raise OutboxError(
                 f"cannot export package: {exc.strerror}", reason="outbox_export_failed"
             ) from exc
-        outbox.mark_exported(package.package_id, now)
+        outbox.mark_exported(summary.package_id, now)
         written.append(path)
     _LOGGER.info("exported %d application packages", len(written))
     return tuple(written)

@@ -1,74 +1,206 @@
 """``python -m kiosk_ui.server``: serve the kiosk pages on loopback and bridge them to the daemon.
 
-The pages are thin: every decision and every device call lives in the daemon. This server only
-translates HTTP (JSON, server-sent events) to the daemon's gRPC API.
+The pages are thin: every decision and every device call lives in the daemon. This server only turns
+HTTP (JSON bodies, server-sent events) into the daemon's gRPC calls, on the kiosk socket for the resident
+pages and on the staff socket for the staff console (``/staff/``, or a port of its own with
+``--staff-port``). When it is listening it prints one JSON line on stdout:
+``{"ui": "http://127.0.0.1:8080/", "staff": "http://127.0.0.1:8080/staff/"}``.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import contextlib
 import json
+import logging
+import signal
+import socket
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-import grpc
 import uvicorn
-from google.protobuf import json_format
-from kiosk.v1 import device_pb2, device_pb2_grpc
 from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
-from starlette.routing import Route
+from starlette.responses import FileResponse, JSONResponse, RedirectResponse, Response
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
 
-PAGES = Path(__file__).parent / "pages"
+from .api import bridge_routes, simulator_routes
+from .bridge import Bridge
+from .catalog import Role, allowed_methods, load_methods
+
+_LOGGER = logging.getLogger(__name__)
+
+STATIC = Path(__file__).parent / "static"
+LANGUAGES = ("ja", "ja-easy", "en", "zh", "ko", "vi")
 
 
-def create_app(daemon_address: str) -> Starlette:
-    channel = grpc.aio.insecure_channel(daemon_address)
-    devices = device_pb2_grpc.DeviceServiceStub(channel)
+@dataclass(frozen=True)
+class UiOptions:
+    kiosk_daemon: str = "unix:run/kiosk.sock"
+    staff_daemon: str = "unix:run/staff.sock"
+    simulators: str = ""  # frontyard-sim control address (host:port); "" hides the simulator panel
+    idle_timeout_s: int = 90
+    idle_warning_s: int = 30
+    serve_resident: bool = True
+    serve_staff: bool = True
+    languages: tuple[str, ...] = field(default=LANGUAGES)
 
-    async def index(request: Request) -> Response:
-        return HTMLResponse((PAGES / "index.html").read_text(encoding="utf-8"))
 
-    async def list_devices(request: Request) -> Response:
-        try:
-            reply = await devices.ListDevices(device_pb2.ListDevicesRequest(), timeout=5)
-        except grpc.aio.AioRpcError as exc:
-            return JSONResponse({"error": exc.code().name, "message": exc.details()}, status_code=503)
-        return JSONResponse(json_format.MessageToDict(reply, preserving_proto_field_name=True))
+def _page(name: str) -> Route:
+    async def page(request: object) -> Response:
+        return FileResponse(STATIC / name, headers={"Cache-Control": "no-store"})
 
-    async def events(request: Request) -> Response:
-        after = int(request.query_params.get("after", "0"))
+    return Route("/" if name == "index.html" else f"/{name}", page)
 
-        async def stream() -> AsyncIterator[str]:
-            call = devices.WatchEvents(device_pb2.WatchEventsRequest(after_sequence=after))
-            async for event in call:
-                data = json.dumps(json_format.MessageToDict(event, preserving_proto_field_name=True))
-                yield f"id: {event.sequence}\ndata: {data}\n\n"
 
-        return StreamingResponse(stream(), media_type="text/event-stream")
+def create_app(options: UiOptions) -> Starlette:
+    """The ASGI app: resident pages at ``/``, staff console at ``/staff/`` (each only when enabled)."""
+    methods = load_methods()
+    routes: list[BaseRoute] = []
+    bridges: list[Bridge] = []
 
-    return Starlette(
-        routes=[
-            Route("/", index),
-            Route("/api/devices", list_devices),
-            Route("/api/events", events),
+    async def ui_config(request: object) -> Response:
+        return JSONResponse(
+            {
+                "languages": list(options.languages),
+                "idle_timeout_s": options.idle_timeout_s,
+                "idle_warning_s": options.idle_warning_s,
+                "simulators": bool(options.simulators),
+                "services": sorted({info.service for info in methods.values()}),
+            }
+        )
+
+    routes.append(Route("/api/config", ui_config))
+    if options.serve_resident:
+        kiosk = Bridge(options.kiosk_daemon, allowed_methods(methods, Role.KIOSK))
+        bridges.append(kiosk)
+        routes += [_page("index.html"), *bridge_routes(kiosk, "/api")]
+    if options.serve_staff:
+        staff = Bridge(options.staff_daemon, allowed_methods(methods, Role.STAFF))
+        bridges.append(staff)
+
+        async def staff_page(request: object) -> Response:
+            return FileResponse(STATIC / "staff.html", headers={"Cache-Control": "no-store"})
+
+        async def staff_redirect(request: object) -> Response:
+            return RedirectResponse("/staff/")
+
+        routes += [
+            Route("/staff", staff_redirect),
+            Route("/staff/", staff_page),
+            *bridge_routes(staff, "/staff/api"),
+            *simulator_routes(options.simulators, "/staff/api/simulators"),
         ]
-    )
+        if not options.serve_resident:
+            routes.append(Route("/", staff_redirect))
+    routes.append(Mount("/static", StaticFiles(directory=STATIC), name="static"))
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette):  # type: ignore[no-untyped-def]
+        yield
+        for bridge in bridges:
+            await bridge.close()
+
+    return Starlette(routes=routes, lifespan=lifespan)
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.listen(128)
+    sock.setblocking(False)
+    return sock
+
+
+async def serve(options: UiOptions, host: str, port: int, staff_port: int | None) -> None:
+    """Listen (port 0 picks a free one), print the ready line, serve until SIGTERM or Ctrl-C."""
+    listeners: list[tuple[Starlette, socket.socket]] = []
+    if staff_port is None:
+        main = _listen(host, port)
+        listeners.append((create_app(options), main))
+        base = f"http://{host}:{main.getsockname()[1]}/"
+        ready = {"ui": base, "staff": base + "staff/"}
+    else:
+        main = _listen(host, port)
+        staff = _listen(host, staff_port)
+        listeners.append((create_app(_with(options, serve_staff=False)), main))
+        listeners.append((create_app(_with(options, serve_resident=False)), staff))
+        ready = {"ui": f"http://{host}:{main.getsockname()[1]}/"}
+        ready["staff"] = f"http://{host}:{staff.getsockname()[1]}/staff/"
+    servers = [
+        _Server(uvicorn.Config(app, log_level="warning", timeout_graceful_shutdown=1, access_log=False))
+        for app, _ in listeners
+    ]
+    loop = asyncio.get_running_loop()
+
+    def stop() -> None:
+        for server in servers:
+            server.should_exit = True
+
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop)
+    tasks = [
+        asyncio.create_task(server.serve(sockets=[sock]))
+        for server, (_, sock) in zip(servers, listeners, strict=True)
+    ]
+    while not all(server.started for server in servers):
+        if any(task.done() for task in tasks):
+            break
+        await asyncio.sleep(0.02)
+    print(json.dumps(ready), flush=True)
+    await asyncio.gather(*tasks)
+
+
+def _with(options: UiOptions, *, serve_resident: bool = True, serve_staff: bool = True) -> UiOptions:
+    return replace(options, serve_resident=serve_resident, serve_staff=serve_staff)
+
+
+class _Server(uvicorn.Server):
+    """Two servers share one process: the signals are ours, not each server's."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m kiosk_ui.server", description="Serve the Frontyard kiosk UI."
+        prog="python -m kiosk_ui.server",
+        description="Serve the Frontyard kiosk UI (resident pages and staff console) and bridge it to the "
+        "daemon over gRPC. Binds loopback only.",
     )
-    parser.add_argument(
-        "--daemon", default="unix:run/kiosk.sock", help="daemon gRPC address (default %(default)s)"
-    )
+    parser.add_argument("--daemon", default="unix:run/kiosk.sock", help="daemon kiosk-role address")
+    parser.add_argument("--staff-daemon", default="unix:run/staff.sock", help="daemon staff-role address")
     parser.add_argument("--host", default="127.0.0.1", help="listen address (default %(default)s)")
-    parser.add_argument("--port", type=int, default=8080, help="listen port (default %(default)s)")
+    parser.add_argument("--port", type=int, default=8080, help="resident pages port; 0 picks a free one")
+    parser.add_argument(
+        "--staff-port",
+        type=int,
+        help="serve the staff console on this port only (and not on --port); bind it where only the "
+        "staff tablet reaches it",
+    )
+    parser.add_argument("--no-staff", action="store_true", help="do not serve the staff console at all")
+    parser.add_argument("--simulators", default="", help="frontyard-sim control address (host:port)")
+    parser.add_argument("--idle-timeout", type=int, default=90, help="seconds of no touch before warning")
+    parser.add_argument("--idle-warning", type=int, default=30, help="countdown seconds before the wipe")
+    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging on stderr")
     args = parser.parse_args(argv)
-    uvicorn.run(create_app(args.daemon), host=args.host, port=args.port, log_level="warning")
+    if args.host not in ("127.0.0.1", "localhost", "::1"):
+        parser.error("the UI server binds loopback only; put a reverse proxy in front for anything else")
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING, stream=sys.stderr)
+    options = UiOptions(
+        kiosk_daemon=args.daemon,
+        staff_daemon=args.staff_daemon,
+        simulators=args.simulators,
+        idle_timeout_s=args.idle_timeout,
+        idle_warning_s=args.idle_warning,
+        serve_staff=not args.no_staff,
+    )
+    asyncio.run(serve(options, args.host, args.port, args.staff_port))
     return 0
 
 

@@ -32,10 +32,11 @@ for _ in $(seq 100); do [ -s run/sim.ready ] && break; sleep 0.2; done
 for _ in $(seq 100); do [ -s run/daemon.ready ] && break; sleep 0.1; done
 [ -s run/daemon.ready ] || { say "daemon did not start; see run/daemon.log"; cat run/daemon.log; exit 1; }
 
-.venv/bin/python -m kiosk_ui.server --daemon unix:run/kiosk.sock --port "$UI_PORT" >run/ui.log 2>&1 & pids+=($!)
+.venv/bin/python -m kiosk_ui.server --daemon unix:run/kiosk.sock --staff-daemon unix:run/staff.sock \
+  --simulators 127.0.0.1:50070 --port "$UI_PORT" >run/ui.ready 2>run/ui.log & pids+=($!)
 
 say "simulators: $(cat run/sim.ready)"
 say "daemon:     $(cat run/daemon.ready)   (logs: run/daemon.log)"
-say "kiosk UI:   http://127.0.0.1:${UI_PORT}/"
+say "kiosk UI:   http://127.0.0.1:${UI_PORT}/   staff console: http://127.0.0.1:${UI_PORT}/staff/"
 say "Ctrl-C stops everything."
 wait -n "${pids[@]}"

@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 APT_PACKAGES=(
   pcscd libpcsclite-dev swig vsmartcard-vpcd pcsc-tools   # card reader: PC/SC daemon + virtual reader driver
   tesseract-ocr tesseract-ocr-jpn                          # document camera OCR
-  fonts-ipaexfont                                          # Japanese font for the browser and previews
+  fonts-ipaexfont fonts-nanum                              # Japanese and Korean fonts for the browser
   chromium                                                 # kiosk UI tests (Playwright drives Debian's chromium)
   cups-ipp-utils poppler-utils                             # ippeveprinter as an IPP peer; PDF previews
   gcc python3-dev                                          # building wheels that have none for this Python

@@ -15,7 +15,14 @@ import grpc
 if TYPE_CHECKING:
     from ..server import Daemon
 
-SERVICE_MODULES: tuple[str, ...] = ("daemon.services.device",)
+SERVICE_MODULES: tuple[str, ...] = (
+    "daemon.services.device",
+    "daemon.services.payment",
+    "daemon.services.printer",
+    "daemon.services.card",
+    "daemon.services.frontyard",
+    "daemon.services.camera",
+)
 
 
 class Service(Protocol):

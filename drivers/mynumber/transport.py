@@ -31,7 +31,13 @@ _LOGGER = logging.getLogger(__name__)
 PNP_READER = "\\\\?PnP?\\Notification"
 _SLICE_MS = 500
 _U32 = 0xFFFFFFFF
-_NO_SERVICE = {scard.SCARD_E_NO_SERVICE, scard.SCARD_E_SERVICE_STOPPED, scard.SCARD_E_INVALID_HANDLE}
+# SCARD_F_COMM_ERROR: pcsc-lite's answer when pcscd dies while a call waits on its socket.
+_NO_SERVICE = {
+    scard.SCARD_E_NO_SERVICE,
+    scard.SCARD_E_SERVICE_STOPPED,
+    scard.SCARD_E_INVALID_HANDLE,
+    scard.SCARD_F_COMM_ERROR,
+}
 _REMOVED = {scard.SCARD_W_REMOVED_CARD, scard.SCARD_E_NO_SMARTCARD}
 _READER_GONE = {scard.SCARD_E_UNKNOWN_READER, scard.SCARD_E_READER_UNAVAILABLE}
 

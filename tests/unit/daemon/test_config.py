@@ -107,3 +107,26 @@ def test_any_text_gives_a_config_or_a_config_error(
         load_config(path)
     except ConfigError as error:
         assert str(path) in str(error)
+
+
+@pytest.mark.parametrize(
+    ("options", "expected"),
+    [
+        ('[options.printing]\nhold_poll_s = "fast"\n', "options.printing.hold_poll_s: expected a number"),
+        ("[options.card]\nidle_timeout_s = -5\n", "options.card.idle_timeout_s: must be a number"),
+        ("[options.payment]\nslip_timeout_s = 0\n", "options.payment.slip_timeout_s: expected a number ≥ 1"),
+    ],
+)
+def test_bad_service_options_are_configuration_errors_naming_the_key(
+    tmp_path: Path, options: str, expected: str
+) -> None:
+    import subprocess
+    import sys
+
+    path = write(tmp_path, '[daemon]\nstorage_dir = "state"\n' + options)
+    result = subprocess.run(
+        [sys.executable, "-m", "daemon", "--config", str(path)], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 2
+    assert expected in result.stderr
+    assert "Traceback" not in result.stderr

@@ -1,0 +1,282 @@
+"""kiosk.v1.CardService: card presence, PIN status, the reads of a resident session, and its countdown.
+
+Every card operation runs on the card slot's worker (``slot.call``); the PIN is passed to the driver once
+and never retried (DESIGN.md principle 5). Errors are the driver's typed errors (``pin_wrong`` carries
+``tries_left`` in ``ErrorInfo.metadata``). Reads go into the resident session of ``daemon.sessions``
+(see daemon/sessions.py), which is wiped on card removal, ``EndSession`` or the idle timeout.
+
+Options (``[options.card]``): ``idle_timeout_s`` (120), ``warn_before_s`` (20), ``verify_integrity``
+(false: when true, ReadBasicInfo also checks EF 0003's hashes, at the cost of a second VERIFY).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+from collections.abc import AsyncIterator, Callable
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import grpc
+from google.protobuf.timestamp_pb2 import Timestamp
+from kiosk.v1 import card_pb2, card_pb2_grpc, events_pb2
+
+from drivers.base import DeviceKind, DeviceUnavailable
+from drivers.mynumber import AuthResult, BasicInfo, CertificateInfo, MyNumberCardReader, PinKind, Sex
+from drivers.mynumber.errors import CardRemoved, PinBlocked, WrongPin
+
+from ..card.monitor import CardMonitor
+from ..config import ConfigError
+from ..errors import FailedPrecondition, InvalidArgument
+from ..events import EventLog
+from ..registry import DeviceSlot
+from ..sessions import (
+    DEFAULT_IDLE_TIMEOUT_S,
+    DEFAULT_WARN_BEFORE_S,
+    EndReason,
+    ResidentSession,
+    ResidentSessions,
+)
+
+if TYPE_CHECKING:
+    from ..server import Daemon
+
+_LOGGER = logging.getLogger(__name__)
+Context = grpc.aio.ServicerContext[Any, Any]
+T = TypeVar("T")
+
+TICK_S = 0.2
+AUTH_CERTIFICATE_KEY = "card.auth_certificate_serial"
+_SEX = {
+    Sex.MALE: card_pb2.MALE,
+    Sex.FEMALE: card_pb2.FEMALE,
+    Sex.NOT_APPLICABLE: card_pb2.NOT_APPLICABLE,
+    Sex.NOT_KNOWN: card_pb2.SEX_UNSPECIFIED,
+}
+
+
+def _reader(device: object) -> MyNumberCardReader:
+    if not isinstance(device, MyNumberCardReader):
+        raise FailedPrecondition("the card slot is not a My Number card reader", reason="no_card_reader")
+    return device
+
+
+def _read_basic_info(pin: str, verify_integrity: bool) -> Callable[[object], tuple[BasicInfo, bool]]:
+    def run(device: object) -> tuple[BasicInfo, bool]:
+        reader = _reader(device)
+        if verify_integrity:
+            reader.check_integrity(pin)  # one VERIFY; a wrong PIN stops here, nothing is retried
+        return reader.read_basic_info(pin), verify_integrity
+
+    return run
+
+
+def _pin_status(device: object) -> card_pb2.PinStatus:
+    reader = _reader(device)
+    sign = reader.pin_tries_left(PinKind.SIGN)
+    auth = reader.pin_tries_left(PinKind.AUTH)
+    text = reader.pin_tries_left(PinKind.TEXT)  # last: leaves the card primed for the text PIN
+    return card_pb2.PinStatus(text_tries_left=text, auth_tries_left=auth, sign_tries_left=sign)
+
+
+def _authenticate(pin: str, challenge: bytes) -> Callable[[object], tuple[AuthResult, CertificateInfo]]:
+    def run(device: object) -> tuple[AuthResult, CertificateInfo]:
+        reader = _reader(device)
+        result = reader.authenticate(pin, challenge)
+        return result, reader.read_auth_certificate()
+
+    return run
+
+
+class CardService(card_pb2_grpc.CardServiceServicer):
+    def __init__(
+        self, slot: DeviceSlot | None, sessions: ResidentSessions, monitor: CardMonitor, events: EventLog
+    ) -> None:
+        self.slot = slot
+        self.sessions = sessions
+        self.monitor = monitor
+        self.events = events
+        self.verify_integrity = False
+
+    def _slot(self) -> DeviceSlot:
+        if self.slot is None:
+            raise FailedPrecondition("no card reader is configured", reason="no_card_reader")
+        return self.slot
+
+    async def _call(self, function: Callable[[object], T], operation: str, pin_kind: PinKind | None) -> T:
+        """Run on the card worker; wipe the session if the card left, show the new PIN counter."""
+        try:
+            return await self._slot().call(function, operation=operation)
+        except CardRemoved:
+            self.sessions.end_current(EndReason.CARD_REMOVED)
+            raise
+        except (WrongPin, PinBlocked) as exc:
+            if pin_kind is PinKind.TEXT:
+                self.monitor.update_tries(exc.tries_left)
+            raise
+        except DeviceUnavailable:
+            self.sessions.end_current(EndReason.CARD_REMOVED)
+            raise
+
+    def _touch_current(self) -> ResidentSession | None:
+        session = self.sessions.current
+        if session is not None:
+            self.sessions.touch(session)
+        return session
+
+    async def WatchCard(
+        self, request: card_pb2.WatchCardRequest, context: Context
+    ) -> AsyncIterator[card_pb2.CardEvent]:
+        after = self.events.last_sequence
+        for event in self.monitor.snapshot():
+            yield event
+        async for item in self.events.watch(after):
+            if item.HasField("card"):
+                yield item.card
+
+    async def GetPinStatus(
+        self, request: card_pb2.GetPinStatusRequest, context: Context
+    ) -> card_pb2.PinStatus:
+        self._touch_current()
+        return await self._call(_pin_status, "pin_status", None)
+
+    async def ReadBasicInfo(
+        self, request: card_pb2.ReadBasicInfoRequest, context: Context
+    ) -> card_pb2.BasicInfo:
+        session = self._touch_current()
+        info, verified = await self._call(
+            _read_basic_info(request.pin, self.verify_integrity), "read_basic_info", PinKind.TEXT
+        )
+        if session is None or not session.active:
+            session = self.sessions.start()
+        session.set_basic_info(info)
+        self.sessions.touch(session)
+        _LOGGER.info("basic info read", extra={"session": session.name})
+        return card_pb2.BasicInfo(
+            session=session.name,
+            name=info.name,
+            address=info.address,
+            birth_date=info.birth_date.isoformat(),
+            sex=_SEX[info.sex],
+            integrity_verified=verified,
+        )
+
+    async def ReadMyNumber(
+        self, request: card_pb2.ReadMyNumberRequest, context: Context
+    ) -> card_pb2.MyNumber:
+        purpose = request.purpose.strip()
+        if not purpose:
+            raise InvalidArgument(
+                "a purpose is required to read the 個人番号",
+                reason="purpose_required",
+                message_ja="個人番号を読み取る目的を入力してください。",
+            )
+        session = self._touch_current()
+        session_name = session.name if session is not None else ""
+        number = await self._call(
+            lambda d: _reader(d).read_my_number(request.pin), "read_my_number", PinKind.TEXT
+        )
+        _LOGGER.info("my number read", extra={"purpose": purpose, "session": session_name})
+        return card_pb2.MyNumber(my_number=number)
+
+    async def AuthenticateResident(
+        self, request: card_pb2.AuthenticateResidentRequest, context: Context
+    ) -> card_pb2.AuthenticationResult:
+        session = self._touch_current()
+        challenge = os.urandom(32)
+        result, certificate = await self._call(
+            _authenticate(request.pin, challenge), "authenticate", PinKind.AUTH
+        )
+        if session is None or not session.active:
+            session = self.sessions.start()
+        if result.signature_valid:
+            session.authenticated = True
+            session.attach(AUTH_CERTIFICATE_KEY, str(result.serial))
+        _LOGGER.info(
+            "resident authenticated",
+            extra={"session": session.name, "signature_valid": result.signature_valid},
+        )
+        not_after = Timestamp()
+        not_after.FromDatetime(certificate.not_after)
+        return card_pb2.AuthenticationResult(
+            session=session.name,
+            signature_valid=result.signature_valid,
+            certificate_subject=result.subject,
+            certificate_serial=f"{result.serial:X}",
+            certificate_not_after=not_after,
+        )
+
+    async def EndSession(
+        self, request: card_pb2.EndSessionRequest, context: Context
+    ) -> card_pb2.EndSessionResponse:
+        self.sessions.end(request.session, EndReason.ENDED)
+        return card_pb2.EndSessionResponse()
+
+    async def GetSession(
+        self, request: card_pb2.GetSessionRequest, context: Context
+    ) -> card_pb2.ResidentSession:
+        return self.sessions.message(self.sessions.get(request.name))
+
+    async def ExtendSession(
+        self, request: card_pb2.ExtendSessionRequest, context: Context
+    ) -> card_pb2.ResidentSession:
+        self.sessions.extend(request.name)
+        return self.sessions.message(self.sessions.get(request.name))
+
+
+def _float_option(options: dict[str, Any], key: str, default: float) -> float:
+    value = options.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+        raise ConfigError(f"options.card.{key}: must be a number ≥ 0, got {value!r}")
+    return float(value)
+
+
+class CardServiceRunner:
+    service_names = ("kiosk.v1.CardService",)
+
+    def __init__(self, daemon: Daemon) -> None:
+        options = dict(daemon.config.options.get("card", {}))
+        self.events = daemon.events
+        try:
+            self.slot: DeviceSlot | None = daemon.registry.of_kind(DeviceKind.CARD_READER)
+        except KeyError:
+            self.slot = None
+        device = self.slot.name if self.slot is not None else ""
+        self.sessions = ResidentSessions(
+            lambda event: daemon.events.publish(events_pb2.Event(device=device, resident_session=event)),
+            idle_timeout_s=_float_option(options, "idle_timeout_s", DEFAULT_IDLE_TIMEOUT_S),
+            warn_before_s=_float_option(options, "warn_before_s", DEFAULT_WARN_BEFORE_S),
+        )
+        daemon.sessions = self.sessions
+        self.monitor = CardMonitor(self.slot, self.sessions, daemon.events)
+        self.servicer = CardService(self.slot, self.sessions, self.monitor, daemon.events)
+        self.servicer.verify_integrity = bool(options.get("verify_integrity", False))
+        self._timer: asyncio.Task[None] | None = None
+
+    def add_to_server(self, server: grpc.aio.Server) -> None:
+        card_pb2_grpc.add_CardServiceServicer_to_server(self.servicer, server)
+
+    async def start(self) -> None:
+        await self.monitor.start()
+        self._timer = asyncio.get_running_loop().create_task(self._tick(), name="resident-session-timer")
+
+    async def _tick(self) -> None:
+        while True:
+            await asyncio.sleep(TICK_S)
+            try:
+                self.sessions.tick()
+            except Exception:
+                _LOGGER.exception("session timer failed")
+
+    async def stop(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._timer
+        await self.monitor.stop()
+        self.sessions.end_current(EndReason.ENDED)
+
+
+def create(daemon: Daemon) -> CardServiceRunner:
+    return CardServiceRunner(daemon)

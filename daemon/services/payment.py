@@ -1,0 +1,413 @@
+"""kiosk.v1.PaymentService: sale with progress, void, refund, pay → issue → commit, daily close.
+
+The journal lives in ``<storage_dir>/payments.sqlite3``; the close CSVs in ``<storage_dir>/payments/``.
+Every manager method that talks to the terminal runs on the terminal's worker (``DeviceSlot.call``), so
+journal and terminal see one operation at a time. A sale runs as its own task: a client that disconnects
+does not stop it, and a retry of the same order attaches to it. A background task settles unsettled
+operations at start-up and whenever the terminal is back. Options (``[options.payment]``):
+``municipality`` (slip header), ``slip_timeout_s``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Callable
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import grpc
+from google.protobuf.timestamp_pb2 import Timestamp
+from kiosk.v1 import events_pb2, payment_pb2, payment_pb2_grpc
+
+from drivers.base import DeviceError, DeviceKind
+from drivers.payment import PaymentTerminal, SaleProgress
+
+from ..config import option_number
+from ..errors import FailedPrecondition, InvalidArgument
+from ..payments import FeeLine, Payment, PaymentJournal, PaymentManager, PaymentState, SaleOrder, daily_close
+from ..payments.slips import staff_slip
+from ..registry import DeviceSlot
+
+if TYPE_CHECKING:
+    from ..server import Daemon
+
+_LOGGER = logging.getLogger(__name__)
+Context = grpc.aio.ServicerContext[Any, Any]
+T = TypeVar("T")
+
+METHODS = {
+    "credit": payment_pb2.PAYMENT_METHOD_CREDIT,
+    "emoney": payment_pb2.PAYMENT_METHOD_EMONEY,
+    "qr": payment_pb2.PAYMENT_METHOD_QR,
+}
+METHOD_NAMES = {number: name for name, number in METHODS.items()}
+STEPS = {
+    SaleProgress.PRESENT_CARD: payment_pb2.SALE_STEP_PRESENT_CARD,
+    SaleProgress.PIN_ON_TERMINAL: payment_pb2.SALE_STEP_PIN_ON_TERMINAL,
+    SaleProgress.PROCESSING: payment_pb2.SALE_STEP_PROCESSING,
+    SaleProgress.REMOVE_CARD: payment_pb2.SALE_STEP_REMOVE_CARD,
+}
+IDLE = events_pb2.IDLE
+
+
+def state_to_proto(state: PaymentState) -> payment_pb2.PaymentState:
+    return payment_pb2.PaymentState.Value(f"PAYMENT_{state.name}")  # type: ignore[return-value]
+
+
+def state_from_proto(value: int) -> PaymentState:
+    name = payment_pb2.PaymentState.Name(value).removeprefix("PAYMENT_")
+    try:
+        return PaymentState[name]
+    except KeyError:
+        raise InvalidArgument(f"unknown payment state {value}", reason="invalid_state") from None
+
+
+def _stamp(seconds: float) -> Timestamp:
+    stamp = Timestamp()
+    stamp.FromNanoseconds(int(seconds * 1e9))
+    return stamp
+
+
+def payment_message(payment: Payment) -> payment_pb2.Payment:
+    return payment_pb2.Payment(
+        name=payment.name,
+        order_id=payment.order_id,
+        amount_yen=payment.amount_yen,
+        lines=[
+            payment_pb2.FeeLine(
+                fee_code=line.fee_code,
+                subject=line.subject,
+                quantity=line.quantity,
+                unit_price_yen=line.unit_price_yen,
+            )
+            for line in payment.lines
+        ],
+        method=METHODS.get(payment.method, payment_pb2.PAYMENT_METHOD_UNSPECIFIED),
+        state=state_to_proto(payment.state),
+        brand=payment.brand,
+        approval_number=payment.approval_number,
+        masked_pan=payment.masked_pan,
+        terminal_sequence_number=payment.sale_sequence_number,
+        trace_number=payment.trace_number or 0,
+        reason=payment.reason,
+        refund_instruction=payment.refund_instruction,
+        staff_slip=payment.staff_slip,
+        create_time=_stamp(payment.created),
+        update_time=_stamp(payment.updated),
+        settlement_pending=payment.settlement_pending,
+    )
+
+
+def order_id_of(name: str) -> str:
+    if not name.startswith("payments/") or len(name) <= len("payments/"):
+        raise InvalidArgument(f"expected a name like payments/ORDER, got {name!r}", reason="invalid_name")
+    return name.removeprefix("payments/")
+
+
+class PaymentRunner:
+    service_names = ("kiosk.v1.PaymentService",)
+
+    def __init__(self, daemon: Daemon) -> None:
+        self.daemon = daemon
+        options = daemon.config.options.get("payment", {})
+        self.municipality = str(options.get("municipality", "市役所"))
+        self.slip_timeout_s = option_number("payment", options, "slip_timeout_s", 60.0, minimum=1.0)
+        self.closes_dir = daemon.config.storage_dir / "payments"
+        self.journal = PaymentJournal(daemon.config.storage_dir / "payments.sqlite3")
+        self.manager = PaymentManager(self.journal, on_change=self._published, on_attention=self._attention)
+        self.sales: dict[str, asyncio.Task[Payment]] = {}
+        self.watchers: dict[str, list[asyncio.Queue[SaleProgress]]] = {}
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._recovery: asyncio.Task[None] | None = None
+
+    def add_to_server(self, server: grpc.aio.Server) -> None:
+        payment_pb2_grpc.add_PaymentServiceServicer_to_server(PaymentServicer(self), server)
+
+    # ---- the terminal -------------------------------------------------------------------------------
+
+    def slot(self) -> DeviceSlot:
+        try:
+            return self.daemon.registry.of_kind(DeviceKind.PAYMENT_TERMINAL)
+        except KeyError:
+            raise FailedPrecondition(
+                "no payment terminal is configured", reason="payment_terminal_not_configured"
+            ) from None
+
+    async def on_terminal(self, function: Callable[[PaymentTerminal], T], operation: str) -> T:
+        slot = self.slot()
+
+        def run(device: Any) -> T:
+            return function(device)
+
+        return await slot.call(run, operation=operation)
+
+    # ---- lifecycle ----------------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._recovery = self._loop.create_task(self._recover_when_possible(), name="payment-recovery")
+
+    async def _recover_when_possible(self) -> None:
+        """Settle the journal from the terminal's log at start-up and whenever it is back."""
+        while True:
+            try:
+                slot = self.daemon.registry.of_kind(DeviceKind.PAYMENT_TERMINAL)
+            except KeyError:
+                return
+            if self.manager.has_unsettled() and slot.device is not None and slot.state == IDLE:
+                with contextlib.suppress(DeviceError):
+                    await self.on_terminal(self.manager.recover, "payment_recovery")
+            await asyncio.sleep(0.5 if self.manager.has_unsettled() else 2.0)
+
+    async def stop(self) -> None:
+        if self._recovery is not None:
+            self._recovery.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._recovery
+        pending = [*self.sales.values(), *self._tasks]
+        if pending:
+            await asyncio.wait(pending, timeout=10)
+        self.journal.close()
+
+    # ---- events and staff slips ---------------------------------------------------------------------
+
+    def _device_name(self) -> str:
+        try:
+            return self.slot().name
+        except FailedPrecondition:
+            return ""
+
+    def _published(self, payment: Payment) -> None:
+        """Thread-safe: called from the terminal's worker."""
+        changed = payment_pb2.PaymentChanged(
+            payment=payment.name, state=state_to_proto(payment.state), reason=payment.reason
+        )
+        self.daemon.events.publish(events_pb2.Event(device=self._device_name(), payment_changed=changed))
+
+    def _attention(self, payment: Payment) -> None:
+        loop = self._loop
+        if loop is not None and not loop.is_closed():
+            loop.call_soon_threadsafe(self._spawn, self._print_slip(payment))
+
+    def _spawn(self, coroutine: Any) -> None:
+        task = asyncio.get_running_loop().create_task(coroutine)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _print_slip(self, payment: Payment) -> None:
+        """Print the staff slip; never fails the bookkeeping, records what happened instead."""
+        queue = getattr(self.daemon, "print_queue", None)
+        try:
+            self.daemon.registry.of_kind(DeviceKind.RECEIPT_PRINTER)
+        except KeyError:
+            queue = None
+            outcome = "not_printed:no_receipt_printer"
+        else:
+            outcome = "not_printed:no_print_queue"
+        if queue is not None:
+            try:
+                title = "障害伝票" if payment.state is PaymentState.UNKNOWN else "返金指示"
+                receipt = staff_slip(payment, self.municipality)
+                job = await queue.submit_receipt(receipt, title=title, order_id=payment.order_id)
+                self._mark_slip(payment, "queued")
+                state = await queue.wait(job, timeout=self.slip_timeout_s)
+                value = str(getattr(state, "value", state))
+                outcome = "printed" if value == "completed" else f"not_printed:{value}"
+            except Exception as exc:  # the slip never breaks the payment journal
+                outcome = f"not_printed:{getattr(exc, 'reason', type(exc).__name__)}"
+        self._mark_slip(payment, outcome)
+        if outcome != "printed":
+            _LOGGER.warning("staff slip not printed", extra={"order": payment.order_id, "outcome": outcome})
+            failed = events_pb2.OperationFailed(
+                operation_id=payment.name,
+                reason="staff_slip_not_printed",
+                message=f"staff slip for {payment.name} not printed: {outcome}",
+                message_ja="職員用伝票を印刷できませんでした。決済端末の取引履歴を確認してください。",
+            )
+            self.daemon.events.publish(events_pb2.Event(device=self._device_name(), failed=failed))
+
+    def _mark_slip(self, payment: Payment, outcome: str) -> None:
+        with contextlib.suppress(Exception):
+            self.journal.update_payment(payment.order_id, staff_slip=outcome)
+
+    # ---- sale tasks ---------------------------------------------------------------------------------
+
+    def sale_task(self, order: SaleOrder) -> tuple[asyncio.Task[Payment], asyncio.Queue[SaleProgress]]:
+        """The running sale of this order (a retry attaches to it), or a new one."""
+        loop = asyncio.get_running_loop()
+        queue: asyncio.Queue[SaleProgress] = asyncio.Queue()
+        watchers = self.watchers.setdefault(order.order_id, [])
+        watchers.append(queue)
+        task = self.sales.get(order.order_id)
+        if task is None:
+            operation = f"payments/{order.order_id}"
+            device = self._device_name()
+
+            def progress(step: SaleProgress) -> None:  # on the worker thread
+                for watcher in list(watchers):
+                    loop.call_soon_threadsafe(watcher.put_nowait, step)
+                event = events_pb2.OperationProgress(operation_id=operation, step=step.value, percent=-1)
+                self.daemon.events.publish(events_pb2.Event(device=device, progress=event))
+
+            task = loop.create_task(
+                self.on_terminal(lambda terminal: self.manager.sale(terminal, order, progress), "sale")
+            )
+            self.sales[order.order_id] = task
+            task.add_done_callback(lambda done: self._sale_done(order.order_id, done))
+        return task, queue
+
+    def _sale_done(self, order_id: str, task: asyncio.Task[Payment]) -> None:
+        self.sales.pop(order_id, None)
+        self.watchers.pop(order_id, None)
+        if not task.cancelled() and task.exception() is not None:
+            _LOGGER.info("sale ended with an error", extra={"order": order_id})
+
+
+class PaymentServicer(payment_pb2_grpc.PaymentServiceServicer):
+    def __init__(self, runner: PaymentRunner) -> None:
+        self.runner = runner
+        self.manager = runner.manager
+
+    async def Sale(
+        self, request: payment_pb2.SaleRequest, context: Context
+    ) -> AsyncIterator[payment_pb2.SaleUpdate]:
+        method = METHOD_NAMES.get(request.method)
+        if method is None:
+            raise InvalidArgument("method is required", reason="invalid_order")
+        lines = tuple(
+            FeeLine(line.fee_code, line.subject, line.quantity, line.unit_price_yen) for line in request.lines
+        )
+        order = SaleOrder(request.order_id, request.amount_yen, method, lines)
+        task, queue = self.runner.sale_task(order)
+        try:
+            while not task.done():
+                getter = asyncio.ensure_future(queue.get())
+                done, _ = await asyncio.wait({getter, task}, return_when=asyncio.FIRST_COMPLETED)
+                if getter in done:
+                    yield payment_pb2.SaleUpdate(step=STEPS[getter.result()])
+                else:
+                    getter.cancel()
+            payment = task.result()
+            yield payment_pb2.SaleUpdate(payment=payment_message(payment))
+        finally:
+            watchers = self.runner.watchers.get(order.order_id, [])
+            if queue in watchers:
+                watchers.remove(queue)
+
+    async def GetPayment(
+        self, request: payment_pb2.GetPaymentRequest, context: Context
+    ) -> payment_pb2.Payment:
+        return payment_message(self.manager.get(order_id_of(request.name)))
+
+    async def ListPayments(
+        self, request: payment_pb2.ListPaymentsRequest, context: Context
+    ) -> payment_pb2.ListPaymentsResponse:
+        size = min(request.page_size or 100, 1000)
+        states = [state_from_proto(value) for value in request.states]
+        found = self.runner.journal.payments(states, after=request.page_token, limit=size + 1)
+        page = found[:size]
+        token = page[-1].order_id if len(found) > size else ""
+        return payment_pb2.ListPaymentsResponse(
+            payments=[payment_message(item) for item in page], next_page_token=token
+        )
+
+    async def VoidPayment(
+        self, request: payment_pb2.VoidPaymentRequest, context: Context
+    ) -> payment_pb2.Payment:
+        order_id = order_id_of(request.name)
+        payment = await self.runner.on_terminal(lambda t: self.manager.void(t, order_id), "void")
+        return payment_message(payment)
+
+    async def RefundPayment(
+        self, request: payment_pb2.RefundPaymentRequest, context: Context
+    ) -> payment_pb2.Payment:
+        order_id = order_id_of(request.name)
+        payment = await self.runner.on_terminal(lambda t: self.manager.refund(t, order_id), "refund")
+        return payment_message(payment)
+
+    async def CommitPayment(
+        self, request: payment_pb2.CommitPaymentRequest, context: Context
+    ) -> payment_pb2.Payment:
+        order_id = order_id_of(request.name)
+        self.manager.get(order_id)
+        issued = request.issued
+        if request.issued_job:
+            queue = getattr(self.runner.daemon, "print_queue", None)
+            if queue is None:
+                raise FailedPrecondition("the daemon has no print queue", reason="print_queue_missing")
+            state = await queue.wait(request.issued_job, timeout=float(request.timeout_s or 120))
+            value = str(getattr(state, "value", state))
+            if value not in ("completed", "failed", "cancelled"):
+                raise FailedPrecondition(
+                    f"{request.issued_job} is {value}; commit again when it has finished",
+                    reason="document_not_issued_yet",
+                    message_ja="証明書の印刷が終わっていません。",
+                )
+            issued = value == "completed"
+        if issued:
+            committed = self.manager.commit(None, order_id, issued=True, job=request.issued_job)
+            return payment_message(committed)
+        job = request.issued_job
+        payment = await self.runner.on_terminal(
+            lambda t: self.manager.commit(t, order_id, issued=False, job=job), "commit"
+        )
+        return payment_message(payment)
+
+    async def ResolvePayment(
+        self, request: payment_pb2.ResolvePaymentRequest, context: Context
+    ) -> payment_pb2.Payment:
+        order_id = order_id_of(request.name)
+        outcome = state_from_proto(request.outcome)
+        return payment_message(self.manager.resolve(order_id, outcome, request.staff_note))
+
+    async def DailyClose(
+        self, request: payment_pb2.DailyCloseRequest, context: Context
+    ) -> payment_pb2.DailyCloseResponse:
+        directory, dry_run = self.runner.closes_dir, request.dry_run
+        report = await self.runner.on_terminal(
+            lambda t: daily_close(self.manager, t, directory=directory, dry_run=dry_run), "daily_close"
+        )
+        close_time = Timestamp()
+        close_time.FromDatetime(report.closed_at)
+        return payment_pb2.DailyCloseResponse(
+            name=f"closes/{report.number}" if report.number else "",
+            terminal_batch_number=report.terminal_batch,
+            totals=[
+                payment_pb2.SubjectTotals(
+                    fee_code=item.fee_code,
+                    subject=item.subject,
+                    method=METHODS.get(item.method, payment_pb2.PAYMENT_METHOD_UNSPECIFIED),
+                    brand=item.brand,
+                    sales_count=item.counts.sales_count,
+                    sales_yen=item.counts.sales_yen,
+                    voids_count=item.counts.voids_count,
+                    voids_yen=item.counts.voids_yen,
+                    refunds_count=item.counts.refunds_count,
+                    refunds_yen=item.counts.refunds_yen,
+                )
+                for item in report.totals
+            ],
+            brands=[
+                payment_pb2.BrandReconciliation(
+                    brand=check.brand,
+                    journal_sales_count=check.journal.sales_count,
+                    journal_sales_yen=check.journal.sales_yen,
+                    terminal_sales_count=check.terminal.sales_count,
+                    terminal_sales_yen=check.terminal.sales_yen,
+                    journal_net_yen=check.journal.net_yen,
+                    terminal_net_yen=check.terminal.net_yen,
+                    matches=check.matches,
+                )
+                for check in report.brands
+            ],
+            reconciled=report.reconciled,
+            csv=report.csv_bytes,
+            csv_path=report.csv_path,
+            close_time=close_time,
+        )
+
+
+def create(daemon: Daemon) -> PaymentRunner:
+    return PaymentRunner(daemon)

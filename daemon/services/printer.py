@@ -1,0 +1,210 @@
+"""kiosk.v1.PrinterService: print receipts and forms as durable jobs, follow them, Retry or Clear them.
+
+The servicer turns requests into ``drivers.escpos.Receipt`` documents (daemon/receipts.py) or PDFs and
+hands them to ``daemon.print_queue``; the queue journals, prints and publishes the job events.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+import grpc
+from google.protobuf.timestamp_pb2 import Timestamp
+from kiosk.v1 import printer_pb2, printer_pb2_grpc
+
+from drivers.escpos.document import Receipt
+
+from .. import receipts
+from ..errors import InvalidArgument
+from ..printing import PrintQueue
+from ..printing.messages import PROTO_TO_STATE, job_message
+
+if TYPE_CHECKING:
+    from ..server import Daemon
+
+Context = grpc.aio.ServicerContext[Any, Any]
+JST = dt.timezone(dt.timedelta(hours=9), "JST")
+
+
+def _when(stamp: Timestamp, has: bool) -> dt.datetime:
+    """A Timestamp in Japan time; now when it is unset; InvalidArgument when it is out of range."""
+    if not has:
+        return dt.datetime.now(JST)
+    try:
+        return stamp.ToDatetime(tzinfo=JST)
+    except (ValueError, OverflowError, OSError):
+        raise InvalidArgument(
+            "time is out of range (seconds 0001-01-01..9999-12-31, nanos 0..999999999)",
+            reason="invalid_time",
+        ) from None
+
+
+def _nonnegative(value: int, field: str) -> int:
+    if value < 0:
+        raise InvalidArgument(f"{field} must not be negative", reason="invalid_argument")
+    return value
+
+
+class ReceiptBuilder:
+    """Request messages → typed receipts; an empty municipality takes the configured one."""
+
+    def __init__(self, municipality: str) -> None:
+        self.municipality = municipality
+
+    def _town(self, given: str) -> str:
+        return given or self.municipality
+
+    def ticket(self, message: printer_pb2.NumberedTicket) -> Receipt:
+        return receipts.numbered_ticket(
+            receipts.TicketInput(
+                municipality=self._town(message.municipality),
+                number=_nonnegative(message.number, "number"),
+                counter=message.counter,
+                issued_at=_when(message.issued_at, message.HasField("issued_at")),
+                waiting=message.waiting if message.HasField("waiting") else None,
+            )
+        )
+
+    def request_receipt(self, message: printer_pb2.CertificateRequestReceipt) -> Receipt:
+        if not message.reception_number or not message.qr_payload:
+            raise InvalidArgument("reception_number and qr_payload are required", reason="invalid_argument")
+        lines = tuple(
+            receipts.CertificateLine(
+                line.name,
+                _nonnegative(line.copies, "copies"),
+                _nonnegative(line.fee_per_copy, "fee_per_copy"),
+            )
+            for line in message.certificates
+        )
+        return receipts.request_receipt(
+            receipts.RequestInput(
+                municipality=self._town(message.municipality),
+                reception_number=message.reception_number,
+                certificates=lines,
+                received_at=_when(message.received_at, message.HasField("received_at")),
+                qr_payload=message.qr_payload,
+                counter=message.counter,
+            )
+        )
+
+    def payment_slip(self, message: printer_pb2.PaymentSlip) -> Receipt:
+        return receipts.payment_slip(
+            receipts.PaymentInput(
+                municipality=self._town(message.municipality),
+                order_id=message.order_id,
+                items=tuple(receipts.PaymentItem(item.subject, item.amount) for item in message.items),
+                method=message.method,
+                brand=message.brand,
+                approval_number=message.approval_number,
+                card_number=message.card_number,
+                paid_at=_when(message.paid_at, message.HasField("paid_at")),
+            )
+        )
+
+    def unknown_payment_slip(self, message: printer_pb2.UnknownPaymentSlip) -> Receipt:
+        if not message.order_id:
+            raise InvalidArgument("order_id is required", reason="invalid_argument")
+        return receipts.unknown_payment_slip(
+            receipts.UnknownPaymentInput(
+                municipality=self._town(message.municipality),
+                order_id=message.order_id,
+                amount=message.amount,
+                terminal_sequence=message.terminal_sequence,
+                occurred_at=_when(message.occurred_at, message.HasField("occurred_at")),
+            )
+        )
+
+
+TITLES = {"numbered_ticket": "整理券", "request_receipt": "受付票", "payment_slip": "お支払い明細"}
+
+
+class PrinterService(printer_pb2_grpc.PrinterServiceServicer):
+    def __init__(self, queue: PrintQueue, builder: ReceiptBuilder) -> None:
+        self.queue = queue
+        self.builder = builder
+
+    async def PrintReceipt(
+        self, request: printer_pb2.PrintReceiptRequest, context: Context
+    ) -> printer_pb2.PrintReceiptResponse:
+        which = request.WhichOneof("document")
+        if which == "numbered_ticket":
+            receipt = self.builder.ticket(request.numbered_ticket)
+        elif which == "request_receipt":
+            receipt = self.builder.request_receipt(request.request_receipt)
+        elif which == "payment_slip":
+            receipt = self.builder.payment_slip(request.payment_slip)
+        else:
+            raise InvalidArgument(
+                "choose a document: numbered_ticket, request_receipt or payment_slip",
+                reason="document_missing",
+            )
+        order_id = request.order_id or (request.payment_slip.order_id if which == "payment_slip" else "")
+        name = await self.queue.submit_receipt(receipt, title=TITLES[which], order_id=order_id)
+        return printer_pb2.PrintReceiptResponse(job=job_message(self.queue.get(name)))
+
+    async def PrintStaffSlip(
+        self, request: printer_pb2.PrintStaffSlipRequest, context: Context
+    ) -> printer_pb2.PrintStaffSlipResponse:
+        slip = request.unknown_payment_slip
+        receipt = self.builder.unknown_payment_slip(slip)
+        name = await self.queue.submit_receipt(receipt, title="障害伝票", order_id=slip.order_id)
+        return printer_pb2.PrintStaffSlipResponse(job=job_message(self.queue.get(name)))
+
+    async def PrintForms(
+        self, request: printer_pb2.PrintFormsRequest, context: Context
+    ) -> printer_pb2.PrintFormsResponse:
+        name = await self.queue.submit_pdf(
+            request.pdf,
+            title=request.title,
+            pages=request.pages,
+            copies=request.copies or 1,
+            order_id=request.order_id,
+        )
+        return printer_pb2.PrintFormsResponse(job=job_message(self.queue.get(name)))
+
+    async def GetJob(self, request: printer_pb2.GetJobRequest, context: Context) -> printer_pb2.Job:
+        return job_message(self.queue.get(request.name))
+
+    async def ListJobs(
+        self, request: printer_pb2.ListJobsRequest, context: Context
+    ) -> printer_pb2.ListJobsResponse:
+        state = PROTO_TO_STATE.get(request.state)
+        if request.state and state is None:
+            raise InvalidArgument(f"unknown job state {request.state}", reason="invalid_argument")
+        jobs, token = self.queue.list(state, request.page_size, request.page_token)
+        return printer_pb2.ListJobsResponse(jobs=[job_message(job) for job in jobs], next_page_token=token)
+
+    async def RetryJob(
+        self, request: printer_pb2.RetryJobRequest, context: Context
+    ) -> printer_pb2.RetryJobResponse:
+        return printer_pb2.RetryJobResponse(job=job_message(self.queue.retry(request.name)))
+
+    async def CancelJob(
+        self, request: printer_pb2.CancelJobRequest, context: Context
+    ) -> printer_pb2.CancelJobResponse:
+        return printer_pb2.CancelJobResponse(job=job_message(await self.queue.cancel(request.name)))
+
+
+class PrinterServiceRunner:
+    service_names = ("kiosk.v1.PrinterService",)
+
+    def __init__(self, daemon: Daemon) -> None:
+        self.queue = daemon.print_queue
+        municipality = str(daemon.config.options.get("printing", {}).get("municipality", ""))
+        self.servicer = PrinterService(self.queue, ReceiptBuilder(municipality))
+
+    def add_to_server(self, server: grpc.aio.Server) -> None:
+        printer_pb2_grpc.add_PrinterServiceServicer_to_server(self.servicer, server)
+
+    async def start(self) -> None:
+        """Recover the journal (receipts to reprint, IPP jobs to follow), then start the workers."""
+        await self.queue.start()
+
+    async def stop(self) -> None:
+        """Let a running print call finish and journal it, then stop the workers."""
+        await self.queue.stop()
+
+
+def create(daemon: Daemon) -> PrinterServiceRunner:
+    return PrinterServiceRunner(daemon)

@@ -1,0 +1,286 @@
+"""Domain objects → kiosk.v1 frontyard messages (and the few enums back)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from google.protobuf.timestamp_pb2 import Timestamp
+from kiosk.v1 import frontyard_pb2 as pb
+
+from frontyard.certificates import CATALOG, CertificateKind, ChannelAdvice, certificate_type, fee
+from frontyard.documents import Checklist, FieldKind, FilledForm
+from frontyard.household import LifeEvent, Person, Sex
+from frontyard.kpi import KpiRow
+from frontyard.lifeevents import Evaluation
+from frontyard.municipality import Municipality, WriteFigures
+from frontyard.outbox import ApplicationPackage, PackageStatus, PackageSummary
+from frontyard.questionnaire import AnswerKind, PendingQuestion
+from frontyard.writing import WritingCount
+
+from .book import VisitRecord, VisitStatus
+from .desk import CertificateRecord
+
+LIFE_EVENTS = {pb.LIFE_EVENT_TENNYU: LifeEvent.TENNYU, pb.LIFE_EVENT_BIRTH: LifeEvent.BIRTH}
+SEXES = {Sex.MALE: pb.MEMBER_SEX_MALE, Sex.FEMALE: pb.MEMBER_SEX_FEMALE}
+SEXES_BACK = {value: key for key, value in SEXES.items()}
+ANSWER_KINDS = {AnswerKind.BOOL: pb.ANSWER_KIND_BOOL, AnswerKind.COUNT: pb.ANSWER_KIND_COUNT,
+                AnswerKind.CHOICE: pb.ANSWER_KIND_CHOICE}  # fmt: skip
+FIELD_KINDS: dict[FieldKind, Any] = {
+    kind: pb.FormFieldKind.Value(f"FORM_FIELD_KIND_{kind.name}") for kind in FieldKind
+}
+CERTIFICATE_KINDS: dict[CertificateKind, Any] = {
+    kind: pb.CertificateKind.Value(f"CERTIFICATE_KIND_{kind.name}") for kind in CertificateKind
+}
+CERTIFICATE_KINDS_BACK = {value: key for key, value in CERTIFICATE_KINDS.items()}
+STATUSES: dict[PackageStatus, Any] = {
+    status: pb.ApplicationStatus.Value(f"APPLICATION_STATUS_{status.name}") for status in PackageStatus
+}
+STATUSES_BACK = {value: key for key, value in STATUSES.items()}
+CHANNELS = {"konbini": pb.ISSUE_CHANNEL_KONBINI, "window": pb.ISSUE_CHANNEL_WINDOW}
+
+
+def timestamp(moment: dt.datetime | None) -> Timestamp | None:
+    if moment is None:
+        return None
+    stamp = Timestamp()
+    stamp.FromDatetime(moment)
+    return stamp
+
+
+def _date(day: dt.date | None) -> str:
+    return day.isoformat() if day is not None else ""
+
+
+def member(person: Person, from_card: bool) -> pb.Member:
+    return pb.Member(
+        person_id=person.person_id,
+        relationship=person.relationship,
+        name=person.name or "",
+        furigana=person.furigana or "",
+        birth_date=_date(person.birth_date),
+        sex=SEXES.get(person.sex, pb.MEMBER_SEX_UNSPECIFIED),
+        has_mn_card=person.has_mn_card,
+        newborn=person.newborn,
+        from_card=from_card,
+    )
+
+
+def visit(record: VisitRecord, pending_questions: int) -> pb.Visit:
+    household = record.household
+    facts = pb.HouseholdFacts(
+        head_person_id=household.head_id,
+        filer_person_id=household.filer_id,
+        move_out_date=_date(household.move_out_date),
+    )
+    for key in ("new_address", "old_address", "phone", "bank_account", "vehicle_number"):
+        value = getattr(household, key)
+        if value is not None:
+            setattr(facts, key, value)
+    if household.mother_id:
+        facts.mother_person_id = household.mother_id
+    event = next(key for key, value in LIFE_EVENTS.items() if value is household.event)
+    return pb.Visit(
+        name=record.name,
+        life_event=event,
+        event_date=household.event_date.isoformat(),
+        state=pb.VISIT_STATE_PRINTED if record.status is VisitStatus.PRINTED else pb.VISIT_STATE_OPEN,
+        members=[member(p, p.person_id in record.card_person_ids) for p in household.members],
+        facts=facts,
+        pending_questions=pending_questions,
+        reception_code=record.reception.payload if record.reception else "",
+        reception_id=record.reception_id,
+        create_time=timestamp(record.arrived),
+    )
+
+
+def question(item: PendingQuestion, record: VisitRecord) -> pb.Question:
+    relationship = record.household.member(item.person_id).relationship if item.person_id else ""
+    return pb.Question(
+        question_id=item.question.question_id,
+        person_id=item.person_id or "",
+        relationship=relationship,
+        text_ja=item.question.text_ja,
+        kind=ANSWER_KINDS[item.question.kind],
+        choices=list(item.question.choices),
+    )
+
+
+def form(filled: FilledForm) -> pb.Form:
+    fields = []
+    for item in filled.fields:
+        value = item.value
+        fields.append(
+            pb.FormField(
+                key=item.key,
+                label=item.label,
+                kind=FIELD_KINDS[item.kind],
+                value=value.isoformat()
+                if isinstance(value, dt.date)
+                else value
+                if isinstance(value, str)
+                else "",
+                checked=value is True,
+                furigana=item.furigana,
+                required=item.required,
+                missing=item.key in filled.missing,
+                choices=list(item.choices),
+            )
+        )
+    return pb.Form(
+        form_id=filled.form_id,
+        title=filled.title,
+        procedure_id=filled.procedure_id,
+        counter=filled.counter,
+        fields=fields,
+        missing=list(filled.missing),
+        note=filled.note,
+    )
+
+
+def checklist(items: Checklist) -> pb.Checklist:
+    return pb.Checklist(
+        title=items.title,
+        event_date=items.event_date.isoformat(),
+        items=[
+            pb.ChecklistItem(
+                order=i.order,
+                counter=i.counter,
+                place=i.place,
+                procedures=list(i.procedures),
+                reasons=list(i.reasons),
+                bring=list(i.bring),
+                deadline=_date(i.deadline),
+            )
+            for i in items.items
+        ],
+        notes=list(items.notes),
+        reception_code=items.reception_qr,
+    )
+
+
+def figures(value: WriteFigures) -> pb.WriteFigures:
+    return pb.WriteFigures(
+        name=value.name, address=value.address, phone=value.phone, birth_date=value.birth_date,
+        total=value.total,
+    )  # fmt: skip
+
+
+def evaluation(
+    name: str, result: Evaluation, items: Checklist, forms: tuple[FilledForm, ...], count: WritingCount
+) -> pb.VisitEvaluation:
+    procedures = [
+        pb.Procedure(
+            procedure_id=item.procedure_id,
+            name_ja=item.procedure.name_ja,
+            reason_ja=item.reason_ja,
+            counter=item.counter.name,
+            place=item.place,
+            deadline=_date(item.deadline.date),
+            deadline_label=item.deadline.label,
+            unconfirmed=item.counter.unknown or item.deadline.unknown,
+            person_ids=list(item.person_ids),
+            bring=list(item.procedure.bring),
+            form_id=item.procedure.form_id,
+        )
+        for item in result.procedures
+    ]
+    return pb.VisitEvaluation(
+        visit=name,
+        procedures=procedures,
+        checklist=checklist(items),
+        forms=[form(item) for item in forms],
+        writing_count=pb.WritingCount(
+            forms=count.forms, baseline=figures(count.baseline), ours=figures(count.ours), saved=count.saved
+        ),
+    )
+
+
+def certificate_types(municipality: Municipality) -> list[pb.CertificateType]:
+    found = []
+    for item in CATALOG:
+        price = fee(item.kind, municipality)
+        found.append(
+            pb.CertificateType(
+                kind=CERTIFICATE_KINDS[item.kind], name_ja=item.name_ja, konbini=item.konbini,
+                koseki=item.koseki,
+                options=list(item.options), window_fee=price.window, konbini_fee=price.konbini,
+                fee_unconfirmed=price.unknown,
+            )
+        )  # fmt: skip
+    return found
+
+
+def advice(value: ChannelAdvice) -> pb.ChannelAdvice:
+    return pb.ChannelAdvice(
+        channel=CHANNELS[str(value.channel)],
+        reason=value.reason,
+        reason_ja=value.reason_ja,
+        konbini_next_time=value.konbini_next_time,
+        saving_yen=value.saving_yen,
+        fee_unconfirmed=value.fee_unknown,
+    )
+
+
+def certificate_request(record: CertificateRecord) -> pb.CertificateRequest:
+    return pb.CertificateRequest(
+        name=record.name,
+        kind=CERTIFICATE_KINDS[record.kind],
+        certificate_name=certificate_type(record.kind).name_ja,
+        options=list(record.options),
+        copies=record.copies,
+        fee_per_copy=record.fee.window,
+        total_fee=record.fee.window * record.copies,
+        fee_unconfirmed=record.fee.unknown,
+        order_id=record.order_id,
+        form=form(record.form),
+        advice=advice(record.advice),
+        reception_code=record.reception.payload if record.reception else "",
+        ticket_number=record.reception.serial if record.reception else 0,
+    )
+
+
+def application(package: PackageSummary | ApplicationPackage, with_form: bool = False) -> pb.Application:
+    """An application message; the form only from a whole package (GetApplication)."""
+    summary = package.summary if isinstance(package, ApplicationPackage) else package
+    message = pb.Application(
+        name=f"applications/{summary.package_id}",
+        reception_id=summary.reception_id,
+        status=STATUSES[summary.status],
+        form_id=summary.form_id,
+        title=summary.title,
+        procedure_id=summary.procedure_id,
+        counter=summary.counter,
+        missing=list(summary.missing),
+        create_time=timestamp(summary.created_at),
+        release_time=timestamp(summary.released_at),
+        released_by=summary.released_by,
+        export_time=timestamp(summary.exported_at),
+    )
+    if with_form and isinstance(package, ApplicationPackage):
+        message.form.CopyFrom(form(package.form))
+    return message
+
+
+def _or_unmeasured(value: float | None) -> float:
+    return -1.0 if value is None else value
+
+
+def kpi_row(row: KpiRow) -> pb.KpiRow:
+    return pb.KpiRow(
+        period=row.period,
+        season=row.season,
+        procedures=list(row.procedures),
+        samples=row.samples,
+        avg_wait_s=row.avg_wait_s,
+        avg_procedure_s=row.avg_procedure_s,
+        avg_post_processing_s=_or_unmeasured(row.avg_post_processing_s),
+        satisfaction=_or_unmeasured(row.satisfaction),
+        time_rating=_or_unmeasured(row.time_rating),
+        ease_rating=_or_unmeasured(row.ease_rating),
+        avg_to_card_read_s=_or_unmeasured(row.avg_to_card_read_s),
+        avg_to_printed_s=_or_unmeasured(row.avg_to_printed_s),
+        forms_printed=row.forms_printed,
+        writes_saved=row.writes_saved,
+        writes_reduction=_or_unmeasured(row.writes_reduction),
+    )

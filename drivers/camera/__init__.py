@@ -1,0 +1,42 @@
+"""Document camera driver: capture (OpenCV), ID document reading (Tesseract), QR codes.
+
+``open_device("http://127.0.0.1:8080/stream.mjpg").read_document()``; see ``capture`` for URI formats.
+"""
+
+from drivers.camera.capture import DRIVER, CameraDevice, CaptureSettings, open_device
+from drivers.camera.errors import (
+    CameraError,
+    CameraOffline,
+    MyNumberCardBack,
+    NoDocument,
+    OcrFailed,
+    QrDecodeError,
+    UnsupportedDocument,
+    WarekiError,
+)
+from drivers.camera.layouts import DocumentType, FieldName
+from drivers.camera.qr import QrCode, QrWatcher, decode_qr
+from drivers.camera.reading import DocumentReading, FieldReading, read_document
+
+__all__ = [
+    "DRIVER",
+    "CameraDevice",
+    "CameraError",
+    "CameraOffline",
+    "CaptureSettings",
+    "DocumentReading",
+    "DocumentType",
+    "FieldName",
+    "FieldReading",
+    "MyNumberCardBack",
+    "NoDocument",
+    "OcrFailed",
+    "QrCode",
+    "QrDecodeError",
+    "QrWatcher",
+    "UnsupportedDocument",
+    "WarekiError",
+    "decode_qr",
+    "open_device",
+    "read_document",
+]

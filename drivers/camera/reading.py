@@ -1,0 +1,162 @@
+"""Read an ID document from a camera frame: find the card, straighten it, tell its type, OCR its fields.
+
+``read_document(image) -> DocumentReading``. Supported: 運転免許証 and マイナンバーカード表面. The back of a
+My Number card is recognised from its label alone and refused (``MyNumberCardBack``) before any field is
+cropped; its number is never read or kept. Images are only held in memory for the call. Every field has a
+confidence; below ``CONFIDENCE_THRESHOLD`` (or when it does not parse) it is flagged ``needs_confirmation``.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from drivers.camera import ocr
+from drivers.camera.errors import MyNumberCardBack, NoDocument, OcrFailed, UnsupportedDocument, WarekiError
+from drivers.camera.geometry import Image, find_card, rectify
+from drivers.camera.layouts import FIELDS, TITLES, DocumentType, FieldKind, FieldLayout, FieldName
+from drivers.camera.wareki import find_date
+
+_LOGGER = logging.getLogger(__name__)
+CONFIDENCE_THRESHOLD = 0.80
+RETRY_HEIGHT_PX = 72
+_DIGIT_LOOKALIKES = str.maketrans({"O": "0", "o": "0", "D": "0", "I": "1", "l": "1", "|": "1", "S": "5",
+                                   "B": "8", "Z": "2", "b": "6"})  # fmt: skip
+_LABELS = ("氏名", "住所", "生年月日", "第", "号")
+
+
+@dataclass(frozen=True)
+class FieldReading:
+    """One field as read; ``value`` is "" when nothing usable was read (then it needs confirmation)."""
+
+    value: str
+    confidence: float
+    needs_confirmation: bool
+
+    def __repr__(self) -> str:
+        return (
+            f"FieldReading(<hidden>, confidence={self.confidence:.2f}, "
+            f"needs_confirmation={self.needs_confirmation})"
+        )
+
+
+@dataclass(frozen=True)
+class DocumentReading:
+    doc_type: DocumentType
+    fields: dict[FieldName, FieldReading]
+
+    def __repr__(self) -> str:
+        flagged = sorted(name.value for name, field in self.fields.items() if field.needs_confirmation)
+        return (
+            f"DocumentReading(doc_type={self.doc_type.value}, fields={len(self.fields)}, "
+            f"needs_confirmation={flagged})"
+        )
+
+    @property
+    def needs_confirmation(self) -> bool:
+        return any(field.needs_confirmation for field in self.fields.values())
+
+
+def _compact(text: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+
+def classify(card: Image) -> DocumentType | None:
+    """The document type from its title regions, or None if no title is recognised."""
+    texts = ocr.read_regions(card, [title.region for title in TITLES])
+    found = {
+        title.doc_type
+        for title, text in zip(TITLES, texts, strict=True)
+        if any(keyword in _compact(text.text) for keyword in title.keywords)
+    }
+    if DocumentType.MY_NUMBER_CARD_BACK in found:
+        return DocumentType.MY_NUMBER_CARD_BACK
+    for doc_type in (DocumentType.DRIVERS_LICENCE, DocumentType.MY_NUMBER_CARD_FRONT):
+        if doc_type in found:
+            return doc_type
+    return None
+
+
+def parse_field(kind: FieldKind, raw: str) -> str:
+    """The normalised value of one field's OCR text; ``ValueError`` when it does not parse."""
+    if kind is FieldKind.DATE:
+        return find_date(raw).isoformat()
+    if kind is FieldKind.DIGITS12:
+        digits = re.sub(r"\D", "", _compact(raw).translate(_DIGIT_LOOKALIKES))
+        if len(digits) != 12:
+            raise ValueError(f"expected 12 digits, got {len(digits)}")
+        return digits
+    text = unicodedata.normalize("NFKC", raw).strip()
+    for label in _LABELS[:3]:
+        text = text.removeprefix(label).strip()
+    if not text:
+        raise ValueError("empty")
+    return re.sub(r"\s+", "\u3000", text) if kind is FieldKind.TEXT and " " in text else text
+
+
+def _parse(layout: FieldLayout, text: ocr.RegionText) -> tuple[str, float]:
+    try:
+        value = parse_field(layout.kind, text.text)
+    except (ValueError, WarekiError):
+        return "", 0.0
+    if layout.name is FieldName.ADDRESS:
+        value = value.replace("\u3000", "")
+    return value, text.confidence
+
+
+def _field_readings(card: Image, layouts: tuple[FieldLayout, ...]) -> dict[FieldName, FieldReading]:
+    """OCR every field at once; text fields and fields that did not parse get a second pass at another
+    scale, and the more confident of the two readings is kept."""
+    regions = [layout.region for layout in layouts]
+    parsed = [
+        _parse(layout, text) for layout, text in zip(layouts, ocr.read_regions(card, regions), strict=True)
+    ]
+    retry = [
+        index
+        for index, (value, confidence) in enumerate(parsed)
+        if not value or layouts[index].kind is FieldKind.TEXT or confidence < CONFIDENCE_THRESHOLD
+    ]
+    if retry:
+        texts = ocr.read_regions(card, [regions[index] for index in retry], RETRY_HEIGHT_PX)
+        for index, text in zip(retry, texts, strict=True):
+            second = _parse(layouts[index], text)
+            if second[0] and (not parsed[index][0] or second[1] > parsed[index][1]):
+                parsed[index] = second
+    return {
+        layout.name: FieldReading(value, confidence, not value or confidence < CONFIDENCE_THRESHOLD)
+        for layout, (value, confidence) in zip(layouts, parsed, strict=True)
+    }
+
+
+def read_card(card: Image) -> DocumentReading:
+    """Read a rectified card (1027 × 648 BGR); tries it upside down too."""
+    doc_type = classify(card)
+    if doc_type is None:
+        card = np.asarray(cv2.rotate(card, cv2.ROTATE_180), dtype=np.uint8)
+        doc_type = classify(card)
+    if doc_type is None:
+        raise UnsupportedDocument("card found but its type was not recognised")
+    if doc_type is DocumentType.MY_NUMBER_CARD_BACK:
+        raise MyNumberCardBack("the back of a My Number card was presented; it is not read")
+    fields = _field_readings(card, FIELDS[doc_type])
+    if not any(field.value for field in fields.values()):
+        raise OcrFailed("no field could be read")
+    _LOGGER.info(
+        "read %s: %s", doc_type.value, sorted(f.value for f in fields if fields[f].needs_confirmation)
+    )
+    return DocumentReading(doc_type, fields)
+
+
+def read_document(image: Image) -> DocumentReading:
+    """Find the card in a camera frame (BGR) and read it."""
+    if image.ndim != 3 or image.shape[0] < 64 or image.shape[1] < 64:
+        raise NoDocument("frame too small or not colour")
+    quad = find_card(image)
+    if quad is None:
+        raise NoDocument("no card-shaped outline in the frame")
+    return read_card(rectify(image, quad))

@@ -1,0 +1,480 @@
+// The resident screens: the shell (languages, call staff, idle timer, wipe), the card watch, and the
+// certificate self-service flow. Life event and payment flows live in their own modules.
+import { ApiError, follow, getJson, rpc } from "./api.js";
+import { IdleTimer } from "./idle.js";
+import { LANGUAGE_NAMES, errorText, language, plain, setLanguage, t } from "./i18n.js";
+import { pinPad } from "./pinpad.js";
+import { button, h, show, yen } from "./ui.js";
+import { followJobs } from "./jobs.js";
+import { lifeEventStart } from "./lifeevent.js";
+import { paymentStart } from "./payment.js";
+
+const screen = document.getElementById("screen");
+const app = {
+  config: null,
+  card: { presence: "CARD_PRESENCE_UNSPECIFIED", session: "" },
+  // Everything personal lives here and only here; wipe() clears it.
+  person: null,
+  flow: null,
+  visit: null,
+  current: null, // the function that re-renders the current screen (after a language change)
+  timer: null,
+};
+
+export function render(name, build) {
+  app.current = () => show(screen, name, build());
+  app.current();
+}
+
+export function context() {
+  return app;
+}
+
+// ---------------------------------------------------------------- shell
+
+function header() {
+  const languages = h(
+    "nav",
+    { class: "languages", "aria-label": plain("shell.languages") },
+    ...app.config.languages.map((code) =>
+      h(
+        "button",
+        {
+          type: "button",
+          class: "language",
+          lang: code === "ja-easy" ? "ja" : code,
+          "aria-pressed": String(code === language()),
+          "data-language": code,
+          onclick: () => changeLanguage(code),
+        },
+        LANGUAGE_NAMES[code] || code,
+      ),
+    ),
+  );
+  const callStaff = button("shell.call_staff", () => callStaffScreen(), "call", { id: "call-staff" });
+  document.getElementById("top").replaceChildren(
+    h("p", { class: "brand", html: t("shell.brand") }),
+    languages,
+    callStaff,
+  );
+}
+
+async function changeLanguage(code) {
+  await setLanguage(code);
+  header();
+  if (app.current) app.current();
+}
+
+function callStaffScreen(reason = "") {
+  const back = app.current;
+  // Tell the staff console at once; the screen key says where the resident is, never who they are.
+  const from = document.body.dataset.screen || "";
+  rpc("FrontyardService", "CallStaff", { screen: from, reason }).catch(() => {});
+  render("call-staff", () =>
+    h(
+      "section",
+      {},
+      h("h1", { html: t("staff_call.title") }),
+      h("p", { html: t("staff_call.body") }),
+      h("div", { class: "actions" }, button("common.back", () => (back ? back() : home()), "primary", { id: "call-staff-back" })),
+    ),
+  );
+}
+
+// ---------------------------------------------------------------- errors and wipe
+
+export function showError(error, { retry = null } = {}) {
+  const reason = error instanceof ApiError ? error.reason : String(error || "internal");
+  const text = errorText(reason);
+  render("error", () =>
+    h(
+      "section",
+      { class: "error-screen", "data-reason": reason },
+      h("h1", {}, h("span", { class: "icon", "aria-hidden": "true" }, "⚠ "), h("span", { html: text.title })),
+      h("p", { class: "todo", html: text.todo }),
+      h("p", { class: "reason-key" }, `(${reason})`),
+      h(
+        "div",
+        { class: "actions" },
+        retry ? button("common.retry", retry, "primary", { id: "error-retry" }) : null,
+        button("shell.call_staff", () => callStaffScreen(), "secondary"),
+        button("common.home", () => wipe("done"), retry ? "secondary" : "primary", { id: "error-home" }),
+      ),
+    ),
+  );
+}
+
+// Forget every personal datum on the page and end the daemon's resident session.
+export async function wipe(why, { notice = true } = {}) {
+  const session = app.card.session || (app.person && app.person.session);
+  const visit = app.visit;
+  app.person = null;
+  app.flow = null;
+  app.visit = null;
+  app.timer.stop();
+  for (const input of document.querySelectorAll("input")) input.value = "";
+  if (session) rpc("CardService", "EndSession", { session }).catch(() => {});
+  if (visit && visit.state !== "VISIT_STATE_PRINTED") rpc("FrontyardService", "CancelVisit", { visit: visit.name }).catch(() => {});
+  if (notice && why !== "done") {
+    render("wiped", () =>
+      h(
+        "section",
+        {},
+        h("h1", { html: t(`wipe.${why}.title`) }),
+        h("p", { html: t("wipe.body") }),
+        h("div", { class: "actions" }, button("common.home", home, "primary", { id: "wiped-home" })),
+      ),
+    );
+    setTimeout(() => {
+      if (screen.dataset.screen === "wiped") home();
+    }, 8000);
+  } else {
+    home();
+  }
+}
+
+// ---------------------------------------------------------------- the card
+
+function watchCard() {
+  follow("CardService", "WatchCard", {}, (event) => {
+    const before = app.card.presence;
+    app.card = { presence: event.presence, session: event.session || "" };
+    if (event.presence === "MY_NUMBER_CARD" && before !== "MY_NUMBER_CARD") cardArrived();
+    else if (before === "MY_NUMBER_CARD" && event.presence !== "MY_NUMBER_CARD") cardLeft();
+    else if (event.presence === "OTHER_CARD" && app.flow) showError("not_my_number_card");
+  });
+}
+
+function cardArrived() {
+  if (app.flow && app.flow.onCard) app.flow.onCard();
+  else if (!app.flow && screen.dataset.screen === "home") startCertificate();
+}
+
+function cardLeft() {
+  if (app.flow && app.flow.onCardRemoved) app.flow.onCardRemoved();
+  else if (app.person) wipe("card_removed");
+}
+
+// ---------------------------------------------------------------- home (idle signage)
+
+export function home() {
+  app.flow = null;
+  app.timer.stop();
+  render("home", () =>
+    h(
+      "section",
+      { class: "home" },
+      h("h1", { html: t("home.title") }),
+      h("p", { class: "lead", html: t("home.place_card") }),
+      h(
+        "div",
+        { class: "choices" },
+        button("home.certificate", startCertificate, "primary big", { id: "start-certificate" }),
+        button("home.life_event", () => lifeEventStart(), "primary big", { id: "start-life-event" }),
+      ),
+      h(
+        "aside",
+        { class: "notices", "aria-labelledby": "notices-title" },
+        h("h2", { id: "notices-title", html: t("home.notices") }),
+        h("p", { html: t("home.konbini") }),
+        h("p", { html: t("home.hours") }),
+      ),
+    ),
+  );
+}
+
+// ---------------------------------------------------------------- certificate self-service
+
+export function startCertificate() {
+  app.timer.start();
+  app.flow = { name: "certificate", onCard: () => askPin(certificateConfirm), onCardRemoved: () => wipe("card_removed") };
+  if (app.card.presence === "MY_NUMBER_CARD") askPin(certificateConfirm);
+  else waitForCard();
+}
+
+export function waitForCard(titleKey = "card.place_title") {
+  render("card-wait", () =>
+    h(
+      "section",
+      {},
+      h("h1", { html: t(titleKey) }),
+      h("div", { class: "card-illustration", "aria-hidden": "true" }, "▭"),
+      h("p", { html: t("card.place_body") }),
+      h("div", { class: "actions" }, button("common.cancel", () => wipe("done"), "secondary", { id: "card-cancel" })),
+    ),
+  );
+}
+
+// Reads the tries left (no try consumed), then the pad; `then(basicInfo)` continues the flow.
+export async function askPin(then, message = "") {
+  let status;
+  try {
+    status = await rpc("CardService", "GetPinStatus", {});
+  } catch (error) {
+    return showError(error, { retry: () => askPin(then) });
+  }
+  const tries = status.text_tries_left;
+  if (tries <= 0) return showError("pin_blocked");
+  render("pin", () =>
+    pinPad({
+      triesLeft: tries,
+      message,
+      onCancel: () => wipe("done"),
+      onSubmit: async (pin) => {
+        render("reading", () => h("section", {}, h("h1", { html: t("card.reading") }), h("div", { class: "spinner", role: "progressbar", "aria-label": plain("card.reading") })));
+        try {
+          const info = await rpc("CardService", "ReadBasicInfo", { pin });
+          app.person = info;
+          then(info);
+        } catch (error) {
+          if (error.reason === "pin_wrong") return askPin(then, t("pin.wrong"));
+          showError(error, { retry: error.reason === "pin_blocked" ? null : () => askPin(then) });
+        }
+      },
+    }),
+  );
+}
+
+function certificateConfirm(info) {
+  render("confirm", () =>
+    h(
+      "section",
+      {},
+      h("h1", { html: t("confirm.title") }),
+      h(
+        "dl",
+        { class: "facts" },
+        h("dt", { html: t("confirm.name") }),
+        h("dd", { id: "resident-name" }, info.name),
+        h("dt", { html: t("confirm.address") }),
+        h("dd", { id: "resident-address" }, info.address),
+      ),
+      h(
+        "div",
+        { class: "actions" },
+        button("confirm.yes", () => chooseCertificate(), "primary", { id: "confirm-yes" }),
+        button("confirm.no", () => callStaffScreen(), "secondary", { id: "confirm-no" }),
+      ),
+    ),
+  );
+}
+
+async function chooseCertificate() {
+  let list;
+  try {
+    list = await rpc("FrontyardService", "ListCertificates", {});
+  } catch (error) {
+    return showError(error, { retry: chooseCertificate });
+  }
+  render("certificates", () =>
+    h(
+      "section",
+      {},
+      h("h1", { html: t("cert.choose") }),
+      h(
+        "div",
+        { class: "choices list" },
+        ...list.certificates.map((cert) =>
+          h(
+            "button",
+            { type: "button", class: "button secondary choice", "data-kind": cert.kind, onclick: () => certificateOptions(cert) },
+            h("span", { class: "choice-name", html: certificateName(cert) }),
+            h("span", { class: "choice-fee", html: t("cert.fee_each", { yen: yen(cert.window_fee) }) }),
+          ),
+        ),
+      ),
+      h("div", { class: "actions" }, button("common.cancel", () => wipe("done"), "secondary")),
+    ),
+  );
+}
+
+function certificateName(cert) {
+  const key = `cert.kind.${cert.kind}`;
+  const text = t(key);
+  return text === key ? cert.name_ja || cert.certificate_name : text;
+}
+
+function certificateOptions(cert) {
+  let copies = 1;
+  const chosen = new Set();
+  const count = h("output", { id: "copies", "aria-live": "polite" }, "1");
+  const change = (delta) => {
+    copies = Math.min(10, Math.max(1, copies + delta));
+    count.textContent = String(copies);
+  };
+  render("certificate-options", () =>
+    h(
+      "section",
+      {},
+      h("h1", { html: certificateName(cert) }),
+      cert.options.length
+        ? h(
+            "fieldset",
+            { class: "options" },
+            h("legend", { html: t("cert.options") }),
+            ...cert.options.map((option, index) =>
+              h(
+                "label",
+                { class: "option" },
+                h("input", { type: "checkbox", id: `option-${index}`, onchange: (e) => (e.target.checked ? chosen.add(option) : chosen.delete(option)) }),
+                h("span", {}, option),
+              ),
+            ),
+          )
+        : null,
+      h(
+        "div",
+        { class: "stepper", role: "group", "aria-label": plain("cert.copies") },
+        h("span", { html: t("cert.copies") }),
+        button("cert.fewer", () => change(-1), "secondary step", { "aria-label": plain("cert.fewer"), id: "copies-minus" }),
+        count,
+        button("cert.more", () => change(+1), "secondary step", { "aria-label": plain("cert.more"), id: "copies-plus" }),
+      ),
+      h(
+        "div",
+        { class: "actions" },
+        button("common.next", () => certificateFee(cert, [...chosen], copies), "primary", { id: "options-next" }),
+        button("common.back", chooseCertificate, "secondary"),
+      ),
+    ),
+  );
+}
+
+async function certificateFee(cert, options, copies) {
+  let request;
+  try {
+    request = await rpc("FrontyardService", "CreateCertificateRequest", {
+      session: app.person.session,
+      kind: cert.kind,
+      options,
+      copies,
+    });
+  } catch (error) {
+    return showError(error, { retry: () => certificateFee(cert, options, copies) });
+  }
+  app.flow.request = request;
+  render("fee", () =>
+    h(
+      "section",
+      {},
+      h("h1", { html: t("fee.title") }),
+      h(
+        "dl",
+        { class: "facts" },
+        h("dt", { html: t("fee.certificate") }),
+        h("dd", { html: certificateName(request) }),
+        h("dt", { html: t("cert.copies") }),
+        h("dd", { id: "fee-copies" }, String(request.copies)),
+        h("dt", { html: t("fee.total") }),
+        h("dd", { id: "fee-total", html: t("fee.yen", { yen: yen(request.total_fee) }) }),
+      ),
+      request.fee_unconfirmed ? h("p", { class: "note", html: t("fee.unconfirmed") }) : null,
+      h("p", { html: t("fee.pay_at_counter") }),
+      h(
+        "div",
+        { class: "actions" },
+        canPay(request) ? button("fee.pay_card", () => payAndPrint(request), "primary", { id: "fee-pay" }) : null,
+        button("fee.print", () => printCertificate(request), canPay(request) ? "secondary" : "primary", { id: "fee-print" }),
+        button("common.back", () => certificateOptions(cert), "secondary"),
+      ),
+    ),
+  );
+}
+
+function canPay(request) {
+  return app.config.services.includes("PaymentService") && request.total_fee > 0;
+}
+
+function payAndPrint(request) {
+  const order = {
+    order_id: request.order_id,
+    amount_yen: request.total_fee,
+    lines: [{ fee_code: request.kind, subject: request.certificate_name, quantity: request.copies, unit_price_yen: request.fee_per_copy }],
+  };
+  let printed = null;
+  app.flow.afterPayment = () => takeCard(request, printed);
+  paymentStart(order, async () => {
+    printed = await issue(request);
+    return (printed.jobs || [])[0] || "";
+  });
+}
+
+function printingScreen() {
+  render("printing", () => h("section", {}, h("h1", { html: t("print.title") }), h("div", { class: "spinner", role: "progressbar", "aria-label": plain("print.title") }), h("p", { html: t("print.wait") })));
+}
+
+// Prints the request form and the numbered ticket, and waits until the printers have done it.
+export async function printAndWait(call) {
+  const flow = app.flow;
+  printingScreen();
+  const printed = await call();
+  await followJobs(printed.jobs || [], {
+    onProblem: (reason) => showError(reason, { retry: printingScreen }),
+    onResume: printingScreen,
+    isCancelled: () => app.flow !== flow,
+  });
+  return printed;
+}
+
+function issue(request) {
+  return printAndWait(() => rpc("FrontyardService", "PrintCertificateRequest", { name: request.name }));
+}
+
+async function printCertificate(request) {
+  let printed;
+  try {
+    printed = await issue(request);
+  } catch (error) {
+    if (error.message === "cancelled") return;
+    return showError(error, { retry: () => printCertificate(request) });
+  }
+  takeCard(request, printed);
+}
+
+function takeCard(request, printed) {
+  app.flow.onCardRemoved = () => nextTime(request.advice || {});
+  render("take-card", () =>
+    h(
+      "section",
+      {},
+      h("h1", { html: t("done.title") }),
+      h("p", { class: "ticket", id: "ticket-number", html: t("done.ticket", { number: printed.ticket_number }) }),
+      h("p", { html: t("done.counter") }),
+      h("p", { class: "warning", role: "alert" }, h("span", { class: "icon", "aria-hidden": "true" }, "⚠ "), h("span", { html: t("done.take_card") })),
+    ),
+  );
+  if (app.card.presence !== "MY_NUMBER_CARD") nextTime(request.advice || {});
+}
+
+function nextTime(advice) {
+  const konbini = advice.konbini_next_time;
+  wipe("done", { notice: false });
+  render("next-time", () =>
+    h(
+      "section",
+      {},
+      h("h1", { html: t("next.title") }),
+      h("p", { id: "next-advice", html: t(konbini ? "next.konbini" : "next.window") }),
+      konbini && advice.saving_yen ? h("p", { html: t("next.saving", { yen: yen(advice.saving_yen) }) }) : null,
+      h("div", { class: "actions" }, button("common.home", home, "primary", { id: "next-home" })),
+    ),
+  );
+}
+
+// ---------------------------------------------------------------- start
+
+async function start() {
+  app.config = await getJson("/api/config");
+  await setLanguage("ja");
+  app.timer = new IdleTimer({
+    timeoutS: app.config.idle_timeout_s,
+    warningS: app.config.idle_warning_s,
+    onExpire: () => wipe("timeout"),
+  });
+  header();
+  home();
+  watchCard();
+  document.body.dataset.ready = "true";
+}
+
+start();

@@ -1,0 +1,1 @@
+"""Camera simulator: MJPEG over HTTP of rendered ID documents and QR slips."""

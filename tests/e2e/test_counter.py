@@ -1,0 +1,170 @@
+"""Payment at the counter (approved, declined) and the life-event flow (書かない窓口), end to end."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.e2e.conftest import (
+    FAMILY_NAME,
+    PERSONA,
+    PIN,
+    assert_wiped,
+    capture,
+    enter_pin,
+    on_screen,
+    start_to_confirm,
+)
+from tests.fixtures.kiosk import KioskStack
+
+pytestmark = pytest.mark.e2e
+
+
+def to_fee(kiosk: KioskStack, page: Page) -> None:
+    start_to_confirm(kiosk, page, kiosk.ui_url)
+    page.click("#confirm-yes")
+    page.click("[data-kind='CERTIFICATE_KIND_JUMINHYO']")
+    page.click("#options-next")
+    on_screen(page, "fee")
+
+
+def test_payment_approved_then_print_and_commit(kiosk: KioskStack, page: Page) -> None:
+    to_fee(kiosk, page)
+    kiosk.sim("zvt_terminal", "script", outcomes=["approve"])
+    page.click("#fee-pay")
+    on_screen(page, "pay-method")
+    assert "300" in page.inner_text("#pay-amount")
+    capture(page, "pay-method")
+    page.click("[data-method='PAYMENT_METHOD_CREDIT']")
+    on_screen(page, "pay-done", timeout=30_000)
+    assert "300" in page.inner_text("#pay-result")
+    capture(page, "pay-done")
+    page.click("#pay-next")
+    on_screen(page, "take-card")
+    terminal = kiosk.sim_state("zvt_terminal")
+    assert terminal, "the terminal was used"
+
+
+def test_payment_declined_shows_what_to_do(kiosk: KioskStack, page: Page) -> None:
+    to_fee(kiosk, page)
+    kiosk.sim("zvt_terminal", "script", outcomes=["decline"])
+    page.click("#fee-pay")
+    page.click("[data-method='PAYMENT_METHOD_EMONEY']")
+    on_screen(page, "error", timeout=30_000)
+    assert page.get_attribute(".error-screen", "data-reason") == "payment_declined"
+    expect(page.locator(".error-screen .todo")).to_contain_text("現金")
+    capture(page, "error-payment-declined")
+
+
+def test_life_event_tennyu_card_and_typed_member_to_print(kiosk: KioskStack, page: Page) -> None:
+    page.goto(kiosk.ui_url)
+    on_screen(page, "home")
+    page.click("#start-life-event")
+    capture(page, "life-event-choose")
+    page.click("#life-tennyu")
+    on_screen(page, "members")
+    capture(page, "life-members-empty")
+    page.select_option("#member-relationship", "世帯主")
+    page.click("#add-by-card")
+    on_screen(page, "card-wait")
+    capture(page, "life-place-card")
+    kiosk.card.insert(PERSONA)
+    on_screen(page, "pin")
+    enter_pin(page, PIN)
+    on_screen(page, "members")
+    expect(page.locator("#member-list")).to_contain_text(FAMILY_NAME)
+    kiosk.card.remove()
+    page.select_option("#member-relationship", "妻")
+    page.click("#add-typed")
+    on_screen(page, "typed-member")
+    page.fill("#typed-name", "指宿 花子")
+    page.fill("#typed-furigana", "いぶすき はなこ")
+    page.fill("#typed-birth", "1960-11-23")
+    page.check("input[name='sex'][value='MEMBER_SEX_FEMALE']")
+    capture(page, "life-typed-member")
+    page.click("#typed-save")
+    on_screen(page, "members")
+    expect(page.locator("#member-list li")).to_have_count(2)
+    capture(page, "life-members")
+    page.click("#members-next")
+    on_screen(page, "facts")
+    page.fill("#fact-new-address", "鹿児島県指宿市十町2424番地")
+    page.fill("#fact-old-address", "東京都世田谷区太子堂4丁目1番1号")
+    capture(page, "life-facts")
+    page.click("#facts-next")
+    answered = 0
+    while answered < 40:
+        page.wait_for_selector("#screen[data-screen='question'], #screen[data-screen='summary']")
+        if page.get_attribute("#screen", "data-screen") == "summary":
+            break
+        if answered == 0:
+            capture(page, "life-question")
+        text = page.inner_text("#question-text")
+        if page.locator("#answer-no").count():
+            page.click("#answer-no")
+        elif page.locator("#answer-next").count():
+            page.click("#answer-next")
+        else:
+            page.locator("#screen .choices button").first.click()
+        changed = "t => (document.querySelector('#question-text') || {}).innerText !== t"
+        page.wait_for_function(changed, arg=text)
+        answered += 1
+    on_screen(page, "summary")
+    assert page.locator("#procedure-list li").count() > 0
+    capture(page, "life-summary")
+    page.click("#life-print")
+    on_screen(page, "life-done", timeout=60_000)
+    assert page.inner_text("#reception-code").strip()
+    capture(page, "life-done")
+    page.click("#life-home")
+    on_screen(page, "home")
+    assert_wiped(page)
+
+
+def test_staff_console_devices_simulators_outbox_payments_kpi(kiosk: KioskStack, page: Page) -> None:
+    """Runs after the flows above in this module: their applications and payments are in the journals."""
+    page.goto(kiosk.staff_url)
+    page.wait_for_selector("body[data-ready='true']")
+    for slot in ("card", "receipt", "forms", "payment"):
+        expect(page.locator(f"tr[data-device='{slot}'] .state")).to_have_text("IDLE")
+    capture(page, "staff-devices")
+
+    page.click("#tab-simulators")
+    page.wait_for_selector("section[data-sim='simulators/escpos_printer']")
+    capture(page, "staff-simulators")
+    page.click("section[data-sim='simulators/escpos_printer'] button[data-action='cover']")
+    expect(page.locator("#sim-status")).to_contain_text("cover")
+    page.click("#tab-devices")
+    expect(page.locator("tr[data-device='receipt'] .state")).to_have_text("ERROR", timeout=15_000)
+    expect(page.locator("tr[data-device='receipt']")).to_contain_text("cover-open")
+    expect(page.locator("#event-log")).to_contain_text("state_changed")
+    capture(page, "staff-devices-cover-open")
+    kiosk.sim("escpos_printer", "clear")
+
+    page.click("#tab-outbox")
+    page.wait_for_selector("#screen[data-screen='outbox'] table")
+    rows = page.locator("#screen[data-screen='outbox'] tbody tr")
+    before = rows.count()
+    capture(page, "staff-outbox")
+    assert before > 0, "the life event above left applications awaiting a check"
+    rows.first.locator("button").click()
+    expect(rows).to_have_count(before - 1)
+
+    page.click("#tab-payments")
+    page.wait_for_selector("#screen[data-screen='payments'] tbody")
+    states = page.locator("#screen[data-screen='payments'] tbody tr").evaluate_all(
+        "rows => rows.map(r => r.dataset.state)"
+    )
+    assert "PAYMENT_COMMITTED" in states or "PAYMENT_APPROVED" in states, states
+    assert "PAYMENT_DECLINED" in states, states
+    page.click("#close-dry")
+    page.wait_for_selector("#daily-close h2")
+    capture(page, "staff-payments")
+
+    page.click("#tab-kpi")
+    page.wait_for_selector("#kpi-writes")
+    capture(page, "staff-kpi")
+
+    ui_log = (kiosk.directory / "ui-0.log").read_text(encoding="utf-8")
+    for secret in (PIN, "太郎", "花子", "十町"):
+        assert secret not in ui_log, "the UI server logs no PIN, name or address"

@@ -1,0 +1,176 @@
+"""Certificate self-service end to end: card, PIN, name and address, certificate, print, take the card."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.e2e.conftest import (
+    FAMILY_NAME,
+    PERSONA,
+    PIN,
+    assert_wiped,
+    capture,
+    enter_pin,
+    on_screen,
+    open_resident,
+    start_to_confirm,
+)
+from tests.fixtures.kiosk import KioskStack
+
+pytestmark = pytest.mark.e2e
+
+
+def test_home_then_certificate_flow_card_pin_print_and_wipe(kiosk: KioskStack, page: Page) -> None:
+    urls: list[str] = []
+    page.on("request", lambda request: urls.append(request.url))
+    open_resident(page, kiosk.ui_url)
+    capture(page, "home")
+    kiosk.card.insert(PERSONA)
+    on_screen(page, "pin")
+    assert "3" in page.inner_text("#pin-tries")
+    capture(page, "pin")
+    for key in page.locator(".pin-key, .pin-submit").all():
+        box = key.bounding_box()
+        assert box is not None and box["width"] >= 60 and box["height"] >= 60, box
+    page.locator(".pin-key[data-key='digit']", has_text="1").click()
+    page.locator(".pin-key[data-key='digit']", has_text="2").click()
+    assert page.inner_text("#pin-dots").count("●") == 2
+    assert "12" not in page.inner_text("#pin-dots")
+    page.click("#pin-back")
+    page.click("#pin-back")
+    enter_pin(page, PIN)
+    on_screen(page, "confirm")
+    assert FAMILY_NAME in page.inner_text("#resident-name")
+    assert page.inner_text("#resident-address")
+    capture(page, "confirm-name-address")
+    page.click("#confirm-yes")
+    on_screen(page, "certificates")
+    capture(page, "certificates")
+    page.click("[data-kind='CERTIFICATE_KIND_JUMINHYO']")
+    on_screen(page, "certificate-options")
+    page.click("#copies-plus")
+    assert page.inner_text("#copies") == "2"
+    capture(page, "certificate-options")
+    page.click("#options-next")
+    on_screen(page, "fee")
+    assert page.inner_text("#fee-copies") == "2"
+    assert "600" in page.inner_text("#fee-total")
+    capture(page, "fee")
+    page.click("#fee-print")
+    on_screen(page, "take-card")
+    assert page.inner_text("#ticket-number").strip()
+    capture(page, "take-card")
+    kiosk.card.remove()
+    on_screen(page, "next-time")
+    capture(page, "next-time")
+    assert_wiped(page)
+    assert all(PIN not in url for url in urls), "the PIN never goes in a URL"
+    receipts = kiosk.sim_state("escpos_printer").get("receipts", [])
+    assert receipts, "a numbered receipt was printed"
+
+
+def test_last_try_warning_then_lock(kiosk: KioskStack, page: Page) -> None:
+    kiosk.card.insert(PERSONA)
+    kiosk.card.post("set_tries", key="text", tries=1)
+    page.goto(kiosk.ui_url)
+    on_screen(page, "pin")
+    page.wait_for_selector("#pin-last-try")
+    assert "1" in page.inner_text("#pin-tries")
+    capture(page, "pin-last-try-warning")
+    enter_pin(page, "9999")
+    on_screen(page, "error")
+    assert page.get_attribute(".error-screen", "data-reason") == "pin_blocked"
+    capture(page, "error-pin-blocked")
+    page.click("#error-home")
+    on_screen(page, "home")
+
+
+def test_wrong_pin_shows_tries_left(kiosk: KioskStack, page: Page) -> None:
+    open_resident(page, kiosk.ui_url)
+    kiosk.card.insert(PERSONA)
+    on_screen(page, "pin")
+    enter_pin(page, "0000")
+    page.wait_for_selector(".pin .error-text")
+    assert "2" in page.inner_text("#pin-tries")
+    capture(page, "pin-wrong")
+
+
+def test_card_removed_mid_flow_wipes(kiosk: KioskStack, page: Page) -> None:
+    start_to_confirm(kiosk, page, kiosk.ui_url)
+    kiosk.card.remove()
+    on_screen(page, "wiped")
+    assert_wiped(page)
+    capture(page, "wiped-card-removed")
+
+
+def test_idle_timeout_warns_extends_then_wipes(kiosk: KioskStack, page: Page) -> None:
+    ui = kiosk.start_ui("--idle-timeout", "1", "--idle-warning", "3")
+    start_to_confirm(kiosk, page, ui.ready["ui"])
+    page.wait_for_selector("#idle-countdown", timeout=5_000)
+    assert "秒" in page.inner_text("#idle-countdown")
+    capture(page, "idle-warning")
+    page.click("#idle-extend")
+    assert page.locator("#idle-countdown").count() == 0
+    assert FAMILY_NAME in page.inner_text("#resident-name")
+    on_screen(page, "wiped", timeout=10_000)
+    assert_wiped(page)
+    capture(page, "wiped-timeout")
+
+
+def test_printer_out_of_paper_mid_flow_then_retry(kiosk: KioskStack, page: Page) -> None:
+    start_to_confirm(kiosk, page, kiosk.ui_url)
+    page.click("#confirm-yes")
+    page.click("[data-kind='CERTIFICATE_KIND_JUMINHYO']")
+    page.click("#options-next")
+    on_screen(page, "fee")
+    kiosk.sim("escpos_printer", "paper", state="out")
+    page.click("#fee-print")
+    on_screen(page, "error", timeout=30_000)
+    reason = page.get_attribute(".error-screen", "data-reason")
+    assert reason in ("paper_out", "printer_not_ready", "media_empty"), reason
+    assert "用紙" in page.inner_text(".error-screen h1")
+    capture(page, "error-paper-out")
+    kiosk.sim("escpos_printer", "refill")
+    page.click("#error-retry")
+    on_screen(page, "take-card", timeout=30_000)
+
+
+def test_keyboard_only_and_languages(kiosk: KioskStack, page: Page) -> None:
+    open_resident(page, kiosk.ui_url)
+    page.click("[data-language='en']")
+    expect(page.locator("h1")).to_contain_text("Welcome")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    capture(page, "home-en")
+    page.click("[data-language='ja-easy']")
+    expect(page.locator("h1 ruby rt").first).to_be_attached()  # やさしい日本語 has furigana
+    capture(page, "home-ja-easy")
+    page.click("[data-language='vi']")
+    expect(page.locator("#start-certificate")).to_have_text("Nhận giấy chứng nhận")
+    # a key the Vietnamese file does not have yet falls back to Japanese
+    expect(page.locator(".notices h2")).to_have_text("お知らせ")
+    page.click("[data-language='ja']")
+    expect(page.locator("h1")).to_contain_text("ようこそ")
+    # keyboard only from here: Tab to the certificate button, Enter, PIN by the number keys, Enter
+    kiosk.card.insert(PERSONA)
+    on_screen(page, "pin")
+    page.keyboard.press("Tab")
+    for _ in range(12):
+        if page.evaluate("document.activeElement && document.activeElement.classList.contains('pin-key')"):
+            break
+        page.keyboard.press("Tab")
+    for digit in PIN:
+        page.keyboard.press(digit)
+    for _ in range(12):
+        if page.evaluate("document.activeElement && document.activeElement.id === 'pin-submit'"):
+            break
+        page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    on_screen(page, "confirm")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "confirm-yes"
+    page.keyboard.press("Enter")
+    on_screen(page, "certificates")
+    for button in page.locator("button").all():
+        box = button.bounding_box()
+        assert box is not None and box["height"] >= 44 and box["width"] >= 44, (button.inner_text(), box)

@@ -1,0 +1,271 @@
+"""kiosk.v1.FrontyardService through the real daemon process, with the receipt and A4 printer simulators.
+
+The reference household (spec §1.4) is entered over gRPC as a page would: members typed, household facts,
+then every pending question answered from the reference record until none is left. Expected figures come
+from the spec (tests/unit/frontyard/test_reference.py), not from the output.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import subprocess
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import cv2
+import grpc
+import pytest
+from kiosk.v1 import device_pb2, device_pb2_grpc, frontyard_pb2_grpc
+from kiosk.v1 import frontyard_pb2 as pb
+
+from daemon.errors import error_reason
+from frontyard.household import Household, Sex
+from frontyard.reference import reference_household
+from tests.fixtures.daemon import RunningDaemon
+from tests.fixtures.escpos import EscposSimulator
+from tests.fixtures.ipp import IppSimulator
+from tests.unit.frontyard.test_reference import EXPECTED, EXPECTED_FORMS
+
+pytestmark = pytest.mark.integration
+
+Stub = frontyard_pb2_grpc.FrontyardServiceStub
+SEXES = {Sex.MALE: pb.MEMBER_SEX_MALE, Sex.FEMALE: pb.MEMBER_SEX_FEMALE}
+PERSONAL = ("指宿 太郎", "指宿 花子", "指宿 一郎", "いぶすき", "指宿市十町", "天神0丁目", "0993-00-0000")
+
+
+def answer_value(household: Household, question: pb.Question) -> dict[str, object]:
+    """The reference record's own answer to ``question``."""
+    key = question.question_id
+    if key == "dogs":
+        return {"count_value": len(household.dogs)}
+    if key == "dog_vaccinated_this_year":
+        return {"bool_value": household.dogs[0].vaccinated_this_year}
+    owner: object = household.member(question.person_id) if question.person_id else household
+    value = getattr(owner, key)
+    if question.kind == pb.ANSWER_KIND_BOOL:
+        return {"bool_value": bool(value)}
+    return {"choice_value": str(int(value)) if key == "pension_class" else str(value)}
+
+
+def enter_reference_household(stub: Stub) -> str:
+    household = reference_household("adults")
+    visit = stub.CreateVisit(
+        pb.CreateVisitRequest(
+            life_event=pb.LIFE_EVENT_TENNYU, event_date="2025-09-09", visit_date="2025-09-09"
+        )
+    )
+    for person in household.members:
+        member = pb.MemberInput(
+            relationship=person.relationship,
+            name=person.name or "",
+            furigana=person.furigana or "",
+            birth_date=person.birth_date.isoformat() if person.birth_date else "",
+            sex=SEXES[person.sex],
+        )
+        visit = stub.AddMember(pb.AddMemberRequest(visit=visit.name, member=member))
+    assert [m.person_id for m in visit.members] == [p.person_id for p in household.members]
+    facts = pb.HouseholdFacts(
+        new_address=household.new_address,
+        old_address=household.old_address,
+        phone=household.phone,
+        move_out_date=household.move_out_date.isoformat() if household.move_out_date else "",
+    )
+    stub.SetHouseholdFacts(pb.SetHouseholdFactsRequest(visit=visit.name, facts=facts))
+    pending = stub.ListPendingQuestions(pb.ListPendingQuestionsRequest(visit=visit.name)).questions
+    asked = 0
+    while pending:
+        question = pending[0]
+        pending = stub.AnswerQuestion(
+            pb.AnswerQuestionRequest(
+                visit=visit.name,
+                question_id=question.question_id,
+                person_id=question.person_id,
+                **answer_value(household, question),  # type: ignore[arg-type]
+            )
+        ).questions
+        asked += 1
+        assert asked < 200, "the questionnaire does not converge"
+    return visit.name
+
+
+def wait_for_ipp_job(ipp: IppSimulator, timeout: float = 30) -> dict[str, object]:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        jobs = ipp.state()["jobs"]
+        if jobs and jobs[-1]["state"] == 9:  # completed
+            return dict(jobs[-1])
+        time.sleep(0.1)
+    raise AssertionError(f"no completed IPP job: {ipp.state()['jobs']}")
+
+
+def decode_qr(pdf: Path, directory: Path) -> str:
+    prefix = directory / "page"
+    subprocess.run(["pdftoppm", "-r", "150", "-f", "1", "-l", "1", "-png", str(pdf), str(prefix)], check=True)
+    image = cv2.imread(str(next(directory.glob("page*.png"))))
+    assert image is not None
+    text, _, _ = cv2.QRCodeDetector().detectAndDecode(image)
+    return str(text)
+
+
+@pytest.fixture
+def daemon(
+    start_daemon: Callable[..., RunningDaemon], escpos_sim: EscposSimulator, ipp_simulator: IppSimulator
+) -> RunningDaemon:
+    return start_daemon({"receipt": ("escpos", escpos_sim.uri()), "forms": ("ipp", ipp_simulator.endpoint)})
+
+
+def test_reference_household_end_to_end(
+    daemon: RunningDaemon, ipp_simulator: IppSimulator, tmp_path: Path
+) -> None:
+    kiosk, staff = Stub(daemon.channel("kiosk")), Stub(daemon.channel("staff"))
+    name = enter_reference_household(kiosk)
+
+    result = kiosk.EvaluateVisit(pb.EvaluateVisitRequest(visit=name))
+    procedures = {p.procedure_id: p for p in result.procedures}
+    assert set(procedures) == set(EXPECTED)
+    for procedure_id, (persons, counter, deadline) in EXPECTED.items():
+        got = procedures[procedure_id]
+        assert (tuple(got.person_ids), got.counter) == (persons, counter), procedure_id
+        assert got.deadline == (deadline.isoformat() if deadline else ""), procedure_id
+        assert got.reason_ja and got.place and got.deadline_label
+    assert sorted(f.form_id for f in result.forms) == sorted(EXPECTED_FORMS)
+    assert (result.writing_count.baseline.total, result.writing_count.ours.total) == (96, 8)
+    assert result.writing_count.forms == 14
+    assert result.checklist.items[0].counter == "市民課"
+    teate = next(form for form in result.forms if form.form_id == "jidou-teate")
+    assert list(teate.missing) == ["household.bank_account"]
+
+    printed = kiosk.PrintVisitDocuments(pb.PrintVisitDocumentsRequest(visit=name))
+    assert printed.jobs and printed.jobs[0].startswith("jobs/")
+    assert printed.forms == 14 and printed.pages >= 15
+    job = wait_for_ipp_job(ipp_simulator)
+    scanned = decode_qr(Path(str(job["pdf"])), tmp_path)
+    assert scanned == printed.reception_code
+
+    with pytest.raises(grpc.RpcError) as refused:
+        kiosk.ResolveReception(pb.ResolveReceptionRequest(code=scanned))
+    assert refused.value.code() == grpc.StatusCode.PERMISSION_DENIED
+    resolved = staff.ResolveReception(pb.ResolveReceptionRequest(code=scanned))
+    assert resolved.visit.name == name and len(resolved.visit.members) == 7
+    assert resolved.reception_id == printed.reception_id
+    assert len(resolved.evaluation.forms) == 14
+    forged = scanned[:-1] + ("A" if scanned[-1] != "A" else "B")
+    with pytest.raises(grpc.RpcError) as bad:
+        staff.ResolveReception(pb.ResolveReceptionRequest(code=forged))
+    assert error_reason(bad.value) == "reception_code_forged"
+
+    completed = kiosk.CompleteVisit(pb.CompleteVisitRequest(visit=name, satisfaction=9, ease_rating=5))
+    assert len(completed.applications) == 14
+    with pytest.raises(grpc.RpcError) as gone:
+        kiosk.GetVisit(pb.GetVisitRequest(name=name))
+    assert error_reason(gone.value) == "visit_not_found"
+
+    report = staff.GetKpiReport(pb.GetKpiReportRequest())
+    assert [row.samples for row in report.rows] == [1]
+    row = report.rows[0]
+    assert (row.forms_printed, row.writes_saved, row.satisfaction, row.time_rating) == (14, 88, 9.0, -1.0)
+    assert row.writes_reduction == pytest.approx(1 - 8 / 96)
+    assert report.report_writes_before.total == 96
+
+    outbox_checks(daemon, staff, kiosk, list(completed.applications))
+    assert daemon.stop() == 0
+    scan_for_personal_data(daemon)
+
+
+def outbox_checks(daemon: RunningDaemon, staff: Stub, kiosk: Stub, names: list[str]) -> None:
+    awaiting = staff.ListApplications(pb.ListApplicationsRequest(status=pb.APPLICATION_STATUS_AWAITING_CHECK))
+    assert sorted(a.name for a in awaiting.applications) == sorted(names)
+    first = staff.GetApplication(pb.GetApplicationRequest(name=names[0]))
+    assert first.form.fields and first.status == pb.APPLICATION_STATUS_AWAITING_CHECK
+    for refused_call in (
+        lambda: kiosk.ListApplications(pb.ListApplicationsRequest()),
+        lambda: kiosk.ReleaseApplication(pb.ReleaseApplicationRequest(name=names[0], staff_id="s1")),
+        lambda: kiosk.ExportApplications(pb.ExportApplicationsRequest()),
+        lambda: kiosk.GetKpiReport(pb.GetKpiReportRequest()),
+    ):
+        with pytest.raises(grpc.RpcError) as error:
+            refused_call()
+        assert error.value.code() == grpc.StatusCode.PERMISSION_DENIED
+    nothing = staff.ExportApplications(pb.ExportApplicationsRequest())
+    assert list(nothing.applications) == [], "nothing is exported before staff release it"
+    released = staff.ReleaseApplication(pb.ReleaseApplicationRequest(name=names[0], staff_id="s1"))
+    assert released.status == pb.APPLICATION_STATUS_RELEASED and released.released_by == "s1"
+    with pytest.raises(grpc.RpcError) as twice:
+        staff.ReleaseApplication(pb.ReleaseApplicationRequest(name=names[0], staff_id="s1"))
+    assert error_reason(twice.value) == "outbox_bad_transition"
+    exported = staff.ExportApplications(pb.ExportApplicationsRequest())
+    assert list(exported.applications) == [names[0]]
+    package = Path(exported.directory) / names[0].removeprefix("applications/")
+    document = json.loads((package / "package.json").read_text(encoding="utf-8"))
+    assert document["reception_id"] == released.reception_id
+    assert (package / "form.pdf").read_bytes().startswith(b"%PDF-")
+    assert (
+        staff.GetApplication(pb.GetApplicationRequest(name=names[0])).status == pb.APPLICATION_STATUS_EXPORTED
+    )
+
+
+def scan_for_personal_data(daemon: RunningDaemon) -> None:
+    """Names, addresses and the phone appear nowhere but in the outbox (log, event log, journals, KPIs)."""
+    storage = daemon.directory / "storage"
+    outbox = storage / "outbox"
+    files = [path for path in daemon.directory.rglob("*") if path.is_file() and outbox not in path.parents]
+    assert any(path.name == "kpi.sqlite3" for path in files)
+    for path in files:
+        content = path.read_bytes()
+        for text in PERSONAL:
+            assert text.encode() not in content, f"{text!r} found in {path.relative_to(daemon.directory)}"
+    assert any(PERSONAL[0].encode() in p.read_bytes() for p in outbox.rglob("*") if p.is_file())
+
+
+def test_visit_validation_and_roles(daemon: RunningDaemon) -> None:
+    kiosk = Stub(daemon.channel("kiosk"))
+    with pytest.raises(grpc.RpcError) as no_event:
+        kiosk.CreateVisit(pb.CreateVisitRequest(event_date="2025-09-09"))
+    assert error_reason(no_event.value) == "life_event_required"
+    with pytest.raises(grpc.RpcError) as bad_date:
+        kiosk.CreateVisit(pb.CreateVisitRequest(life_event=pb.LIFE_EVENT_BIRTH, event_date="9/9"))
+    assert error_reason(bad_date.value) == "invalid_date"
+    visit = kiosk.CreateVisit(pb.CreateVisitRequest(life_event=pb.LIFE_EVENT_BIRTH, event_date="2025-09-09"))
+    with pytest.raises(grpc.RpcError) as empty:
+        kiosk.EvaluateVisit(pb.EvaluateVisitRequest(visit=visit.name))
+    assert error_reason(empty.value) == "visit_has_no_members"
+    with pytest.raises(grpc.RpcError) as no_card:
+        kiosk.AddMember(pb.AddMemberRequest(visit=visit.name, from_card_session="sessions/none"))
+    assert error_reason(no_card.value) in {"session_not_found", "card_service_unavailable"}
+    with pytest.raises(grpc.RpcError) as bad_answer:
+        kiosk.AnswerQuestion(pb.AnswerQuestionRequest(visit=visit.name, question_id="dogs", count_value=99))
+    assert error_reason(bad_answer.value) == "answer_invalid"
+    kiosk.CancelVisit(pb.CancelVisitRequest(visit=visit.name))
+    with pytest.raises(grpc.RpcError) as cancelled:
+        kiosk.GetVisit(pb.GetVisitRequest(name=visit.name))
+    assert error_reason(cancelled.value) == "visit_not_found"
+    certificates = kiosk.ListCertificates(pb.ListCertificatesRequest()).certificates
+    juminhyo = next(c for c in certificates if c.kind == pb.CERTIFICATE_KIND_JUMINHYO)
+    assert juminhyo.name_ja == "住民票の写し" and "世帯全員" in juminhyo.options
+    advice = kiosk.AdviseChannel(
+        pb.AdviseChannelRequest(kind=pb.CERTIFICATE_KIND_JUMINHYO, age=12, has_card=True)
+    )
+    assert (advice.channel, advice.reason) == (pb.ISSUE_CHANNEL_WINDOW, "under_15")
+    assert dt.date.today()  # the daemon is alive after every refusal
+    kiosk.ListCertificates(pb.ListCertificatesRequest())
+
+
+def test_call_staff_reaches_the_event_stream_without_personal_data(daemon: RunningDaemon) -> None:
+    kiosk = frontyard_pb2_grpc.FrontyardServiceStub(daemon.channel("kiosk"))
+    called = kiosk.CallStaff(pb.CallStaffRequest(screen="pin", reason="pin_wrong"))
+    assert called.name.startswith("staffCalls/")
+    watch = device_pb2_grpc.DeviceServiceStub(daemon.channel("staff")).WatchEvents(
+        device_pb2.WatchEventsRequest(after_sequence=0), timeout=10
+    )
+    for event in watch:
+        if event.HasField("staff_called"):
+            assert (event.staff_called.name, event.staff_called.screen) == (called.name, "pin")
+            assert event.staff_called.reason == "pin_wrong"
+            watch.cancel()
+            break
+    with pytest.raises(grpc.RpcError) as error:
+        kiosk.CallStaff(pb.CallStaffRequest(screen="山田 花子 1958-04-01"))
+    assert error.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert "山田" not in daemon.log()

@@ -1,0 +1,102 @@
+"""Helpers for PrinterService tests: the daemon process with printer simulators, job and event waiting."""
+
+from __future__ import annotations
+
+import io
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import grpc
+import pytest
+from kiosk.v1 import device_pb2, device_pb2_grpc, events_pb2, printer_pb2, printer_pb2_grpc
+from reportlab.pdfgen import canvas
+
+from tests.fixtures.daemon import RunningDaemon
+
+STATE = printer_pb2.JobState
+FAST = "\n[options.printing]\nhold_poll_s = 0.2\nfollow_poll_s = 0.1\n"
+
+
+@dataclass
+class Client:
+    daemon: RunningDaemon
+    kiosk: printer_pb2_grpc.PrinterServiceStub
+    staff: printer_pb2_grpc.PrinterServiceStub
+    devices: device_pb2_grpc.DeviceServiceStub
+    channel: grpc.Channel
+
+    def job(self, name: str) -> printer_pb2.Job:
+        return self.kiosk.GetJob(printer_pb2.GetJobRequest(name=name), timeout=5)
+
+    def wait_job(
+        self, name: str, state: int, timeout: float = 20, reason: str | None = None
+    ) -> printer_pb2.Job:
+        deadline = time.monotonic() + timeout
+        job = self.job(name)
+        while (job.state != state or (reason is not None and job.reason != reason)) and (
+            time.monotonic() < deadline
+        ):
+            time.sleep(0.05)
+            job = self.job(name)
+        assert job.state == state, (
+            f"{name} is {STATE.Name(job.state)} ({job.reason}), wanted {STATE.Name(state)}"
+        )
+        if reason is not None:
+            assert job.reason == reason
+        return job
+
+    def wait_device(self, state: int, name: str, timeout: float = 20) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.devices.GetDevice(device_pb2.GetDeviceRequest(name=name)).state == state:
+                return
+            time.sleep(0.05)
+        raise AssertionError(f"{name} never reached {events_pb2.DeviceState.Name(state)}")
+
+    def events(
+        self, after: int, until: Callable[[events_pb2.Event], bool], timeout: float = 15
+    ) -> list[events_pb2.Event]:
+        collected = []
+        call = self.devices.WatchEvents(device_pb2.WatchEventsRequest(after_sequence=after), timeout=timeout)
+        for event in call:
+            collected.append(event)
+            if until(event):
+                call.cancel()
+                break
+        return collected
+
+    def ticket(self, number: int = 7) -> printer_pb2.Job:
+        request = printer_pb2.PrintReceiptRequest(
+            numbered_ticket=printer_pb2.NumberedTicket(
+                municipality="指宿市", number=number, counter="1番窓口"
+            )
+        )
+        return self.kiosk.PrintReceipt(request, timeout=5).job
+
+
+def connect(daemon: RunningDaemon) -> Client:
+    kiosk = daemon.channel("kiosk")
+    return Client(
+        daemon,
+        printer_pb2_grpc.PrinterServiceStub(kiosk),
+        printer_pb2_grpc.PrinterServiceStub(daemon.channel("staff")),
+        device_pb2_grpc.DeviceServiceStub(kiosk),
+        kiosk,
+    )
+
+
+def make_pdf(pages: int, marker: str = "FRONTYARD-TEST") -> bytes:
+    """An uncompressed PDF with ``marker`` on every page (so a test can look for it on disk)."""
+    buffer = io.BytesIO()
+    document = canvas.Canvas(buffer, pageCompression=0)
+    for page in range(1, pages + 1):
+        document.drawString(72, 720, f"{marker} page {page}")
+        document.showPage()
+    document.save()
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def connect_client() -> Callable[[RunningDaemon], Client]:
+    return connect

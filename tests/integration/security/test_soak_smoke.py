@@ -1,0 +1,20 @@
+"""A short soak in CI: 50 clients, device events and resident visits flowing; none lost, no errors."""
+
+from __future__ import annotations
+
+import pytest
+
+from bench.soak import FLOWS, soak
+
+pytestmark = pytest.mark.integration
+
+
+def test_fifty_clients_see_every_event_once() -> None:
+    metrics = soak(seconds=4, clients=50, flows=sorted(FLOWS))
+    assert metrics["errors"] == 0, metrics["error_kinds"]
+    assert metrics["device_changes"] >= 4 and metrics["events_logged"] >= 4, metrics
+    assert metrics["events_lost"] == 0 and metrics["events_repeated"] == 0, metrics
+    assert metrics["watchers_out_of_order"] == 0
+    assert metrics["flows_completed"] >= 1
+    assert metrics["events_delivered"] >= 50 * metrics["events_logged"]
+    assert metrics["calls"] > 0 and float(metrics["p99_ms"]) < 2000

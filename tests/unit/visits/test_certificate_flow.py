@@ -1,0 +1,141 @@
+"""A certificate request from a card session, through the servicer, with the public daemon.sessions API.
+
+The daemon is a stand-in holding the real ``ResidentSessions`` store and a print queue that records what
+it was given; the card's BasicInfo is a synthetic resident.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from google.protobuf import text_format
+from kiosk.v1 import frontyard_pb2 as pb
+
+from daemon.config import Config
+from daemon.errors import FailedPrecondition
+from daemon.services.frontyard import FrontyardServiceRunner
+from daemon.sessions import ResidentSessions, SessionNotFound
+from drivers.escpos.document import QrCode, Receipt
+from drivers.mynumber import BasicInfo, Sex
+
+INFO = BasicInfo("見本 花子", "鹿児島県指宿市見本町1番地", dt.date(1983, 1, 20), Sex.FEMALE)
+
+
+@dataclass
+class FakeQueue:
+    pdfs: list[tuple[bytes, str, int]] = field(default_factory=list)
+    receipts: list[tuple[Receipt, str]] = field(default_factory=list)
+
+    async def submit_pdf(self, pdf: bytes, *, title: str, pages: int) -> str:
+        self.pdfs.append((pdf, title, pages))
+        return f"jobs/{len(self.pdfs) + len(self.receipts)}"
+
+    async def submit_receipt(self, receipt: Receipt, *, title: str) -> str:
+        self.receipts.append((receipt, title))
+        return f"jobs/{len(self.pdfs) + len(self.receipts)}"
+
+
+@dataclass
+class FakeEvents:
+    published: list[Any] = field(default_factory=list)
+
+    def publish(self, event: Any) -> None:
+        self.published.append(event)
+
+
+class FakeDaemon:
+    def __init__(self, directory: Path) -> None:
+        self.config = Config(path=directory / "daemon.toml", storage_dir=directory / "var")
+        self.events = FakeEvents()
+        self.sessions = ResidentSessions(lambda event: None)
+        self.print_queue = FakeQueue()
+
+
+@pytest.fixture
+def daemon(tmp_path: Path) -> FakeDaemon:
+    return FakeDaemon(tmp_path)
+
+
+async def test_request_is_filled_from_the_card_and_printed_with_a_reception_qr(daemon: FakeDaemon) -> None:
+    runner = FrontyardServiceRunner(daemon)  # type: ignore[arg-type]
+    servicer = runner.servicer
+    session = daemon.sessions.start()
+    session.set_basic_info(INFO)
+    request = await servicer.CreateCertificateRequest(
+        pb.CreateCertificateRequestRequest(
+            session=session.name, kind=pb.CERTIFICATE_KIND_JUMINHYO, options=["世帯全員"], copies=2
+        ),
+        None,  # type: ignore[arg-type]
+    )
+    values = {f.key: f.value for f in request.form.fields}
+    assert INFO.name in values.values() and INFO.address in values.values()
+    assert "1983-01-20" in values.values()
+    assert request.total_fee == request.fee_per_copy * 2 and request.order_id
+    assert request.advice.reason in {"konbini_available", "outside_hours"}
+
+    printed = await servicer.PrintCertificateRequest(
+        pb.PrintCertificateRequestRequest(name=request.name),
+        None,  # type: ignore[arg-type]
+    )
+    assert len(printed.jobs) == 3 and printed.order_id == request.order_id
+    assert daemon.print_queue.pdfs[0][1].startswith("交付請求書")
+    slip, ticket = (receipt for receipt, _ in daemon.print_queue.receipts)
+    qr = [block for block in slip.blocks if isinstance(block, QrCode)]
+    assert [block.payload for block in qr] == [printed.reception_code]
+    for receipt in (slip, ticket):
+        assert INFO.name not in "\n".join(receipt.text_lines())
+    assert f"{printed.ticket_number:03d}" in "\n".join(ticket.text_lines())
+
+    resolved = await servicer.ResolveReception(
+        pb.ResolveReceptionRequest(code=printed.reception_code),
+        None,  # type: ignore[arg-type]
+    )
+    assert resolved.certificate_request.name == request.name
+    # Once on paper, the daemon no longer holds the resident's data, and will not print a blank form.
+    held = runner.flows.desk.get(request.name)
+    assert held.personal_data_forgotten
+    assert all(item.value is None for item in held.form.fields)
+    shown = text_format.MessageToString(resolved, as_utf8=True)
+    assert INFO.name not in shown
+    assert INFO.address not in shown
+    with pytest.raises(FailedPrecondition) as again:
+        await servicer.PrintCertificateRequest(
+            pb.PrintCertificateRequestRequest(name=request.name),
+            None,  # type: ignore[arg-type]
+        )
+    assert again.value.reason == "certificate_request_printed"
+    (row,) = runner.flows.kpis.report()
+    assert row.samples == 1 and row.procedures == ("CERT_JUMINHYO",)
+    runner.flows.close()
+
+
+async def test_a_card_member_joins_a_visit_and_an_ended_session_is_refused(daemon: FakeDaemon) -> None:
+    runner = FrontyardServiceRunner(daemon)  # type: ignore[arg-type]
+    servicer = runner.servicer
+    session = daemon.sessions.start()
+    session.set_basic_info(INFO)
+    visit = await servicer.CreateVisit(
+        pb.CreateVisitRequest(life_event=pb.LIFE_EVENT_TENNYU, event_date="2025-09-09"),
+        None,  # type: ignore[arg-type]
+    )
+    visit = await servicer.AddMember(
+        pb.AddMemberRequest(visit=visit.name, from_card_session=session.name),
+        None,  # type: ignore[arg-type]
+    )
+    (member,) = visit.members
+    assert (member.name, member.birth_date, member.sex, member.from_card, member.has_mn_card) == (
+        INFO.name, "1983-01-20", pb.MEMBER_SEX_FEMALE, True, True,
+    )  # fmt: skip
+    assert visit.facts.old_address == INFO.address and member.relationship == "世帯主"
+    daemon.sessions.end(session.name)
+    with pytest.raises(SessionNotFound):
+        await servicer.AddMember(
+            pb.AddMemberRequest(visit=visit.name, from_card_session=session.name, relationship="妻"),
+            None,  # type: ignore[arg-type]
+        )
+    assert [e.visit_changed.change for e in daemon.events.published] == ["created"]
+    runner.flows.close()

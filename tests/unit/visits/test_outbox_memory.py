@@ -1,0 +1,159 @@
+"""Completed visits leave nothing personal in daemon memory: the outbox and KPIs live in SQLite only.
+
+N 転入 visits go through the real servicer (a stand-in daemon records events), then the outbox store,
+the KPI recorder and every live object are inspected: no filled form, no form field, no PDF bytes, no
+resident name. GetApplication still reads the whole form from disk.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+import json
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from kiosk.v1 import frontyard_pb2 as pb
+
+from daemon.config import Config
+from daemon.services.frontyard import FrontyardService, FrontyardServiceRunner
+from daemon.visits.outbox_store import PersistentOutbox, form_to_json
+from frontyard.documents import FilledForm, FormField
+from frontyard.outbox import ApplicationPackage, PackageStatus
+from tests.unit.visits.test_stores import FORM, NOW
+
+VISITS = 3
+NAME = "記憶 試験"  # synthetic
+CONTEXT: Any = None
+
+
+@dataclass
+class FakeEvents:
+    published: list[Any] = field(default_factory=list)
+
+    def publish(self, event: Any) -> None:
+        self.published.append(event)
+
+
+class FakeDaemon:
+    def __init__(self, directory: Path) -> None:
+        self.config = Config(path=directory / "daemon.toml", storage_dir=directory / "var")
+        self.events = FakeEvents()
+
+
+async def complete_one_visit(servicer: FrontyardService) -> list[str]:
+    visit = await servicer.CreateVisit(
+        pb.CreateVisitRequest(life_event=pb.LIFE_EVENT_TENNYU, event_date="2025-09-09"), CONTEXT
+    )
+    member = pb.MemberInput(relationship="世帯主", name=NAME, furigana="キオク シケン",
+                            birth_date="1980-04-01", sex=pb.MEMBER_SEX_FEMALE, has_mn_card=True)  # fmt: skip
+    await servicer.AddMember(pb.AddMemberRequest(visit=visit.name, member=member), CONTEXT)
+    pending = await servicer.ListPendingQuestions(pb.ListPendingQuestionsRequest(visit=visit.name), CONTEXT)
+    for _ in range(100):
+        if not pending.questions:
+            break
+        question = pending.questions[0]
+        answer = pb.AnswerQuestionRequest(
+            visit=visit.name, question_id=question.question_id, person_id=question.person_id
+        )
+        if question.kind == pb.ANSWER_KIND_COUNT:
+            answer.count_value = 0
+        elif question.kind == pb.ANSWER_KIND_CHOICE:
+            answer.choice_value = question.choices[0] if question.choices else ""
+        else:
+            answer.bool_value = False
+        pending = await servicer.AnswerQuestion(answer, CONTEXT)
+    completed = await servicer.CompleteVisit(
+        pb.CompleteVisitRequest(visit=visit.name, satisfaction=9), CONTEXT
+    )
+    return list(completed.applications)
+
+
+def personal_objects() -> list[object]:
+    """Live objects that would carry a form's contents (apart from this module's constant ``FORM``)."""
+    gc.collect()
+    found: list[object] = []
+    for item in gc.get_objects():
+        whole = isinstance(item, FilledForm | ApplicationPackage) and item is not FORM
+        if whole or (isinstance(item, FormField) and item.value == NAME):
+            found.append(item)
+    return found
+
+
+async def test_completed_visits_leave_no_form_in_memory_and_get_reads_it_back(tmp_path: Path) -> None:
+    runner = FrontyardServiceRunner(FakeDaemon(tmp_path))  # type: ignore[arg-type]
+    try:
+        names = [name for _ in range(VISITS) for name in await complete_one_visit(runner.servicer)]
+        assert len(names) >= VISITS and len(runner.flows.book) == 0
+
+        outbox = runner.flows.outbox
+        held = [value for value in vars(outbox).values() if not isinstance(value, sqlite3.Connection)]
+        assert all(not isinstance(value, dict | list | tuple | bytes) for value in held), held
+        assert personal_objects() == []
+        assert runner.flows.kpis.visits() and len(runner.flows.kpis) == VISITS
+        assert vars(runner.flows.kpis)["_visits"] == [], "KPI rows stay in SQLite"
+
+        listed = await runner.servicer.ListApplications(pb.ListApplicationsRequest(), CONTEXT)
+        assert [a.name for a in listed.applications] == names
+        assert all(not a.HasField("form") for a in listed.applications)
+        got = await runner.servicer.GetApplication(pb.GetApplicationRequest(name=names[0]), CONTEXT)
+        assert NAME in [f.value for f in got.form.fields]
+        assert got.title == listed.applications[0].title and got.form_id
+        del got, listed
+        assert personal_objects() == [], "GetApplication does not cache the package"
+    finally:
+        runner.flows.close()
+
+
+def test_listing_by_status_uses_the_index(tmp_path: Path) -> None:
+    outbox = PersistentOutbox(tmp_path / "outbox")
+    try:
+        first = outbox.add(FORM, b"%PDF-1", "r1", NOW)
+        second = outbox.add(FORM, b"%PDF-2", "r2", NOW)
+        outbox.release(second.package_id, "s1", NOW)
+        assert [s.package_id for s in outbox.list(PackageStatus.AWAITING_CHECK)] == [first.package_id]
+        assert [s.package_id for s in outbox.list()] == [first.package_id, second.package_id]
+        assert outbox.summary(second.package_id).missing == FORM.missing
+        plan = outbox._db.execute(
+            "EXPLAIN QUERY PLAN SELECT package_id FROM applications WHERE status = ? ORDER BY seq",
+            ("released",),
+        ).fetchall()
+        assert any("applications_by_status" in str(row) for row in plan), plan
+    finally:
+        outbox.close()
+
+
+def test_an_outbox_of_the_earlier_layout_is_migrated(tmp_path: Path) -> None:
+    directory = tmp_path / "outbox"
+    directory.mkdir(mode=0o700)
+    with sqlite3.connect(directory / "outbox.sqlite3") as db:
+        db.execute(
+            "CREATE TABLE packages (package_id TEXT PRIMARY KEY, reception_id TEXT NOT NULL, status TEXT NOT"
+            " NULL, created_at TEXT NOT NULL, released_at TEXT, released_by TEXT NOT NULL DEFAULT '',"
+            " exported_at TEXT, form TEXT NOT NULL, pdf BLOB NOT NULL)"
+        )
+        db.execute(
+            "INSERT INTO packages VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            ("a" * 32, "r1", "released", NOW.isoformat(), NOW.isoformat(), "s1", None, form_to_json(FORM),
+             b"%PDF-old"),
+        )  # fmt: skip
+    db.close()
+    outbox = PersistentOutbox(directory)
+    try:
+        package = outbox.get("a" * 32)
+        assert (package.form, package.pdf, package.status, package.released_by) == (
+            FORM, b"%PDF-old", PackageStatus.RELEASED, "s1",
+        )  # fmt: skip
+        assert package.summary.title == FORM.title
+        tables = {row[0] for row in outbox._db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        assert "packages" not in tables
+        assert json.loads(form_to_json(package.form))["title"] == FORM.title
+        assert outbox.mark_exported("a" * 32, NOW).exported_at == NOW
+        assert outbox.purge(NOW + dt.timedelta(days=31), 30) == ("a" * 32,)
+        with pytest.raises(Exception, match="unknown package"):
+            outbox.get("a" * 32)
+    finally:
+        outbox.close()

@@ -1,0 +1,126 @@
+"""What the front-yard service keeps on disk: the outbox, KPIs, the reception secret, its settings."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import stat
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from daemon.config import Config
+from daemon.visits.kpi_store import PersistentKpiRecorder
+from daemon.visits.outbox_store import PersistentOutbox, form_from_json, form_to_json
+from daemon.visits.secret import SecretFileError, load_or_create_secret
+from daemon.visits.settings import FrontyardSettingsError, read_settings
+from frontyard.documents import FieldKind, FilledForm, FormField
+from frontyard.errors import OutboxError
+from frontyard.kpi import Visit
+from frontyard.outbox import PackageStatus
+
+NOW = dt.datetime(2025, 9, 9, 10, 0, tzinfo=dt.UTC)
+FORM = FilledForm(
+    "juki-tennyu", "住民異動届", "JUKI_TENNYU", "市民課",
+    (
+        FormField("head.name", "氏名", FieldKind.NAME, "見本 太郎", furigana="みほん たろう"),
+        FormField("head.birth_date", "生年月日", FieldKind.DATE, dt.date(1980, 5, 5), wareki=True),
+        FormField("consent", "同意", FieldKind.CHECKBOX, True),
+        FormField("household.bank_account", "口座", FieldKind.TEXT, None),
+    ),
+    missing=("household.bank_account",),
+)  # fmt: skip
+
+values = st.one_of(st.none(), st.booleans(), st.text(max_size=20), st.dates())
+
+
+@given(value=values, key=st.text(min_size=1, max_size=10))
+def test_form_json_round_trip(value: str | bool | dt.date | None, key: str) -> None:
+    form = FilledForm("f", "t", "P", "c", (FormField(key, "l", FieldKind.TEXT, value),))
+    assert form_from_json(form_to_json(form)) == form
+
+
+def test_outbox_survives_a_restart_with_its_status(tmp_path: Path) -> None:
+    outbox = PersistentOutbox(tmp_path / "outbox")
+    first = outbox.add(FORM, b"%PDF-1", "20250909-SHIMIN-0001", NOW)
+    second = outbox.add(FORM, b"%PDF-2", "20250909-SHIMIN-0001", NOW)
+    outbox.release(first.package_id, "s1", NOW)
+    outbox.close()
+    assert stat.S_IMODE(os.stat(tmp_path / "outbox").st_mode) == 0o700
+    assert stat.S_IMODE(os.stat(tmp_path / "outbox" / "outbox.sqlite3").st_mode) == 0o600
+
+    reopened = PersistentOutbox(tmp_path / "outbox")
+    released = reopened.get(first.package_id)
+    assert (released.status, released.released_by, released.form) == (PackageStatus.RELEASED, "s1", FORM)
+    assert reopened.get(second.package_id).pdf == b"%PDF-2"
+    with pytest.raises(OutboxError):
+        reopened.release(first.package_id, "s1", NOW)
+    reopened.mark_exported(first.package_id, NOW)
+    assert reopened.purge(NOW + dt.timedelta(days=31), 30) == (first.package_id,)
+    reopened.close()
+    again = PersistentOutbox(tmp_path / "outbox")
+    assert [p.package_id for p in again.list()] == [second.package_id]
+    again.close()
+
+
+def test_kpis_survive_a_restart(tmp_path: Path) -> None:
+    recorder = PersistentKpiRecorder(tmp_path / "kpi.sqlite3")
+    minutes = dt.timedelta(minutes=1)
+    visit = Visit("20250909-SHIMIN-0001", "改革後", "書かない窓口", ("JUKI_TENNYU",), NOW, NOW + 5 * minutes,
+                  NOW + 20 * minutes, printed=NOW + 15 * minutes, forms_printed=14, writes_baseline=96,
+                  writes_ours=8)  # fmt: skip
+    recorder.record(visit)
+    with pytest.raises(ValueError, match="out of order"):
+        recorder.record(Visit("x", "改革後", "c", (), NOW, NOW - dt.timedelta(seconds=1), NOW))
+    recorder.close()
+    reopened = PersistentKpiRecorder(tmp_path / "kpi.sqlite3")
+    assert reopened.visits() == (visit,)
+    (row,) = reopened.report()
+    assert (row.samples, row.avg_wait_s, row.writes_saved) == (1, 300.0, 88)
+    reopened.close()
+
+
+def test_secret_is_generated_once_with_mode_0600(tmp_path: Path) -> None:
+    path = tmp_path / "storage" / "reception.secret"
+    secret = load_or_create_secret(path)
+    assert len(secret) == 32 and stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    assert load_or_create_secret(path) == secret
+    os.chmod(path, 0o644)
+    with pytest.raises(SecretFileError):
+        load_or_create_secret(path)
+    os.chmod(path, 0o600)
+    path.write_bytes(b"short")
+    with pytest.raises(SecretFileError):
+        load_or_create_secret(path)
+
+
+def config(tmp_path: Path, frontyard: object) -> Config:
+    return Config(
+        path=tmp_path / "daemon.toml", storage_dir=tmp_path / "var", options={"frontyard": frontyard}
+    )
+
+
+def test_settings_defaults_and_errors(tmp_path: Path) -> None:
+    settings = read_settings(config(tmp_path, {}))
+    assert settings.secret_file == tmp_path / "var" / "reception.secret"
+    assert settings.export_dir == tmp_path / "var" / "outbox" / "export"
+    assert (settings.retention_days, settings.reception_counter, settings.municipality) == (
+        30,
+        "SHIMIN",
+        "ibusuki",
+    )
+    custom = read_settings(config(tmp_path, {"outbox_dir": "out", "reception_counter": "madoguchi"}))
+    assert custom.export_dir == tmp_path.resolve() / "out" / "export"
+    assert custom.reception_counter == "MADOGUCHI"
+    for bad in (
+        {"retention_days": "30"},
+        {"retention_days": True},
+        {"reception_counter": "窓口"},
+        {"visit_ttl_hours": 0},
+    ):
+        with pytest.raises(FrontyardSettingsError):
+            read_settings(config(tmp_path, bad))
+    with pytest.raises(FrontyardSettingsError):
+        read_settings(config(tmp_path, "not a table"))
