@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # `make run`: pcscd (if needed), every simulator, the daemon configured for them, and the kiosk UI.
+# Environment: UI_PORT (8080), SIM_CONTROL (127.0.0.1:50070; :0 picks a free port), RUN_DIR (run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 UI_PORT=${UI_PORT:-8080}
-mkdir -p run
+SIM_CONTROL=${SIM_CONTROL:-127.0.0.1:50070}
+RUN=${RUN_DIR:-run}
+mkdir -p "$RUN"
 say() { printf '[run] %s\n' "$*"; }
 
 pids=()
@@ -14,29 +17,37 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
+wait_for_file() {  # wait_for_file FILE SECONDS WHAT LOG
+  for _ in $(seq $(($2 * 10))); do [ -s "$1" ] && return 0; sleep 0.1; done
+  say "$3 did not start; see $4"; cat "$4"; exit 1
+}
+
 if ! pgrep -x pcscd >/dev/null; then
   if [ "$(id -u)" -eq 0 ]; then
     say "starting pcscd --foreground (with the vpcd virtual reader)"
-    pcscd --foreground >run/pcscd.log 2>&1 & pids+=($!)
+    pcscd --foreground >"$RUN/pcscd.log" 2>&1 & pids+=($!)
     sleep 1
   else
     say "pcscd is not running; as root run: pcscd --foreground &   (the card simulator needs it)"
   fi
 fi
 
-.venv/bin/frontyard-sim --state-dir run/sim --daemon-config run/daemon.toml >run/sim.ready 2>run/sim.log & pids+=($!)
-for _ in $(seq 100); do [ -s run/sim.ready ] && break; sleep 0.2; done
-[ -s run/sim.ready ] || { say "simulators did not start; see run/sim.log"; cat run/sim.log; exit 1; }
+rm -f "$RUN/sim.ready" "$RUN/daemon.ready" "$RUN/ui.ready"
+.venv/bin/frontyard-sim --state-dir "$RUN/sim" --daemon-config "$RUN/daemon.toml" \
+  --daemon-storage "$RUN/daemon" --socket-dir "$RUN" --control "$SIM_CONTROL" \
+  >"$RUN/sim.ready" 2>"$RUN/sim.log" & pids+=($!)
+wait_for_file "$RUN/sim.ready" 30 "the simulators" "$RUN/sim.log"
+control=$(.venv/bin/python -c 'import json,sys; print(json.load(open(sys.argv[1]))["control"])' "$RUN/sim.ready")
 
-.venv/bin/frontyard-daemon --config run/daemon.toml >run/daemon.ready 2>run/daemon.log & pids+=($!)
-for _ in $(seq 100); do [ -s run/daemon.ready ] && break; sleep 0.1; done
-[ -s run/daemon.ready ] || { say "daemon did not start; see run/daemon.log"; cat run/daemon.log; exit 1; }
+.venv/bin/frontyard-daemon --config "$RUN/daemon.toml" >"$RUN/daemon.ready" 2>"$RUN/daemon.log" & pids+=($!)
+wait_for_file "$RUN/daemon.ready" 30 "the daemon" "$RUN/daemon.log"
 
-.venv/bin/python -m kiosk_ui.server --daemon unix:run/kiosk.sock --staff-daemon unix:run/staff.sock \
-  --simulators 127.0.0.1:50070 --port "$UI_PORT" >run/ui.ready 2>run/ui.log & pids+=($!)
+.venv/bin/python -m kiosk_ui.server --daemon "unix:$RUN/kiosk.sock" --staff-daemon "unix:$RUN/staff.sock" \
+  --simulators "$control" --port "$UI_PORT" >"$RUN/ui.ready" 2>"$RUN/ui.log" & pids+=($!)
+wait_for_file "$RUN/ui.ready" 30 "the kiosk UI" "$RUN/ui.log"
 
-say "simulators: $(cat run/sim.ready)"
-say "daemon:     $(cat run/daemon.ready)   (logs: run/daemon.log)"
+say "simulators: $(cat "$RUN/sim.ready")"
+say "daemon:     $(cat "$RUN/daemon.ready")   (logs: $RUN/daemon.log)"
 say "kiosk UI:   http://127.0.0.1:${UI_PORT}/   staff console: http://127.0.0.1:${UI_PORT}/staff/"
 say "Ctrl-C stops everything."
 wait -n "${pids[@]}"

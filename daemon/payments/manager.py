@@ -160,7 +160,7 @@ class PaymentManager:
             )
             return False
         if record is None:
-            self._apply(op, Outcome.APPROVED, None, reason="not_processed")
+            self._apply(op, Outcome.CANCELLED, None, reason="not_processed")
         else:
             if record.kind.value != op.kind.value:
                 _LOGGER.error("terminal log kind differs", extra={"seq": op.sequence_number})
