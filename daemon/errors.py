@@ -8,13 +8,20 @@ Servicers raise; they never call ``context.abort`` themselves. Every error leave
     ├── NotFound            NOT_FOUND          unknown resource name
     ├── InvalidArgument     INVALID_ARGUMENT   a bad request field
     ├── FailedPrecondition  FAILED_PRECONDITION
-    └── PermissionDenied    PERMISSION_DENIED  the caller's role may not call this
+    ├── PermissionDenied    PERMISSION_DENIED  the caller's role may not call this
+    └── StorageFull         UNAVAILABLE        a journal write failed: disk full (``storage_full``)
     drivers.base.DeviceError → UNAVAILABLE (offline, busy) or FAILED_PRECONDITION (device says no)
+
+A journal's own storage error (``sqlite3.OperationalError`` SQLITE_FULL "database or disk is full", or an
+``OSError`` ENOSPC/EDQUOT, anywhere in the exception chain) is mapped here, in ``status_for``, to
+``StorageFull``, so every journal (print jobs, events, payments, outbox) answers the same clear error.
 """
 
 from __future__ import annotations
 
+import errno
 import logging
+import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
@@ -73,8 +80,39 @@ class PermissionDenied(ServiceError):
     message_ja = "この操作をする権限がありません。"
 
 
+class StorageFull(ServiceError):
+    code = grpc.StatusCode.UNAVAILABLE
+    reason = "storage_full"
+    message_ja = "記録用の空き容量がありません。職員をお呼びください。"
+
+
+_FULL_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT})
+_SQLITE_FULL = 13
+
+
+def storage_full(error: BaseException) -> StorageFull | None:
+    """``StorageFull`` when ``error`` (or one it was raised from) is a journal write failing for lack of
+    space: sqlite3 SQLITE_FULL ("database or disk is full") or an OSError ENOSPC/EDQUOT; else None."""
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, StorageFull):
+            return current
+        if isinstance(current, sqlite3.OperationalError) and (
+            getattr(current, "sqlite_errorcode", None) == _SQLITE_FULL
+            or "database or disk is full" in str(current)
+        ):
+            return StorageFull("a journal write failed: database or disk is full")
+        if isinstance(current, OSError) and current.errno in _FULL_ERRNOS:
+            return StorageFull(f"a journal write failed: {errno.errorcode.get(current.errno or 0, '')}")
+        current = current.__cause__ or current.__context__
+    return None
+
+
 def status_for(error: Exception) -> status_pb2.Status:
     """The rich status for any error a servicer raised."""
+    error = storage_full(error) or error
     if isinstance(error, ServiceError):
         code, reason, message_ja = error.code, error.reason, error.message_ja
     elif isinstance(error, DeviceUnavailable | DeviceBusy):
@@ -138,6 +176,10 @@ async def _abort(context: Context, error: Exception, method: str) -> None:
     status = status_for(error)
     if status.code == grpc.StatusCode.INTERNAL.value[0]:
         _LOGGER.error("unhandled error", extra={"method": method}, exc_info=error)
+    elif storage_full(error) is not None:
+        _LOGGER.error(
+            "storage full: a journal write failed", extra={"method": method, "error": type(error).__name__}
+        )
     else:
         reason = getattr(error, "reason", "")
         _LOGGER.info("request failed", extra={"method": method, "reason": reason, "status": status.message})

@@ -128,6 +128,11 @@ class JobJournal:
         assert job_id is not None
         return self.get(job_id)
 
+    def remove_unsent(self, job_id: int) -> None:
+        """Take back a job no printer has seen (still QUEUED, never attempted): its submit failed."""
+        with self._lock:
+            self._db.execute("DELETE FROM jobs WHERE id = ? AND state = 'queued' AND attempts = 0", (job_id,))
+
     def get(self, job_id: int) -> Job:
         """The job; ``KeyError`` when there is none."""
         with self._lock:

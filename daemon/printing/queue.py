@@ -26,7 +26,7 @@ from drivers.base import DeviceError, DeviceKind
 from drivers.escpos.document import Receipt
 
 from ..config import option_number
-from ..errors import FailedPrecondition, InvalidArgument, NotFound
+from ..errors import FailedPrecondition, InvalidArgument, NotFound, storage_full
 from ..events import EventLog
 from ..redaction import redact_text
 from ..registry import DeviceRegistry, DeviceSlot
@@ -282,8 +282,12 @@ class PrintQueue:
             total=total,
             copies=copies,
             payload=payload,
-        )
-        self.publish(job)
+        )  # a full disk raises here: nothing journaled (the interceptor answers storage_full)
+        try:
+            self.publish(job)
+        except Exception:  # e.g. the event log is full: take the job back so nothing is half-done
+            self.journal.remove_unsent(job.id)
+            raise
         self.wake(slot.name)
         return job.name
 
@@ -307,17 +311,30 @@ class PrintQueue:
                 await self.pause(slot, self.hold_poll_s)
                 continue
             try:
-                if job.kind is JobKind.RECEIPT:
-                    await receipt_step(self, slot, job)
-                else:
-                    await form_step(self, slot, job)
+                await self._step(slot, job)
             except asyncio.CancelledError:
                 raise
-            except Exception:  # a bug must not stop the queue: fail this job, keep its document
-                _LOGGER.exception("print job step failed", extra={"job": job.name})
-                self.change(
-                    self.journal.get(job.id),
-                    JobState.FAILED,
-                    reason="internal",
-                    message="internal error; see the daemon log",
-                )
+            except Exception as error:  # the journal cannot be written: keep the job, try again later
+                if storage_full(error) is None:
+                    raise
+                _LOGGER.error("print journal write failed: storage full", extra={"job": job.name})
+                await self.pause(slot, max(self.hold_poll_s, 1.0))
+
+    async def _step(self, slot: DeviceSlot, job: Job) -> None:
+        try:
+            if job.kind is JobKind.RECEIPT:
+                await receipt_step(self, slot, job)
+            else:
+                await form_step(self, slot, job)
+        except asyncio.CancelledError:
+            raise
+        except Exception as error:  # a bug must not stop the queue: fail this job, keep its document
+            if storage_full(error) is not None:
+                raise
+            _LOGGER.exception("print job step failed", extra={"job": job.name})
+            self.change(
+                self.journal.get(job.id),
+                JobState.FAILED,
+                reason="internal",
+                message="internal error; see the daemon log",
+            )

@@ -13,6 +13,7 @@ pyserial errors are translated here into ``TerminalDisconnected``.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import socket
 import urllib.parse
@@ -47,6 +48,16 @@ class SerialChannel:
             raise TerminalDisconnected(f"the terminal line is gone: {exc}") from exc
 
     def close(self) -> None:
+        # pyserial's socket:// close() skips close() when shutdown() fails on a line the terminal already
+        # dropped (leaking the socket) and then sleeps 0.3 s; close the socket ourselves first.
+        sock = getattr(self._port, "_socket", None)
+        if isinstance(sock, socket.socket):
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+            sock.close()
+            self._port._socket = None
+            self._port.is_open = False
+            return
         try:
             self._port.close()
         except (serial.SerialException, OSError) as exc:

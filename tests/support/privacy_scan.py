@@ -1,0 +1,127 @@
+"""Needles (personal data of a persona) and a byte scanner for everything a process wrote.
+
+Each needle is a compiled bytes regex with a label. 個人番号 (plain, 4-4-4 with space or hyphen) and the
+sign PIN are searched everywhere; 4-digit PINs only in a PIN-ish context (a quoted JSON/Python value or
+``pin=``/``pin:``), since a bare 4-digit number occurs in ports, pids and timestamps. Names and addresses
+are searched as UTF-8, UTF-16-LE and Shift_JIS (cp932; a character cp932 lacks skips that encoding).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from simulators.personas import Persona
+
+TEXT_ENCODINGS = ("utf-8", "utf-16-le", "cp932")
+_FULLWIDTH = str.maketrans("0123456789-", "０１２３４５６７８９－")
+
+
+@dataclass(frozen=True)
+class Needle:
+    persona: str
+    what: str
+    kind: str  # "number", "pin", "name", "address"
+    pattern: re.Pattern[bytes]
+
+
+@dataclass(frozen=True)
+class Hit:
+    needle: Needle
+    where: str
+
+    def __str__(self) -> str:
+        return f"{self.needle.persona}'s {self.needle.what} in {self.where}"
+
+
+def _encoded(text: str, encodings: Iterable[str]) -> list[bytes]:
+    out = []
+    for encoding in encodings:
+        try:
+            out.append(text.encode(encoding))
+        except UnicodeEncodeError:
+            continue
+    return out
+
+
+def _text_needles(persona: Persona, kind: str, texts: dict[str, str], not_before: str = "") -> list[Needle]:
+    needles = []
+    for what, text in texts.items():
+        for encoding, data in zip(TEXT_ENCODINGS, _encoded(text, TEXT_ENCODINGS), strict=False):
+            guard = b""
+            if not_before:
+                follow = _encoded(not_before, [encoding])
+                guard = b"(?!" + re.escape(follow[0]) + b")" if follow else b""
+            needles.append(
+                Needle(persona.id, f"{what} ({encoding})", kind, re.compile(re.escape(data) + guard))
+            )
+    return needles
+
+
+def persona_needles(persona: Persona, address: str) -> list[Needle]:
+    """Every needle of one card holder: number, PINs, name forms, kana and the address."""
+    number = persona.my_number or ""
+    needles = [
+        Needle(persona.id, f"個人番号 ({label})", "number", re.compile(re.escape(text.encode())))
+        for label, text in {
+            "12 digits": number,
+            "4-4-4 space": f"{number[:4]} {number[4:8]} {number[8:]}",
+            "4-4-4 hyphen": f"{number[:4]}-{number[4:8]}-{number[8:]}",
+            "full-width": number.translate(_FULLWIDTH),
+        }.items()
+    ]
+    if persona.sign_pin:
+        needles.append(
+            Needle(persona.id, "sign PIN", "pin", re.compile(re.escape(persona.sign_pin.encode())))
+        )
+    for label, pin in (("text PIN", persona.text_pin), ("auth PIN", persona.auth_pin)):
+        digits = re.escape((pin or "").encode())
+        context = rb"(?:[\"']" + digits + rb"[\"']|pin\s*[=:]\s*[\"']?" + digits + rb"(?![0-9]))"
+        needles.append(Needle(persona.id, label, "pin", re.compile(context, re.IGNORECASE)))
+    family, given = persona.family_name, persona.given_name
+    names = {
+        "full name (U+3000)": f"{family}\u3000{given}",
+        "full name (space)": f"{family} {given}",
+        "full name (no space)": f"{family}{given}",
+        "given name": given,
+        "kana (U+3000)": f"{persona.family_kana}\u3000{persona.given_kana}",
+        "kana (space)": f"{persona.family_kana} {persona.given_kana}",
+        "kana (no space)": f"{persona.family_kana}{persona.given_kana}",
+        "given kana": persona.given_kana,
+    }
+    needles += _text_needles(persona, "name", names)
+    # The family name alone, except as the municipality 指宿市 (which receipts and events name).
+    needles += _text_needles(persona, "name", {"family name": family}, not_before="市")
+    card_form = unicodedata.normalize("NFKC", address).translate(_FULLWIDTH)
+    needles += _text_needles(persona, "address", {"address": address, "address (card form)": card_form})
+    return needles
+
+
+def files_under(*roots: Path) -> list[Path]:
+    return sorted(path for root in roots if root.exists() for path in root.rglob("*") if path.is_file())
+
+
+def scan(targets: dict[str, bytes], needles: Iterable[Needle]) -> list[Hit]:
+    """Every (needle, target) pair where the needle occurs."""
+    needles = list(needles)
+    return [
+        Hit(needle, where)
+        for where, data in targets.items()
+        for needle in needles
+        if needle.pattern.search(data)
+    ]
+
+
+def read_targets(paths: Iterable[Path], base: Path) -> dict[str, bytes]:
+    targets = {}
+    for path in paths:
+        try:
+            targets[str(path.relative_to(base)) if path.is_relative_to(base) else str(path)] = (
+                path.read_bytes()
+            )
+        except OSError:
+            continue  # removed between listing and reading (a -wal after a checkpoint)
+    return targets
