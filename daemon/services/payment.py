@@ -56,11 +56,13 @@ def state_to_proto(state: PaymentState) -> payment_pb2.PaymentState:
 
 
 def state_from_proto(value: int) -> PaymentState:
-    name = payment_pb2.PaymentState.Name(value).removeprefix("PAYMENT_")
+    """The journal's state for a proto enum value; an unknown or UNSPECIFIED value is InvalidArgument."""
     try:
-        return PaymentState[name]
-    except KeyError:
-        raise InvalidArgument(f"unknown payment state {value}", reason="invalid_state") from None
+        return PaymentState[payment_pb2.PaymentState.Name(value).removeprefix("PAYMENT_")]
+    except (KeyError, ValueError):  # ValueError: a number the enum does not define
+        raise InvalidArgument(
+            f"unknown payment state {value}", reason="invalid_state", message_ja="支払い状態の値が不正です。"
+        ) from None
 
 
 def _stamp(seconds: float) -> Timestamp:
@@ -304,6 +306,12 @@ class PaymentServicer(payment_pb2_grpc.PaymentServiceServicer):
     async def ListPayments(
         self, request: payment_pb2.ListPaymentsRequest, context: Context
     ) -> payment_pb2.ListPaymentsResponse:
+        if request.page_size < 0:
+            raise InvalidArgument(
+                "page_size must not be negative",
+                reason="invalid_page_size",
+                message_ja="件数の指定が不正です。",
+            )
         size = min(request.page_size or 100, 1000)
         states = [state_from_proto(value) for value in request.states]
         found = self.runner.journal.payments(states, after=request.page_token, limit=size + 1)

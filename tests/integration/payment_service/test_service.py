@@ -151,3 +151,25 @@ def test_kill_9_mid_sale_is_settled_from_the_terminal_after_restart(
     again = list(stub.Sale(_sale_request("k-1", payment_pb2.PAYMENT_METHOD_CREDIT), timeout=20))[-1].payment
     approved = [r for r in zvt_simulator.control("log")["log"] if r["outcome"] == "APPROVED"]
     assert again.state == payment_pb2.PAYMENT_APPROVED and len(approved) == 1
+
+
+def test_bad_list_and_resolve_inputs_are_invalid_arguments_not_internal(
+    start_daemon: Callable[..., RunningDaemon], zvt_simulator: ZvtSimulator, tmp_path: Path
+) -> None:
+    daemon = _start(start_daemon, zvt_simulator, tmp_path / "daemon")
+    staff = payment_pb2_grpc.PaymentServiceStub(daemon.channel("staff"))
+    cases = [
+        (lambda: staff.ListPayments(payment_pb2.ListPaymentsRequest(page_size=-1)), "invalid_page_size"),
+        (lambda: staff.ListPayments(payment_pb2.ListPaymentsRequest(states=[999])), "invalid_state"),
+        (
+            lambda: staff.ResolvePayment(
+                payment_pb2.ResolvePaymentRequest(name="payments/o-1", outcome=999, staff_note="checked")  # type: ignore[arg-type]
+            ),
+            "invalid_state",
+        ),
+    ]
+    for call, reason in cases:
+        with pytest.raises(grpc.RpcError) as error:
+            call()
+        assert error.value.code() == grpc.StatusCode.INVALID_ARGUMENT, reason
+        assert error_reason(error.value) == reason

@@ -106,10 +106,7 @@ def check(daemon: SharedDaemon, method: KioskMethod, payload: bytes) -> None:
 IDS = [method.path.lstrip("/").removeprefix("kiosk.v1.") for method in METHODS]
 
 #: Findings reported to the services' owners (RELIABILITY.md); remove an entry when it is fixed (XPASS).
-KNOWN_FINDINGS = {
-    "PaymentService/ListPayments": "page_size < 0 gives INTERNAL (IndexError on an empty page)",
-    "PaymentService/ResolvePayment": "an unknown PaymentState outcome gives INTERNAL",
-}
+KNOWN_FINDINGS: dict[str, str] = {}
 RANDOM_VALUE_CASES = [
     pytest.param(
         method,
