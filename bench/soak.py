@@ -18,155 +18,30 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import datetime as dt
 import json
-import shutil
-import socket as sockets
 import sqlite3
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import grpc
 import psutil
 from kiosk.v1 import (
-    card_pb2,
-    card_pb2_grpc,
     device_pb2,
     device_pb2_grpc,
     events_pb2,
-    frontyard_pb2,
-    frontyard_pb2_grpc,
-    payment_pb2,
-    payment_pb2_grpc,
 )
 
 from bench._processes import daemon_args, simulator_args, started
-from simulators.personas import persona
+from bench._soak_flows import FLOWS, Rig, post_control
+from bench._soak_rig import _certificate_devices
 
 Metrics = dict[str, float | int | str]
-CARD_PERSONA = "P1"
-READER_URI = "pcsc://Virtual%20PCD%2000%2000"
 
 
-@dataclass
-class Rig:
-    """What flows reach besides the daemon: the card simulator's control API (certificate flow only)."""
-
-    card_control: str = ""
-
-
-Flow = Callable[[grpc.aio.Channel, Rig], Awaitable[None]]
-
-
-async def visit_flow(channel: grpc.aio.Channel, rig: Rig) -> None:
-    """書かない窓口: a 転入 visit for one person, every question answered, evaluated, completed."""
-    stub = frontyard_pb2_grpc.FrontyardServiceStub(channel)
-    fy = frontyard_pb2
-    request = fy.CreateVisitRequest(life_event=fy.LIFE_EVENT_TENNYU, event_date=dt.date.today().isoformat())
-    visit = (await stub.CreateVisit(request, timeout=10)).name
-    member = fy.MemberInput(
-        relationship="世帯主",
-        name="負荷 試験",  # synthetic, like every persona
-        furigana="フカ シケン",
-        birth_date="1980-04-01",
-        sex=fy.MEMBER_SEX_FEMALE,
-        has_mn_card=True,
-    )
-    await stub.AddMember(fy.AddMemberRequest(visit=visit, member=member), timeout=10)
-    pending = await stub.ListPendingQuestions(fy.ListPendingQuestionsRequest(visit=visit), timeout=10)
-    for _ in range(100):
-        if not pending.questions:
-            break
-        question = pending.questions[0]
-        answer = fy.AnswerQuestionRequest(
-            visit=visit, question_id=question.question_id, person_id=question.person_id
-        )
-        if question.kind == fy.ANSWER_KIND_COUNT:
-            answer.count_value = 0
-        elif question.kind == fy.ANSWER_KIND_CHOICE:
-            answer.choice_value = question.choices[0] if question.choices else ""
-        else:
-            answer.bool_value = False
-        pending = await stub.AnswerQuestion(answer, timeout=10)
-    else:
-        raise RuntimeError("the questionnaire did not end after 100 answers")
-    evaluation = await stub.EvaluateVisit(fy.EvaluateVisitRequest(visit=visit), timeout=10)
-    if not evaluation.procedures:
-        raise RuntimeError("a 転入 visit produced no procedure")
-    await stub.CompleteVisit(fy.CompleteVisitRequest(visit=visit, satisfaction=9), timeout=10)
-
-
-async def _card_presence(events: AsyncIterator[card_pb2.CardEvent], presence: int) -> card_pb2.CardEvent:
-    async for event in events:
-        if event.presence == presence:
-            return event
-    raise RuntimeError(f"WatchCard ended before {card_pb2.CardPresence.Name(presence)}")
-
-
-async def certificate_flow(channel: grpc.aio.Channel, rig: Rig) -> None:
-    """Card in → PIN status → basic info → 交付請求書 created and printed → sale → commit → card out."""
-    card = card_pb2_grpc.CardServiceStub(channel)
-    desk = frontyard_pb2_grpc.FrontyardServiceStub(channel)
-    payments = payment_pb2_grpc.PaymentServiceStub(channel)
-    fy = frontyard_pb2
-    watch = card.WatchCard(card_pb2.WatchCardRequest(), timeout=60)
-    events = aiter(watch)
-    try:
-        await asyncio.wait_for(_card_presence(events, card_pb2.NO_CARD), 15)  # the current state first
-        await asyncio.to_thread(_post, rig.card_control, "insert", {"persona": CARD_PERSONA})
-        session = (await asyncio.wait_for(_card_presence(events, card_pb2.MY_NUMBER_CARD), 15)).session
-        status = await card.GetPinStatus(card_pb2.GetPinStatusRequest(), timeout=10)
-        if status.text_tries_left < 3:
-            raise RuntimeError(f"text PIN tries left: {status.text_tries_left}")
-        pin = persona(CARD_PERSONA).text_pin or ""
-        await card.ReadBasicInfo(card_pb2.ReadBasicInfoRequest(pin=pin), timeout=20)
-        create = fy.CreateCertificateRequestRequest(
-            session=session, kind=fy.CERTIFICATE_KIND_JUMINHYO, copies=1
-        )
-        request = await desk.CreateCertificateRequest(create, timeout=20)
-        printed = await desk.PrintCertificateRequest(
-            fy.PrintCertificateRequestRequest(name=request.name), timeout=30
-        )
-        line = payment_pb2.FeeLine(
-            fee_code="juminhyo",
-            subject="住民票",
-            quantity=request.copies,
-            unit_price_yen=request.fee_per_copy,
-        )
-        sale = payment_pb2.SaleRequest(
-            order_id=request.order_id,
-            amount_yen=request.total_fee,
-            lines=[line],
-            method=payment_pb2.PAYMENT_METHOD_CREDIT,
-        )
-        paid = payment_pb2.Payment()
-        async for update in payments.Sale(sale, timeout=30):
-            if update.HasField("payment"):
-                paid = update.payment
-        if paid.state != payment_pb2.PAYMENT_APPROVED:
-            raise RuntimeError(f"sale ended {payment_pb2.PaymentState.Name(paid.state)}")
-        commit = payment_pb2.CommitPaymentRequest(
-            name=f"payments/{request.order_id}", issued_job=printed.jobs[0], timeout_s=30
-        )
-        committed = await payments.CommitPayment(commit, timeout=40)
-        if committed.state != payment_pb2.PAYMENT_COMMITTED:
-            raise RuntimeError(f"commit ended {payment_pb2.PaymentState.Name(committed.state)}")
-    finally:  # the card comes out whatever happened, so the next run starts from an empty reader
-        await asyncio.to_thread(_post, rig.card_control, "remove", {})
-        with contextlib.suppress(Exception):
-            await asyncio.wait_for(_card_presence(events, card_pb2.NO_CARD), 15)
-        watch.cancel()
-
-
-#: Complete resident flows, each run in a loop beside the clients.
-FLOWS: dict[str, Flow] = {"visit": visit_flow, "certificate": certificate_flow}
 FLOW_PAUSE_S = 0.1
 
 DRIVER_PERIOD_S = 0.4
@@ -217,12 +92,6 @@ follow_poll_s = 0.1
     return path
 
 
-def _post(control: str, action: str, body: dict[str, object]) -> None:
-    request = urllib.request.Request(f"{control}/{action}", data=json.dumps(body).encode(), method="POST")
-    with urllib.request.urlopen(request, timeout=5):
-        pass
-
-
 def _logged_sequences(database: Path) -> list[int]:
     with contextlib.closing(sqlite3.connect(f"file:{database}?mode=ro", uri=True)) as db:
         return [row[0] for row in db.execute("SELECT sequence FROM events ORDER BY sequence")]
@@ -259,12 +128,12 @@ async def _drive_devices(control: str, stop: asyncio.Event) -> int:
     """Open and close the printer cover until ``stop``; returns how many changes it made."""
     changes = 0
     while not stop.is_set():
-        await asyncio.to_thread(_post, control, "cover", {"open": changes % 2 == 0})
+        await asyncio.to_thread(post_control, control, "cover", {"open": changes % 2 == 0})
         changes += 1
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), DRIVER_PERIOD_S)
     if changes % 2:
-        await asyncio.to_thread(_post, control, "cover", {"open": False})
+        await asyncio.to_thread(post_control, control, "cover", {"open": False})
     return changes
 
 
@@ -388,78 +257,6 @@ async def _soak(
         "rss_end_mb": round(rss_end / 2**20, 1),
         "rss_growth_pct": round((rss_end - rss_start) / rss_start * 100, 2),
     }
-
-
-def _free_port_pair() -> int:
-    """A free TCP port whose successor is free too (vpcd's slot 00 and 01)."""
-    for _ in range(50):
-        with sockets.socket() as first, sockets.socket() as second:
-            first.bind(("127.0.0.1", 0))
-            port = int(first.getsockname()[1])
-            with contextlib.suppress(OSError, OverflowError):
-                second.bind(("127.0.0.1", port + 1))
-                return port
-    raise RuntimeError("no two consecutive free TCP ports")
-
-
-@contextlib.contextmanager
-def _private_pcscd(directory: Path) -> Iterator[tuple[Path, int]]:
-    """``pcscd --foreground`` in its own mount namespace (``/run/pcscd`` bound onto ``directory/run``) with
-    vpcd on a free port; yields (its socket, the vpcd port). A pcscd the developer runs is not touched."""
-    if shutil.which("unshare") is None:
-        raise RuntimeError("the certificate flow needs unshare (util-linux) for a private pcscd")
-    run, conf, port = directory / "run", directory / "conf", _free_port_pair()
-    run.mkdir(parents=True)
-    conf.mkdir()
-    (conf / "vpcd").write_text(
-        f'FRIENDLYNAME "Virtual PCD"\nDEVICENAME   /dev/null:0x{port:04X}\n'
-        f"LIBPATH      /usr/lib/pcsc/drivers/serial/libifdvpcd.so\nCHANNELID    0x{port:04X}\n"
-    )
-    pcscd = shutil.which("pcscd") or "/usr/sbin/pcscd"
-    script = f"mount --bind {run} /run/pcscd && exec {pcscd} --foreground -c {conf}"
-    process = subprocess.Popen(
-        ["unshare", "-m", "sh", "-c", script], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    try:
-        deadline = time.monotonic() + 10
-        while not (run / "pcscd.comm").exists() and time.monotonic() < deadline:
-            time.sleep(0.05)
-        if not (run / "pcscd.comm").exists():
-            raise RuntimeError("the private pcscd did not start")
-        yield run / "pcscd.comm", port
-    finally:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
-@contextlib.contextmanager
-def _certificate_devices(directory: Path) -> Iterator[tuple[str, dict[str, str], Rig]]:
-    """pcscd, card, form printer and terminal simulators; yields (device tables, daemon env, rig)."""
-    with contextlib.ExitStack() as stack:
-        pcscd_socket, port = stack.enter_context(_private_pcscd(directory / "pcscd"))
-        card_args = [*simulator_args("mynumber_card", directory / "card"), "--port", str(port)]
-        _, card, _ = stack.enter_context(started(card_args))
-        forms_args = [*simulator_args("ipp_printer", directory / "forms"), "--ppm", "600"]
-        _, forms, _ = stack.enter_context(started(forms_args))
-        _, terminal, _ = stack.enter_context(started(simulator_args("zvt_terminal", directory / "zvt")))
-        tables = f"""
-[devices.card]
-driver = "mynumber"
-uri = "{READER_URI}"
-
-[devices.forms]
-driver = "ipp"
-uri = "{forms["endpoint"]}"
-
-[devices.payment]
-driver = "zvt"
-uri = "{terminal["endpoint"]}?t1=1&t3=2&t4=1"
-"""
-        yield tables, {"PCSCLITE_CSOCK_NAME": str(pcscd_socket)}, Rig(card_control=str(card["control"]))
 
 
 def soak(seconds: float, clients: int = 50, flows: list[str] | None = None) -> Metrics:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bench.soak import FLOWS, soak
+from bench._soak_flows import FLOWS
+from bench.soak import soak
 
 pytestmark = pytest.mark.integration
 
