@@ -88,9 +88,15 @@ def create_app(options: UiOptions) -> Starlette:
         async def staff_redirect(request: object) -> Response:
             return RedirectResponse("/staff/")
 
+        async def counter_page(request: object) -> Response:
+            # The resident screens for the counter tablet (書かない窓口 with staff beside the resident):
+            # the same page, bridged to the staff socket, so the document camera (staff role) is reachable.
+            return FileResponse(STATIC / "index.html", headers={"Cache-Control": "no-store"})
+
         routes += [
             Route("/staff", staff_redirect),
             Route("/staff/", staff_page),
+            Route("/staff/counter/", counter_page),
             *bridge_routes(staff, "/staff/api"),
             *simulator_routes(options.simulators, "/staff/api/simulators"),
         ]
@@ -123,7 +129,7 @@ async def serve(options: UiOptions, host: str, port: int, staff_port: int | None
         main = _listen(host, port)
         listeners.append((create_app(options), main))
         base = f"http://{host}:{main.getsockname()[1]}/"
-        ready = {"ui": base, "staff": base + "staff/"}
+        ready = {"ui": base, "staff": base + "staff/", "counter": base + "staff/counter/"}
     else:
         main = _listen(host, port)
         staff = _listen(host, staff_port)
@@ -131,6 +137,7 @@ async def serve(options: UiOptions, host: str, port: int, staff_port: int | None
         listeners.append((create_app(_with(options, serve_resident=False)), staff))
         ready = {"ui": f"http://{host}:{main.getsockname()[1]}/"}
         ready["staff"] = f"http://{host}:{staff.getsockname()[1]}/staff/"
+        ready["counter"] = ready["staff"] + "counter/"
     servers = [
         _Server(uvicorn.Config(app, log_level="warning", timeout_graceful_shutdown=1, access_log=False))
         for app, _ in listeners

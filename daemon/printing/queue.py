@@ -238,6 +238,18 @@ class PrintQueue:
         if event is not None:
             event.set()
 
+    async def back_off_busy(self, job: Job, previous: Job, slot: DeviceSlot) -> None:
+        """The device was busy with something else: put ``job`` back as it was and wait a little."""
+        self.change(
+            job,
+            previous.state,
+            reason=previous.reason,
+            message=previous.message,
+            message_ja=previous.message_ja,
+            attempts=previous.attempts,
+        )
+        await self.pause(slot, self.hold_poll_s)
+
     async def pause(self, slot: DeviceSlot, seconds: float) -> None:
         """Sleep up to ``seconds``; a submit, retry, cancel or stop wakes it early."""
         event = self._wake[slot.name]

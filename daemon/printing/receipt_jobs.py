@@ -78,15 +78,7 @@ async def receipt_step(queue: PrintQueue, slot: DeviceSlot, job: Job) -> None:
     try:
         outcome = await slot.call(print_it, operation=job.name)
     except DeviceBusy:
-        queue.change(
-            job,
-            previous.state,
-            reason=previous.reason,
-            message=previous.message,
-            message_ja=previous.message_ja,
-            attempts=previous.attempts,
-        )
-        await queue.pause(slot, queue.hold_poll_s)
+        await queue.back_off_busy(job, previous, slot)
         return
     except DeviceUnavailable as exc:
         queue.change_for_error(job, JobState.HELD, exc, reason="device_offline")

@@ -71,10 +71,14 @@ def test_home_then_certificate_flow_card_pin_print_and_wipe(kiosk: KioskStack, p
 
 
 def test_last_try_warning_then_lock(kiosk: KioskStack, page: Page) -> None:
+    # The card event carries the tries left read on arrival; two wrong PINs leave one.
+    open_resident(page, kiosk.ui_url)
     kiosk.card.insert(PERSONA)
-    kiosk.card.post("set_tries", key="text", tries=1)
-    page.goto(kiosk.ui_url)
     on_screen(page, "pin")
+    for left in ("2", "1"):
+        enter_pin(page, "0000")
+        page.wait_for_selector(".pin .error-text")
+        page.wait_for_function("n => document.querySelector('#pin-tries').innerText.includes(n)", arg=left)
     page.wait_for_selector("#pin-last-try")
     assert "1" in page.inner_text("#pin-tries")
     capture(page, "pin-last-try-warning")
@@ -104,15 +108,17 @@ def test_card_removed_mid_flow_wipes(kiosk: KioskStack, page: Page) -> None:
     capture(page, "wiped-card-removed")
 
 
-def test_idle_timeout_warns_extends_then_wipes(kiosk: KioskStack, page: Page) -> None:
+def test_idle_timeout_without_a_session_is_the_pages_own(kiosk: KioskStack, page: Page) -> None:
+    """No card, so no resident session: the page's own timer warns, extends, then wipes."""
     ui = kiosk.start_ui("--idle-timeout", "1", "--idle-warning", "3")
-    start_to_confirm(kiosk, page, ui.ready["ui"])
-    page.wait_for_selector("#idle-countdown", timeout=5_000)
+    open_resident(page, ui.ready["ui"])
+    page.click("#start-life-event")
+    page.wait_for_selector("#idle-countdown[data-mode='page']", timeout=5_000)
     assert "秒" in page.inner_text("#idle-countdown")
     capture(page, "idle-warning")
     page.click("#idle-extend")
     assert page.locator("#idle-countdown").count() == 0
-    assert FAMILY_NAME in page.inner_text("#resident-name")
+    assert page.get_attribute("#screen", "data-screen") == "life-event"
     on_screen(page, "wiped", timeout=10_000)
     assert_wiped(page)
     capture(page, "wiped-timeout")

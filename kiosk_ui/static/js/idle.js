@@ -1,21 +1,36 @@
-// The idle timer: after `timeoutS` without a touch or key, a dialog counts down `warningS` seconds with an
-// "extend" button; at zero the page wipes every personal datum (onExpire).
+// The idle countdown. While a resident (card) session exists, the daemon's session is the clock: its
+// SESSION_EXPIRING event opens the dialog (counting down to expire_time), "extend" calls ExtendSession
+// (onExtend), a touch restarts the daemon's countdown (throttled), and SESSION_ENDED wipes (onExpire).
+// Screens without a session keep the page's own timer: after `timeoutS` without a touch or key, a dialog
+// counts down `warningS` seconds; at zero the page wipes every personal datum (onExpire).
 import { button, h } from "./ui.js";
 import { t } from "./i18n.js";
 
+const TOUCH_EXTEND_EVERY_MS = 15_000; // a touch restarts the daemon's countdown at most this often
+const ENDED_GRACE_MS = 5_000; // at zero, wait this long for SESSION_ENDED before wiping anyway
+
 export class IdleTimer {
-  constructor({ timeoutS, warningS, onExpire }) {
+  constructor({ timeoutS, warningS, onExpire, onExtend = () => Promise.resolve() }) {
     this.timeoutS = timeoutS;
     this.warningS = warningS;
     this.onExpire = onExpire;
+    this.onExtend = onExtend;
     this.armed = false;
+    this.session = "";
+    this.lastExtend = 0;
     this.timer = null;
     this.tick = null;
     this.dialog = null;
     const activity = () => {
-      if (this.armed && !this.dialog) this.reset();
+      if (!this.armed || this.dialog) return;
+      if (this.session) this.extendSession(false);
+      else this.reset();
     };
     for (const name of ["pointerdown", "keydown"]) document.addEventListener(name, activity, true);
+  }
+
+  get mode() {
+    return this.session ? "session" : "page";
   }
 
   start() {
@@ -29,36 +44,77 @@ export class IdleTimer {
     this.closeDialog();
   }
 
+  // The card's resident session ("" when none): with one, the daemon's countdown rules.
+  setSession(name) {
+    if (name === this.session) return;
+    this.session = name || "";
+    this.lastExtend = Date.now();
+    this.reset();
+  }
+
   reset() {
     clearTimeout(this.timer);
     this.closeDialog();
-    if (this.armed) this.timer = setTimeout(() => this.warn(), this.timeoutS * 1000);
+    document.body.dataset.idle = this.armed ? this.mode : "off";
+    if (this.armed && !this.session) this.timer = setTimeout(() => this.warn(this.warningS), this.timeoutS * 1000);
   }
 
-  warn() {
-    let left = this.warningS;
-    const count = h("p", { class: "countdown", id: "idle-countdown", "aria-live": "polite" });
-    const update = () => (count.innerHTML = t("idle.countdown", { seconds: left }));
+  // A resident_session event from the daemon's event stream (card.proto SessionEvent).
+  sessionEvent(event) {
+    if (!event || !this.session || event.session !== this.session) return;
+    if (event.kind === "SESSION_EXPIRING" && this.armed) {
+      const until = event.expire_time ? Math.round((Date.parse(event.expire_time) - Date.now()) / 1000) : NaN;
+      this.warn(Number.isFinite(until) ? Math.max(0, until) : event.seconds_left || this.warningS);
+    } else if (event.kind === "SESSION_EXTENDED" || event.kind === "SESSION_STARTED") {
+      this.closeDialog();
+    } else if (event.kind === "SESSION_ENDED") {
+      const wasArmed = this.armed;
+      this.session = "";
+      this.closeDialog();
+      if (wasArmed && event.reason === "idle_timeout") {
+        this.stop();
+        this.onExpire();
+      } else this.reset();
+    }
+  }
+
+  extendSession(force) {
+    const now = Date.now();
+    if (!force && now - this.lastExtend < TOUCH_EXTEND_EVERY_MS) return Promise.resolve();
+    this.lastExtend = now;
+    return this.onExtend(this.session).catch(() => {});
+  }
+
+  warn(seconds) {
+    this.closeDialog();
+    let left = seconds;
+    const sessionMode = Boolean(this.session);
+    const count = h("p", { class: "countdown", id: "idle-countdown", "aria-live": "polite", "data-mode": this.mode });
+    const update = () => (count.innerHTML = t("idle.countdown", { seconds: Math.max(0, left) }));
     update();
-    const extend = button("idle.extend", () => this.reset(), "primary", { id: "idle-extend" });
+    const extend = button(
+      "idle.extend",
+      () => {
+        if (sessionMode) {
+          this.closeDialog();
+          this.extendSession(true);
+        } else this.reset();
+      },
+      "primary",
+      { id: "idle-extend" },
+    );
     this.dialog = h(
       "div",
       { class: "overlay", role: "alertdialog", "aria-modal": "true", "aria-labelledby": "idle-title" },
-      h(
-        "div",
-        { class: "dialog" },
-        h("h2", { id: "idle-title", i18n: "idle.title" }),
-        count,
-        h("p", { i18n: "idle.explain" }),
-        extend,
-      ),
+      h("div", { class: "dialog" }, h("h2", { id: "idle-title", i18n: "idle.title" }), count, h("p", { i18n: "idle.explain" }), extend),
     );
     document.body.append(this.dialog);
     extend.focus();
     this.tick = setInterval(() => {
       left -= 1;
       update();
-      if (left <= 0) {
+      // The daemon ends the session itself (SESSION_ENDED); wipe anyway if that event never comes.
+      if (left <= (sessionMode ? -ENDED_GRACE_MS / 1000 : 0)) {
         this.stop();
         this.onExpire();
       }

@@ -4,6 +4,7 @@ import { rpc } from "./api.js";
 import { plain, t } from "./i18n.js";
 import { button, h } from "./ui.js";
 import { askPin, context, home, printAndWait, render, showError, waitForCard, wipe } from "./resident.js";
+import { canReadDocuments, readDocument } from "./camera.js";
 
 const RELATIONSHIPS = ["世帯主", "妻", "夫", "子", "父", "母", "子の妻", "孫", "その他"];
 
@@ -71,6 +72,7 @@ function members() {
         { class: "choices" },
         button("life.add_card", () => addByCard(relation.value), "primary", { id: "add-by-card" }),
         button("life.add_typed", () => typedMember(relation.value), "secondary", { id: "add-typed" }),
+        canReadDocuments() ? button("life.add_camera", () => readDocument(relation.value, members), "secondary", { id: "add-by-camera" }) : null,
       ),
       h(
         "div",

@@ -1,6 +1,6 @@
 // The resident screens: the shell (languages, call staff, idle timer, wipe), the card watch, and the
 // certificate self-service flow. Life event and payment flows live in their own modules.
-import { ApiError, follow, getJson, rpc } from "./api.js";
+import { ApiError, follow, getJson, rpc, setBase } from "./api.js";
 import { IdleTimer } from "./idle.js";
 import { LANGUAGE_NAMES, errorText, language, plain, setLanguage, t } from "./i18n.js";
 import { pinPad } from "./pinpad.js";
@@ -10,9 +10,15 @@ import { lifeEventStart } from "./lifeevent.js";
 import { paymentStart } from "./payment.js";
 
 const screen = document.getElementById("screen");
+// The counter tablet (書かない窓口, staff beside the resident) opens these screens at /staff/counter/: the
+// same page bridged to the staff socket, which adds the document camera (staff role).
+const COUNTER = window.location.pathname.startsWith("/staff/");
+if (COUNTER) setBase("/staff/api");
 const app = {
   config: null,
-  card: { presence: "CARD_PRESENCE_UNSPECIFIED", session: "" },
+  counter: COUNTER,
+  // triesLeft: the text PIN's tries left from the card event (null when the daemon did not say).
+  card: { presence: "CARD_PRESENCE_UNSPECIFIED", session: "", triesLeft: null },
   // Everything personal lives here and only here; wipe() clears it.
   person: null,
   flow: null,
@@ -137,8 +143,11 @@ export async function wipe(why, { notice = true } = {}) {
 
 function watchCard() {
   follow("CardService", "WatchCard", {}, (event) => {
+    performance.mark(`card:${event.presence}`);
     const before = app.card.presence;
-    app.card = { presence: event.presence, session: event.session || "" };
+    const triesLeft = Number.isInteger(event.text_tries_left) ? event.text_tries_left : null;
+    app.card = { presence: event.presence, session: event.session || "", triesLeft };
+    app.timer.setSession(app.card.session);
     if (event.presence === "MY_NUMBER_CARD" && before !== "MY_NUMBER_CARD") cardArrived();
     else if (before === "MY_NUMBER_CARD" && event.presence !== "MY_NUMBER_CARD") cardLeft();
     else if (event.presence === "OTHER_CARD" && app.flow) showError("not_my_number_card");
@@ -205,16 +214,27 @@ export function waitForCard(titleKey = "card.place_title") {
   );
 }
 
-// Reads the tries left (no try consumed), then the pad; `then(basicInfo)` continues the flow.
+// The daemon's resident-session events (countdown, extend, end) drive the idle timer while a card session
+// exists. The stream resumes from Last-Event-ID after a reconnect.
+function watchSession() {
+  follow("DeviceService", "WatchEvents", { after_sequence: 0 }, (event) => {
+    if (event.resident_session) app.timer.sessionEvent(event.resident_session);
+  });
+}
+
+// The pad with the tries left: from the card event when the daemon sent it (no round trip), else read
+// (no try consumed). `then(basicInfo)` continues the flow.
 export async function askPin(then, message = "") {
-  let status;
-  try {
-    status = await rpc("CardService", "GetPinStatus", {});
-  } catch (error) {
-    return showError(error, { retry: () => askPin(then) });
+  let tries = app.card.triesLeft;
+  if (tries === null || tries === undefined) {
+    try {
+      tries = (await rpc("CardService", "GetPinStatus", {})).text_tries_left;
+    } catch (error) {
+      return showError(error, { retry: () => askPin(then) });
+    }
   }
-  const tries = status.text_tries_left;
   if (tries <= 0) return showError("pin_blocked");
+  performance.mark("pad-shown");
   render("pin", () =>
     pinPad({
       triesLeft: tries,
@@ -226,7 +246,9 @@ export async function askPin(then, message = "") {
           const info = await rpc("CardService", "ReadBasicInfo", { pin });
           app.person = info;
           then(info);
+          performance.mark("name-shown");
         } catch (error) {
+          app.card.triesLeft = null; // read again: a failed VERIFY used a try
           if (error.reason === "pin_wrong") return askPin(then, t("pin.wrong"));
           showError(error, { retry: error.reason === "pin_blocked" ? null : () => askPin(then) });
         }
@@ -470,10 +492,12 @@ async function start() {
     timeoutS: app.config.idle_timeout_s,
     warningS: app.config.idle_warning_s,
     onExpire: () => wipe("timeout"),
+    onExtend: (session) => rpc("CardService", "ExtendSession", { name: session }),
   });
   header();
   home();
   watchCard();
+  watchSession();
   document.body.dataset.ready = "true";
 }
 

@@ -34,6 +34,19 @@ async def test_pages_config_and_static(app: Starlette) -> None:
         assert (await client.get("/static/i18n/ja.json")).status_code == 200
 
 
+async def test_counter_tablet_page_is_the_resident_page_on_the_staff_app() -> None:
+    async with client_for(create_app(UiOptions(staff_daemon=NOWHERE, serve_resident=False))) as client:
+        counter = await client.get("/staff/counter/")
+        assert counter.status_code == 200 and "resident.js" in counter.text
+        # The staff bridge carries the camera; the kiosk bridge does not exist on this app.
+        refused = await client.post("/staff/api/rpc/CameraService/Nothing", json={})
+        assert refused.json()["error"]["reason"] == "not_available"
+    async with client_for(create_app(UiOptions(kiosk_daemon=NOWHERE, serve_staff=False))) as client:
+        assert (await client.get("/staff/counter/")).status_code == 404
+        refused = await client.post("/api/rpc/CameraService/ReadDocument", json={})
+        assert refused.status_code == 404 and refused.json()["error"]["reason"] == "not_available"
+
+
 async def test_resident_only_app_serves_no_staff_console() -> None:
     async with client_for(create_app(UiOptions(kiosk_daemon=NOWHERE, serve_staff=False))) as client:
         assert (await client.get("/staff/")).status_code == 404

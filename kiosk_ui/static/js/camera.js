@@ -1,0 +1,124 @@
+// 書かない窓口 on the counter tablet: a household member read from an ID document on the camera stand.
+// ReadDocument (staff role: only the counter tablet's page, /staff/counter/, reaches it) returns the fields
+// with a confidence; the ones needing confirmation are marked with an icon and a text (not colour only)
+// and every field stays editable. Nothing changed → AddMember(from_document_reading) lets the daemon fill
+// only the confident fields; staff typed or confirmed something → AddMember(member) with those values and
+// the reading is deleted at once.
+import { rpc } from "./api.js";
+import { plain, t } from "./i18n.js";
+import { button, h } from "./ui.js";
+import { context, render, showError } from "./resident.js";
+
+// The member fields a document gives (licence number and expiry are never shown: not needed here).
+const FIELDS = [
+  ["DOCUMENT_FIELD_NAME", "camera-name", "life.name", "text"],
+  ["DOCUMENT_FIELD_BIRTH_DATE", "camera-birth", "life.birth_date", "date"],
+];
+
+export function canReadDocuments() {
+  const app = context();
+  return app.counter && app.config.services.includes("CameraService");
+}
+
+export async function readDocument(relationship, back) {
+  const app = context();
+  render("camera-reading", () =>
+    h(
+      "section",
+      {},
+      h("h1", { html: t("camera.reading") }),
+      h("div", { class: "spinner", role: "progressbar", "aria-label": plain("camera.reading") }),
+      h("p", { html: t("camera.place_document") }),
+    ),
+  );
+  let reading;
+  try {
+    reading = await rpc("CameraService", "ReadDocument", { visit: app.visit.name });
+  } catch (error) {
+    return showError(error, { retry: () => readDocument(relationship, back) });
+  }
+  review(reading, relationship, back);
+}
+
+function fieldRow(reading, [key, id, label, type]) {
+  const read = (reading.fields || []).find((f) => f.field === key) || { value: "", needs_confirmation: true };
+  const check = Boolean(read.needs_confirmation);
+  const input = h("input", {
+    id,
+    name: id,
+    type,
+    autocomplete: "off",
+    value: read.value || "",
+    "data-read": read.value || "",
+    "aria-describedby": check ? `${id}-check` : false,
+    "aria-invalid": check ? "true" : false,
+  });
+  return h(
+    "div",
+    { class: check ? "read-field needs-confirmation" : "read-field", "data-field": key },
+    h("label", { for: id, html: t(label) }),
+    input,
+    check
+      ? h("p", { class: "confirm-note", id: `${id}-check` }, h("span", { class: "icon", "aria-hidden": "true" }, "⚠ "), h("span", { html: t("camera.check_field") }))
+      : h("p", { class: "read-note" }, h("span", { class: "icon", "aria-hidden": "true" }, "✓ "), h("span", { html: t("camera.read_ok") })),
+  );
+}
+
+function review(reading, relationship, back) {
+  const app = context();
+  const rows = FIELDS.map((spec) => fieldRow(reading, spec));
+  const sexes = h(
+    "fieldset",
+    {},
+    h("legend", { html: t("life.sex") }),
+    h("label", { class: "option" }, h("input", { type: "radio", name: "sex", value: "MEMBER_SEX_MALE" }), h("span", { html: t("life.male") })),
+    h("label", { class: "option" }, h("input", { type: "radio", name: "sex", value: "MEMBER_SEX_FEMALE" }), h("span", { html: t("life.female") })),
+  );
+  const form = h(
+    "form",
+    { class: "typed", id: "camera-review" },
+    reading.needs_confirmation ? h("p", { class: "warning", role: "alert", id: "camera-needs-confirmation" }, h("span", { class: "icon", "aria-hidden": "true" }, "⚠ "), h("span", { html: t("camera.needs_confirmation") })) : null,
+    ...rows,
+    sexes,
+    h(
+      "div",
+      { class: "actions" },
+      h("button", { type: "submit", class: "button primary", id: "camera-add", html: t("camera.add") }),
+      button("camera.read_again", () => forget(reading).then(() => readDocument(relationship, back)), "secondary", { id: "camera-again" }),
+      button("common.back", () => forget(reading).then(back), "secondary"),
+    ),
+  );
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const inputs = [...form.querySelectorAll(".read-field input")];
+    const sex = new FormData(form).get("sex");
+    const untouched = !reading.needs_confirmation && !sex && inputs.every((i) => i.value === i.dataset.read);
+    const value = (id) => form.querySelector(`#${id}`).value;
+    const request = untouched
+      ? { visit: app.visit.name, from_document_reading: reading.name, relationship }
+      : {
+          visit: app.visit.name,
+          relationship,
+          member: {
+            relationship,
+            name: value("camera-name"),
+            birth_date: value("camera-birth"),
+            sex: sex || "MEMBER_SEX_UNSPECIFIED",
+            has_mn_card: reading.document_type === "DOCUMENT_TYPE_MY_NUMBER_CARD_FRONT",
+          },
+        };
+    try {
+      app.visit = await rpc("FrontyardService", "AddMember", request);
+    } catch (error) {
+      return showError(error, { retry: () => review(reading, relationship, back) });
+    }
+    if (!untouched) forget(reading);
+    for (const input of inputs) input.value = "";
+    back();
+  });
+  render("camera-review", () => h("section", {}, h("h1", { html: t("camera.review") }), form));
+}
+
+function forget(reading) {
+  return rpc("CameraService", "DeleteReading", { name: reading.name }).catch(() => {});
+}
