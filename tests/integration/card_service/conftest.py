@@ -16,8 +16,6 @@ import socket
 import subprocess
 import threading
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +26,7 @@ import pytest
 from kiosk.v1 import card_pb2, card_pb2_grpc
 
 from tests.fixtures.daemon import RunningDaemon
+from tests.support.control import SimulatorControl
 from tests.support.processes import PYTHON, RunningProcess, free_port, start_with_ready_line, wait_for_path
 
 READER_URI = "pcsc://Virtual%20PCD%2000%2000"
@@ -100,28 +99,13 @@ class PrivatePcscd:
 
 
 @dataclass
-class VirtualCard:
+class VirtualCard(SimulatorControl):
     """The card simulator process on the private pcscd's vpcd port, and its control API."""
 
     process: RunningProcess
     control: str
 
-    def post(self, action: str, **body: Any) -> dict[str, Any]:
-        request = urllib.request.Request(
-            f"{self.control}/{action}",
-            data=json.dumps(body).encode(),
-            headers={"Content-Type": "application/json"},
-            method="POST",
-        )
-        try:
-            with urllib.request.urlopen(request, timeout=10) as response:
-                return dict(json.load(response))
-        except urllib.error.HTTPError as exc:
-            raise RuntimeError(f"card simulator {action}: {exc.code} {exc.read().decode()}") from exc
-
-    def state(self) -> dict[str, Any]:
-        with urllib.request.urlopen(f"{self.control}/state", timeout=10) as response:
-            return dict(json.load(response))
+    control_name = "card simulator"
 
 
 @dataclass
