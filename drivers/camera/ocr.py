@@ -70,9 +70,13 @@ def clean(crop: Image, target_height: int = TARGET_HEIGHT_PX) -> Image:
 
 
 def read_regions(
-    card: Image, regions: list[Region], target_height: int = TARGET_HEIGHT_PX
+    card: Image, regions: list[Region], target_height: int = TARGET_HEIGHT_PX, *, single_line: bool = False
 ) -> list[RegionText]:
-    """Text and confidence of each region of the rectified ``card`` (crops scaled to ``target_height``)."""
+    """Text and confidence of each region of the rectified ``card`` (crops scaled to ``target_height``).
+
+    ``single_line`` reads one region as a single text line (Tesseract page segmentation mode 7)."""
+    if single_line and len(regions) != 1:
+        raise ValueError("single_line reads exactly one region")
     crops = []
     for region in regions:
         x0, y0, x1, y1 = region.pixels()
@@ -88,7 +92,11 @@ def read_regions(
         top += crop.shape[0] + GAP_PX
     try:
         data = pytesseract.image_to_data(
-            sheet, lang="jpn", config="--psm 6", output_type=pytesseract.Output.DICT, timeout=OCR_TIMEOUT_S
+            sheet,
+            lang="jpn",
+            config="--psm 7" if single_line else "--psm 6",
+            output_type=pytesseract.Output.DICT,
+            timeout=OCR_TIMEOUT_S,
         )
     except (pytesseract.TesseractError, RuntimeError, OSError) as exc:
         raise OcrFailed(f"tesseract failed: {type(exc).__name__}") from exc
