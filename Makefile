@@ -5,12 +5,13 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PYTEST_ARGS ?=
 
-.PHONY: help setup run test lint typecheck unit integration e2e certs audit clean
+.PHONY: help setup run test lint typecheck unit integration e2e certs audit lock clean
 
 help:
 	@echo "make run    start the daemon, every simulator and the kiosk UI on simulators"
 	@echo "make test   lint, type-check and run every test (unit, integration, e2e)"
 	@echo "make certs  issue a local CA and mutual-TLS certificates into certs/"
+	@echo "make lock   re-pin the dependencies (requirements.lock, with hashes)"
 	@echo "make clean  remove the virtual environment, generated code and run state"
 
 setup:
@@ -40,6 +41,11 @@ integration: setup
 
 e2e: setup
 	$(PY) -m pytest tests/e2e $(PYTEST_ARGS)
+
+# Re-pin every dependency with hashes after a change to pyproject.toml (no machine-local index lines).
+lock: setup
+	$(VENV)/bin/pip-compile -q --allow-unsafe --strip-extras --generate-hashes --extra dev \
+		--no-emit-index-url --no-emit-find-links -o requirements.lock pyproject.toml
 
 certs: setup
 	$(PY) -m daemon.certs --out certs
