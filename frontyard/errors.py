@@ -13,7 +13,8 @@ data (no name, address, birth date, 個人番号 or PIN)::
         │   ├── MalformedReceptionCodeError  not an FY1 payload (reception_code_malformed)
         │   ├── ForgedReceptionCodeError     the MAC does not match (reception_code_forged)
         │   └── ExpiredReceptionCodeError    issued on another day (reception_code_expired)
-        └── OutboxError             unknown package or a status change not allowed (outbox_*)
+        ├── OutboxError             unknown package or a status change not allowed (outbox_*)
+        └── CorrectionError         a staff correction the form's field cannot take (correction_*)
 """
 
 from __future__ import annotations
@@ -71,3 +72,8 @@ class ExpiredReceptionCodeError(ReceptionCodeError):
 class OutboxError(FrontyardError):
     reason = "outbox_error"
     message_ja = "申請データの処理でエラーが発生しました。職員をお呼びください。"
+
+
+class CorrectionError(FrontyardError):
+    reason = "correction_invalid"
+    message_ja = "修正内容を確認してください。"

@@ -1,8 +1,9 @@
 """The application outbox: each application a package that staff check before it goes on.
 
-Status: ``awaiting_check → released → exported`` (「一旦、職員が受け取って確認」). A package is the filled
-form as data plus the rendered PDF bytes passed in by the caller; nothing is written here (see
-``frontyard.exporter``). Packages never hold the 個人番号 (forms leave it empty).
+Status: ``awaiting_check → released → exported`` (「一旦、職員が受け取って確認」); while it awaits its
+check, staff may correct the form (``correct``: form and PDF replaced; the corrected keys are kept, never
+the values). A package is the filled form as data plus the rendered PDF bytes passed in by the caller;
+nothing is written here (see ``frontyard.exporter``). Packages never hold the 個人番号 (forms leave it empty).
 
 Two views of a package: ``PackageSummary`` (ids, status, times, title, counter, missing keys: no personal
 data) for listing and status changes, and ``ApplicationPackage`` (summary + form + PDF) only from
@@ -53,6 +54,9 @@ class PackageSummary:
     released_at: dt.datetime | None = None
     released_by: str = ""  # staff id
     exported_at: dt.datetime | None = None
+    corrected_at: dt.datetime | None = None
+    corrected_by: str = ""  # staff id of the last correction
+    corrected_fields: tuple[str, ...] = ()  # keys corrected so far (never the values)
 
     @classmethod
     def of(cls, package_id: str, reception_id: str, form: FilledForm, now: dt.datetime) -> PackageSummary:
@@ -110,6 +114,35 @@ def check_transition(summary: PackageSummary, expected: PackageStatus) -> None:
         )
 
 
+def check_correctable(summary: PackageSummary) -> None:
+    if summary.status is not PackageStatus.AWAITING_CHECK:
+        raise OutboxError(
+            f"package is {summary.status}: only an application awaiting its check can be corrected",
+            reason="outbox_not_correctable",
+            message_ja="確認済みの申請は修正できません。",
+        )
+
+
+def corrected_summary(
+    summary: PackageSummary, before: FilledForm, after: FilledForm, staff_id: str, now: dt.datetime
+) -> PackageSummary:
+    """``summary`` after ``before`` became ``after``: missing keys, who, when and which fields changed."""
+    old = {item.key: item for item in before.fields}
+    changed = [
+        item.key
+        for item in after.fields
+        if (old[item.key].value, old[item.key].furigana) != (item.value, item.furigana)
+    ]
+    keys = tuple(dict.fromkeys([*summary.corrected_fields, *changed]))
+    return dataclasses.replace(
+        summary,
+        missing=tuple(after.missing),
+        corrected_at=now,
+        corrected_by=staff_id,
+        corrected_fields=keys,
+    )
+
+
 def purge_due(summary: PackageSummary, now: dt.datetime, retention_days: int) -> bool:
     exported = summary.exported_at
     return exported is not None and exported <= now - dt.timedelta(days=retention_days)
@@ -125,6 +158,10 @@ class OutboxStore(Protocol):
     def summary(self, package_id: str) -> PackageSummary: ...
 
     def list(self, status: PackageStatus | None = None) -> tuple[PackageSummary, ...]: ...
+
+    def correct(
+        self, package_id: str, form: FilledForm, pdf: bytes, staff_id: str, now: dt.datetime
+    ) -> PackageSummary: ...
 
     def release(self, package_id: str, staff_id: str, now: dt.datetime) -> PackageSummary: ...
 
@@ -169,6 +206,19 @@ class Outbox:
             check_transition(package.summary, expected)
             summary = dataclasses.replace(package.summary, status=NEXT_STATUS[expected], **changes)  # type: ignore[arg-type]
             self._packages[package_id] = dataclasses.replace(package, summary=summary)
+            return summary
+
+    def correct(
+        self, package_id: str, form: FilledForm, pdf: bytes, staff_id: str, now: dt.datetime
+    ) -> PackageSummary:
+        """Replace an application's form and PDF while it awaits its check."""
+        with self._lock:
+            package = self._packages.get(package_id)
+            if package is None:
+                raise unknown_package()
+            check_correctable(package.summary)
+            summary = corrected_summary(package.summary, package.form, form, staff_id, now)
+            self._packages[package_id] = ApplicationPackage(summary, form, pdf)
             return summary
 
     def release(self, package_id: str, staff_id: str, now: dt.datetime) -> PackageSummary:

@@ -18,6 +18,8 @@ from kiosk.v1 import events_pb2, frontyard_pb2_grpc
 from kiosk.v1 import frontyard_pb2 as pb
 
 from frontyard.certificates import ChannelQuery, advise_channel
+from frontyard.corrections import FieldCorrection
+from frontyard.errors import CorrectionError
 from frontyard.household import Person, Sex, age_on
 from frontyard.kpi import KpiRow
 from frontyard.questionnaire import AnswerValue
@@ -290,6 +292,28 @@ class FrontyardService(frontyard_pb2_grpc.FrontyardServiceServicer):
     async def GetApplication(self, request: pb.GetApplicationRequest, context: Context) -> pb.Application:
         # A direct read: one small SQLite row, and no executor future left holding the package afterwards.
         package = self.flows.outbox.get(request.name.removeprefix("applications/"))
+        return messages.application(package, with_form=True)
+
+    async def CorrectApplication(
+        self, request: pb.CorrectApplicationRequest, context: Context
+    ) -> pb.Application:
+        if not request.staff_id:
+            raise InvalidArgument("staff_id is required", reason="staff_id_required")
+        corrections = [
+            FieldCorrection(item.key, item.value, item.furigana if item.HasField("furigana") else None)
+            for item in request.corrections
+        ]
+        try:
+            package = await self.flows.off_loop(
+                self.flows.correct, request.name, request.staff_id, corrections
+            )
+        except CorrectionError as exc:
+            raise InvalidArgument(str(exc), reason=exc.reason, message_ja=exc.message_ja) from exc
+        _LOGGER.info(
+            "application corrected",
+            extra={"application": request.name, "fields": list(package.summary.corrected_fields)},
+        )
+        self.flows.application_changed(package.summary)
         return messages.application(package, with_form=True)
 
     async def ReleaseApplication(

@@ -10,7 +10,7 @@ import asyncio
 import datetime as dt
 import functools
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, ParamSpec, TypeVar
@@ -21,12 +21,13 @@ from kiosk.v1 import frontyard_pb2 as pb
 from daemon.receipts import CertificateLine, RequestInput, TicketInput, numbered_ticket, request_receipt
 from frontyard import exporter
 from frontyard.certificates import certificate_type
+from frontyard.corrections import FieldCorrection, correct_form
 from frontyard.documents import Checklist, FilledForm
 from frontyard.forms import fill_forms
 from frontyard.kpi import Visit
 from frontyard.lifeevents import Evaluation, build_checklist
 from frontyard.municipality import load_municipality
-from frontyard.outbox import PackageSummary
+from frontyard.outbox import ApplicationPackage, PackageSummary, check_correctable
 from frontyard.reception import ReceptionCodes, ReceptionTicket
 from frontyard.render import render_forms
 from frontyard.writing import WritingCount, count_writes
@@ -231,6 +232,16 @@ class Frontyard:
         return Printed(tuple(jobs), ticket, 1, 1)
 
     # --- outbox -----------------------------------------------------------------------------------------
+
+    def correct(self, name: str, staff_id: str, corrections: Sequence[FieldCorrection]) -> ApplicationPackage:
+        """Apply staff corrections and render the form again (worker thread: reportlab and SQLite)."""
+        package_id = name.removeprefix("applications/")
+        package = self.outbox.get(package_id)
+        check_correctable(package.summary)
+        form = correct_form(package.form, corrections)
+        pdf = render_forms([form])
+        summary = self.outbox.correct(package_id, form, pdf, staff_id, now())
+        return ApplicationPackage(summary, form, pdf)
 
     def release(self, name: str, staff_id: str) -> PackageSummary:
         package = self.outbox.release(name.removeprefix("applications/"), staff_id, now())

@@ -256,6 +256,9 @@ def application(package: PackageSummary | ApplicationPackage, with_form: bool = 
         release_time=timestamp(summary.released_at),
         released_by=summary.released_by,
         export_time=timestamp(summary.exported_at),
+        correct_time=timestamp(summary.corrected_at),
+        corrected_by=summary.corrected_by,
+        corrected_fields=list(summary.corrected_fields),
     )
     if with_form and isinstance(package, ApplicationPackage):
         message.form.CopyFrom(form(package.form))

@@ -4,15 +4,16 @@ Layout under the outbox directory (0700)::
 
     outbox.sqlite3 (0600, secure_delete)
         applications          metadata: id, reception id, form id, title, counter, missing keys, status,
-                              times (indexed by status); no names or addresses
+                              times (indexed by status), corrections (staff id, time, field keys);
+                              no names or addresses
         application_contents  the filled form (JSON) and its PDF, read on demand by ``get`` only
 
 Nothing about a package is kept in daemon memory: listing and status changes read the metadata table,
 ``get`` (GetApplication, export) reads one package's contents for that call and does not cache them.
 This file and the exported package directories are the only places the daemon writes names and
 addresses (the procedure needs them). ``secure_delete`` overwrites purged rows; exported packages are
-purged after the retention period. A file of the earlier layout (one ``packages`` table) is migrated on
-open.
+purged after the retention period. Older files are migrated on open (the one-``packages``-table layout;
+the correction columns).
 """
 
 from __future__ import annotations
@@ -35,7 +36,9 @@ from frontyard.outbox import (
     ApplicationPackage,
     PackageStatus,
     PackageSummary,
+    check_correctable,
     check_transition,
+    corrected_summary,
     purge_due,
     unknown_package,
 )
@@ -54,7 +57,10 @@ _SCHEMA = (
         created_at TEXT NOT NULL,
         released_at TEXT,
         released_by TEXT NOT NULL DEFAULT '',
-        exported_at TEXT
+        exported_at TEXT,
+        corrected_at TEXT,
+        corrected_by TEXT NOT NULL DEFAULT '',
+        corrected_fields TEXT NOT NULL DEFAULT '[]'
     )""",
     "CREATE INDEX IF NOT EXISTS applications_by_status ON applications (status, seq)",
     """CREATE TABLE IF NOT EXISTS application_contents (
@@ -66,12 +72,20 @@ _SCHEMA = (
 CACHE_KIB = 256
 _SELECT_SUMMARIES = (
     "SELECT package_id, reception_id, form_id, title, procedure_id, counter, missing, status, created_at,"
-    " released_at, released_by, exported_at FROM applications"
+    " released_at, released_by, exported_at, corrected_at, corrected_by, corrected_fields FROM applications"
 )
 _INSERT_SUMMARY = (
     "INSERT INTO applications (package_id, reception_id, form_id, title, procedure_id, counter, missing,"
-    " status, created_at, released_at, released_by, exported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    " status, created_at, released_at, released_by, exported_at, corrected_at, corrected_by,"
+    " corrected_fields)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
+# Columns added after the first release, with their definitions (added on open when missing).
+_ADDED_COLUMNS = {
+    "corrected_at": "TEXT",
+    "corrected_by": "TEXT NOT NULL DEFAULT ''",
+    "corrected_fields": "TEXT NOT NULL DEFAULT '[]'",
+}
 
 
 def _value_to_json(value: str | bool | dt.date | None) -> Any:
@@ -145,6 +159,9 @@ def _summary(row: tuple[Any, ...]) -> PackageSummary:
         released_at=_time(row[9]),
         released_by=row[10],
         exported_at=_time(row[11]),
+        corrected_at=_time(row[12]),
+        corrected_by=row[13],
+        corrected_fields=tuple(json.loads(row[14])),
     )
 
 
@@ -178,6 +195,13 @@ class PersistentOutbox:
                 raise
 
     def _migrate(self, db: sqlite3.Connection) -> None:
+        present = {row[1] for row in db.execute("PRAGMA table_info(applications)")}
+        for column, definition in _ADDED_COLUMNS.items():
+            if column not in present:
+                db.execute(f"ALTER TABLE applications ADD COLUMN {column} {definition}")
+        self._migrate_one_table_layout(db)
+
+    def _migrate_one_table_layout(self, db: sqlite3.Connection) -> None:
         """Move packages of the earlier one-table layout into the split tables, one row at a time."""
         found = db.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'packages'")
         if found.fetchone() is None:
@@ -219,6 +243,9 @@ class PersistentOutbox:
                 _iso(summary.released_at),
                 summary.released_by,
                 _iso(summary.exported_at),
+                _iso(summary.corrected_at),
+                summary.corrected_by,
+                json.dumps(list(summary.corrected_fields)),
             ),
         )
         db.execute(
@@ -286,6 +313,37 @@ class PersistentOutbox:
                     _iso(updated.exported_at),
                     package_id,
                 ),
+            )
+            db.execute("COMMIT")
+        return updated
+
+    def correct(
+        self, package_id: str, form: FilledForm, pdf: bytes, staff_id: str, now: dt.datetime
+    ) -> PackageSummary:
+        """Replace an application's form and PDF while it awaits its check (one transaction)."""
+        form_json = form_to_json(form)
+        with self._locked() as db:
+            db.execute("BEGIN IMMEDIATE")
+            summary = self._summary(db, package_id)
+            check_correctable(summary)
+            row = db.execute(
+                "SELECT form FROM application_contents WHERE package_id = ?", (package_id,)
+            ).fetchone()
+            updated = corrected_summary(summary, form_from_json(row[0]), form, staff_id, now)
+            db.execute(
+                "UPDATE applications SET missing = ?, corrected_at = ?, corrected_by = ?,"
+                " corrected_fields = ? WHERE package_id = ?",
+                (
+                    json.dumps(list(updated.missing)),
+                    _iso(updated.corrected_at),
+                    updated.corrected_by,
+                    json.dumps(list(updated.corrected_fields)),
+                    package_id,
+                ),
+            )
+            db.execute(
+                "UPDATE application_contents SET form = ?, pdf = ? WHERE package_id = ?",
+                (form_json, pdf, package_id),
             )
             db.execute("COMMIT")
         return updated

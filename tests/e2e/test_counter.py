@@ -121,6 +121,7 @@ def test_life_event_tennyu_card_and_typed_member_to_print(kiosk: KioskStack, pag
     assert_wiped(page)
 
 
+CORRECTED = "見本 訂正"  # typed by staff in the outbox check (synthetic)
 LICENCE = {
     "name": "鈴木\u3000一郎",
     "address": "鹿児島県指宿市湊1丁目2番3号",
@@ -192,7 +193,22 @@ def test_staff_console_devices_simulators_outbox_payments_kpi(kiosk: KioskStack,
     before = rows.count()
     capture(page, "staff-outbox")
     assert before > 0, "the life event above left applications awaiting a check"
-    rows.first.locator("button").click()
+    rows.first.locator(".open-application").click()
+    page.wait_for_selector("#screen[data-screen='outbox-detail'] #application-form")
+    capture(page, "staff-outbox-check")
+    name_input = page.locator("#application-form .form-field:has([data-furigana-of]) input[data-key]").first
+    name_input.fill(CORRECTED)
+    page.click("#save-corrections")
+    expect(page.locator("#outbox-status")).to_contain_text("staff_id_required")  # no staff id yet
+    page.fill("#staff-id", "s9")
+    page.click("#save-corrections")
+    expect(page.locator("#outbox-status")).to_contain_text("Corrections saved")
+    expect(page.locator("#corrected-by")).to_contain_text("s9")
+    expect(page.locator("#application-form .form-field:has([data-furigana-of]) input[data-key]").first).to_have_value(
+        CORRECTED
+    )
+    page.click("#release-application")
+    page.wait_for_selector("#screen[data-screen='outbox'] table")
     expect(rows).to_have_count(before - 1)
 
     page.click("#tab-payments")
@@ -211,5 +227,5 @@ def test_staff_console_devices_simulators_outbox_payments_kpi(kiosk: KioskStack,
     capture(page, "staff-kpi")
 
     ui_log = (kiosk.directory / "ui-0.log").read_text(encoding="utf-8")
-    for secret in (PIN, "太郎", "花子", "十町"):
+    for secret in (PIN, "太郎", "花子", "十町", CORRECTED):
         assert secret not in ui_log, "the UI server logs no PIN, name or address"

@@ -1,6 +1,8 @@
 // The staff console (staff role, its own path or port): devices with live events, the application outbox,
 // the payments journal with UNKNOWN payments to resolve and the daily close, KPIs, the simulator panel.
 import { follow, getJson, postJson, rpc, setBase } from "./api.js";
+import { outbox } from "./outbox.js";
+import { button, problem } from "./staffui.js";
 import { h } from "./ui.js";
 
 setBase("/staff/api");
@@ -11,7 +13,7 @@ const eventLines = [];
 
 const TABS = [
   ["devices", "機器の状態 / Devices", devices],
-  ["outbox", "申請の確認 / Outbox", outbox, "FrontyardService"],
+  ["outbox", "申請の確認 / Outbox", () => outbox(screen), "FrontyardService"],
   ["payments", "支払い / Payments", payments, "PaymentService"],
   ["kpi", "KPI", kpi, "FrontyardService"],
   ["simulators", "シミュレーター / Simulators", () => simulators()],
@@ -30,14 +32,6 @@ function go(id, open) {
   tabs(id);
   screen.dataset.screen = id;
   open();
-}
-
-function problem(error) {
-  return h("p", { class: "error-text", role: "alert" }, `✖ ${error.reason || "error"} ${error.messageJa || ""}`);
-}
-
-function button(label, onclick, variant = "secondary", extra = {}) {
-  return h("button", { type: "button", class: `button ${variant}`, onclick, ...extra }, label);
 }
 
 // ---------------------------------------------------------------- devices
@@ -100,39 +94,6 @@ function staffCalled(call) {
   );
   document.getElementById("staff-call")?.remove();
   document.querySelector("header.top").append(banner);
-}
-
-// ---------------------------------------------------------------- outbox
-
-async function outbox() {
-  screen.replaceChildren(h("h1", {}, "申請の確認 / Application outbox"));
-  let reply;
-  try {
-    reply = await rpc("FrontyardService", "ListApplications", { status: "APPLICATION_STATUS_AWAITING_CHECK" });
-  } catch (error) {
-    return screen.append(problem(error));
-  }
-  const rows = reply.applications.map((a) =>
-    h(
-      "tr",
-      {},
-      h("td", {}, a.reception_id),
-      h("td", {}, a.title),
-      h("td", {}, a.counter),
-      h("td", {}, (a.missing || []).join(", ") || "—"),
-      h("td", {}, button("確認して送る Release", async () => {
-        try {
-          await rpc("FrontyardService", "ReleaseApplication", { name: a.name, staff_id: "staff" });
-          outbox();
-        } catch (error) {
-          screen.append(problem(error));
-        }
-      }, "primary")),
-    ),
-  );
-  screen.append(
-    h("table", {}, h("caption", {}, `確認待ち / Awaiting check: ${rows.length}`), h("thead", {}, h("tr", {}, ...["受付 Reception", "書類 Form", "窓口 Counter", "未記入 Missing", ""].map((c) => h("th", { scope: "col" }, c)))), h("tbody", {}, ...rows)),
-  );
 }
 
 // ---------------------------------------------------------------- payments

@@ -32,7 +32,17 @@ pytestmark = pytest.mark.integration
 
 Stub = frontyard_pb2_grpc.FrontyardServiceStub
 SEXES = {Sex.MALE: pb.MEMBER_SEX_MALE, Sex.FEMALE: pb.MEMBER_SEX_FEMALE}
-PERSONAL = ("指宿 太郎", "指宿 花子", "指宿 一郎", "いぶすき", "指宿市十町", "天神0丁目", "0993-00-0000")
+CORRECTED_NAME = "指宿 次郎"  # typed by staff in a correction
+PERSONAL = (
+    CORRECTED_NAME,
+    "指宿 太郎",
+    "指宿 花子",
+    "指宿 一郎",
+    "いぶすき",
+    "指宿市十町",
+    "天神0丁目",
+    "0993-00-0000",
+)
 
 
 def answer_value(household: Household, question: pb.Question) -> dict[str, object]:
@@ -170,6 +180,7 @@ def test_reference_household_end_to_end(
     assert report.report_writes_before.total == 96
 
     outbox_checks(daemon, staff, kiosk, list(completed.applications))
+    correction_checks(staff, list(completed.applications)[1:])
     assert daemon.stop() == 0
     scan_for_personal_data(daemon)
 
@@ -204,6 +215,46 @@ def outbox_checks(daemon: RunningDaemon, staff: Stub, kiosk: Stub, names: list[s
     assert (
         staff.GetApplication(pb.GetApplicationRequest(name=names[0])).status == pb.APPLICATION_STATUS_EXPORTED
     )
+
+
+def correction_checks(staff: Stub, names: list[str]) -> None:
+    """Staff correct a name and a date before the check; the export carries them, the log does not."""
+    forms = {name: staff.GetApplication(pb.GetApplicationRequest(name=name)).form for name in names}
+    name, name_key, date_key = next(
+        (name, named[0], dated[0])
+        for name, form in forms.items()
+        if (named := [f.key for f in form.fields if f.kind == pb.FORM_FIELD_KIND_NAME and f.value])
+        and (dated := [f.key for f in form.fields if f.kind == pb.FORM_FIELD_KIND_DATE])
+    )
+    fix = pb.CorrectApplicationRequest(
+        name=name,
+        staff_id="s2",
+        corrections=[
+            pb.FieldCorrection(key=name_key, value=CORRECTED_NAME, furigana="いぶすき じろう"),
+            pb.FieldCorrection(key=date_key, value="平成2年3月4日"),
+        ],
+    )
+    corrected = staff.CorrectApplication(fix)
+    assert (corrected.corrected_by, list(corrected.corrected_fields)) == ("s2", [name_key, date_key])
+    assert corrected.correct_time.seconds > 0 and corrected.status == pb.APPLICATION_STATUS_AWAITING_CHECK
+    fields = {f.key: f for f in staff.GetApplication(pb.GetApplicationRequest(name=name)).form.fields}
+    assert (fields[name_key].value, fields[date_key].value) == (CORRECTED_NAME, "1990-03-04")
+
+    bad = pb.CorrectApplicationRequest(name=name, staff_id="s2")
+    bad.corrections.add(key=date_key, value="平成32年1月1日")
+    with pytest.raises(grpc.RpcError) as refused:
+        staff.CorrectApplication(bad)
+    assert refused.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert error_reason(refused.value) == "correction_invalid"
+    assert "平成32" not in (refused.value.details() or "")
+
+    staff.ReleaseApplication(pb.ReleaseApplicationRequest(name=name, staff_id="s1"))
+    with pytest.raises(grpc.RpcError) as late:
+        staff.CorrectApplication(fix)
+    assert error_reason(late.value) == "outbox_not_correctable"
+    exported = staff.ExportApplications(pb.ExportApplicationsRequest())
+    package = Path(exported.directory) / name.removeprefix("applications/") / "package.json"
+    assert CORRECTED_NAME in package.read_text(encoding="utf-8")
 
 
 def scan_for_personal_data(daemon: RunningDaemon) -> None:

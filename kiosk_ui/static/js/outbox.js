@@ -1,0 +1,157 @@
+// The application outbox in the staff console: list what awaits a check, open one to check and correct
+// its fields (the daemon validates each value and renders the PDF again), release it. Every change carries
+// the staff id typed here; values are sent only in the POST body, never in a URL.
+import { rpc } from "./api.js";
+import { button, problem } from "./staffui.js";
+import { h } from "./ui.js";
+
+const STAFF_ID_KEY = "frontyard.staff_id";
+
+function staffIdField() {
+  const input = h("input", { id: "staff-id", name: "staff-id", autocomplete: "off", value: localStorage.getItem(STAFF_ID_KEY) || "" });
+  input.addEventListener("change", () => localStorage.setItem(STAFF_ID_KEY, input.value.trim()));
+  return h("p", { class: "field" }, h("label", { for: "staff-id" }, "職員ID / Staff ID "), input);
+}
+
+// The staff id, or null after telling the user it is needed.
+function staffId(status) {
+  const value = (document.getElementById("staff-id")?.value || "").trim();
+  if (!value) {
+    status.replaceChildren(problem({ reason: "staff_id_required", messageJa: "職員IDを入力してください。 Enter your staff ID." }));
+    document.getElementById("staff-id")?.focus();
+    return null;
+  }
+  localStorage.setItem(STAFF_ID_KEY, value);
+  return value;
+}
+
+async function release(name, status, done) {
+  const staff = staffId(status);
+  if (!staff) return;
+  try {
+    await rpc("FrontyardService", "ReleaseApplication", { name, staff_id: staff });
+    done();
+  } catch (error) {
+    status.replaceChildren(problem(error));
+  }
+}
+
+export async function outbox(screen) {
+  const status = h("div", { id: "outbox-status", "aria-live": "polite" });
+  screen.replaceChildren(h("h1", {}, "申請の確認 / Application outbox"), staffIdField(), status);
+  let reply;
+  try {
+    reply = await rpc("FrontyardService", "ListApplications", { status: "APPLICATION_STATUS_AWAITING_CHECK" });
+  } catch (error) {
+    return screen.append(problem(error));
+  }
+  const again = () => outbox(screen);
+  const rows = reply.applications.map((a) =>
+    h(
+      "tr",
+      { "data-application": a.name },
+      h("td", {}, a.reception_id),
+      h("td", {}, a.title),
+      h("td", {}, a.counter),
+      h("td", {}, (a.missing || []).length ? `⚠ ${a.missing.join(", ")}` : "—"),
+      h("td", {}, a.corrected_by ? `✎ ${a.corrected_by}` : "—"),
+      h(
+        "td",
+        {},
+        button("確認・修正 Check", () => detail(screen, a.name), "secondary", { class: "button secondary open-application" }),
+        " ",
+        button("確認して送る Release", () => release(a.name, status, again), "primary", { class: "button primary release-application" }),
+      ),
+    ),
+  );
+  const headings = ["受付 Reception", "書類 Form", "窓口 Counter", "未記入 Missing", "修正 Corrected", ""];
+  screen.append(
+    h("table", {}, h("caption", {}, `確認待ち / Awaiting check: ${rows.length}`), h("thead", {}, h("tr", {}, ...headings.map((c) => h("th", { scope: "col" }, c)))), h("tbody", {}, ...rows)),
+  );
+}
+
+// One input per field, by kind; the original value is kept to send only what staff changed.
+function fieldEditor(field, index) {
+  const id = `field-${index}`;
+  const missing = field.missing;
+  const common = { id, name: field.key, "data-key": field.key, "aria-invalid": missing ? "true" : "false" };
+  let input;
+  if (field.kind === "FORM_FIELD_KIND_CHECKBOX") {
+    input = h("input", { ...common, type: "checkbox", checked: field.checked });
+    input.dataset.original = String(Boolean(field.checked));
+  } else if (field.kind === "FORM_FIELD_KIND_CHOICE") {
+    input = h("select", common, h("option", { value: "" }, "—"), ...(field.choices || []).map((c) => h("option", { value: c, selected: c === field.value }, c)));
+    input.dataset.original = field.value || "";
+  } else {
+    const type = field.kind === "FORM_FIELD_KIND_DATE" ? "date" : field.kind === "FORM_FIELD_KIND_PHONE" ? "tel" : "text";
+    input = h("input", { ...common, type, value: field.value || "", autocomplete: "off" });
+    input.dataset.original = field.value || "";
+  }
+  const parts = [h("label", { for: id }, field.label, field.required ? " *" : ""), input];
+  if (field.kind === "FORM_FIELD_KIND_NAME") {
+    const furigana = h("input", { type: "text", id: `${id}-furigana`, "data-furigana-of": field.key, value: field.furigana || "", autocomplete: "off" });
+    furigana.dataset.original = field.furigana || "";
+    parts.push(h("label", { for: `${id}-furigana` }, "ふりがな"), furigana);
+  }
+  if (missing) parts.push(h("span", { class: "warning" }, "⚠ 未記入 Missing"));
+  return h("div", { class: "form-field", "data-field": field.key }, ...parts);
+}
+
+function changes(form) {
+  const corrections = new Map();
+  for (const input of form.querySelectorAll("[data-key]")) {
+    const value = input.type === "checkbox" ? String(input.checked) : input.value;
+    if (value !== input.dataset.original) corrections.set(input.dataset.key, { key: input.dataset.key, value });
+  }
+  for (const input of form.querySelectorAll("[data-furigana-of]")) {
+    if (input.value === input.dataset.original) continue;
+    const key = input.dataset.furiganaOf;
+    const value = form.querySelector(`[data-key="${CSS.escape(key)}"]`).value;
+    corrections.set(key, { ...(corrections.get(key) || { key, value }), furigana: input.value });
+  }
+  return [...corrections.values()];
+}
+
+async function detail(screen, name, notice = "") {
+  let application;
+  try {
+    application = await rpc("FrontyardService", "GetApplication", { name });
+  } catch (error) {
+    return screen.replaceChildren(problem(error));
+  }
+  screen.dataset.screen = "outbox-detail";
+  const status = h("div", { id: "outbox-status", "aria-live": "polite" }, notice ? h("p", { class: "notice" }, notice) : null);
+  const form = h("form", { id: "application-form", onsubmit: (event) => event.preventDefault() }, ...application.form.fields.map(fieldEditor));
+  const back = () => {
+    screen.dataset.screen = "outbox";
+    outbox(screen);
+  };
+  const save = async () => {
+    const staff = staffId(status);
+    if (!staff) return;
+    const corrections = changes(form);
+    if (!corrections.length) return status.replaceChildren(h("p", { class: "notice" }, "変更はありません / Nothing changed"));
+    try {
+      await rpc("FrontyardService", "CorrectApplication", { name, staff_id: staff, corrections });
+      detail(screen, name, "✔ 修正を保存しました / Corrections saved");
+    } catch (error) {
+      status.replaceChildren(problem(error));
+    }
+  };
+  const parts = [
+    h("h1", {}, `${application.title} — ${application.reception_id}`),
+    staffIdField(),
+    application.form.note ? h("p", {}, application.form.note) : null,
+    application.corrected_by ? h("p", { id: "corrected-by" }, `✎ ${application.corrected_by}: ${(application.corrected_fields || []).join(", ")}`) : null,
+    status,
+    form,
+    h(
+      "div",
+      { class: "actions" },
+      button("修正を保存 Save corrections", save, "primary", { id: "save-corrections" }),
+      button("確認して送る Release", () => release(name, status, back), "primary", { id: "release-application" }),
+      button("戻る Back", back, "secondary", { id: "back-to-outbox" }),
+    ),
+  ];
+  screen.replaceChildren(...parts.filter(Boolean));
+}
