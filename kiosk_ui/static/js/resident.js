@@ -241,12 +241,15 @@ export async function askPin(then, message = "") {
       message,
       onCancel: () => wipe("done"),
       onSubmit: async (pin) => {
+        performance.mark("pin-submitted");
         render("reading", () => h("section", {}, h("h1", { html: t("card.reading") }), h("div", { class: "spinner", role: "progressbar", "aria-label": plain("card.reading") })));
         try {
           const info = await rpc("CardService", "ReadBasicInfo", { pin });
           app.person = info;
           then(info);
           performance.mark("name-shown");
+          // After the next paint: the name is on the screen, not only in the DOM.
+          requestAnimationFrame(() => setTimeout(() => performance.mark("name-painted")));
         } catch (error) {
           app.card.triesLeft = null; // read again: a failed VERIFY used a try
           if (error.reason === "pin_wrong") return askPin(then, t("pin.wrong"));

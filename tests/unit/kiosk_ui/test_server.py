@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import logging
+import socket
 
 import httpx
 import pytest
 from starlette.applications import Starlette
 
-from kiosk_ui.server import UiOptions, create_app
+from kiosk_ui.server import UiOptions, create_app, listen_socket
 
 NOWHERE = "unix:/nonexistent/frontyard-test.sock"
 
@@ -77,3 +78,17 @@ async def test_daemon_down_is_a_reason_not_a_crash_and_the_pin_is_never_logged(
     assert reply.status_code == 503
     assert reply.json()["error"]["reason"] == "daemon_unreachable"
     assert "9731" not in caplog.text
+
+
+def test_connections_are_accepted_with_nagle_off() -> None:
+    """Else each keep-alive response waits ~40 ms for the browser's delayed ACK (bench ui)."""
+    listener = listen_socket("127.0.0.1", 0)
+    client = socket.create_connection(listener.getsockname())
+    try:
+        listener.setblocking(True)
+        accepted, _ = listener.accept()
+        with accepted:
+            assert accepted.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) != 0
+    finally:
+        client.close()
+        listener.close()
