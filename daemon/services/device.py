@@ -93,7 +93,10 @@ class DeviceService(device_pb2_grpc.DeviceServiceServicer):
     ) -> AsyncIterator[events_pb2.Event]:
         for name in request.devices:
             self._slot(name)
-        async for event in self.events.watch(request.after_sequence, frozenset(request.devices)):
+        after = request.after_sequence
+        if request.only_new and after == 0:
+            after = self.events.last_sequence
+        async for event in self.events.watch(after, frozenset(request.devices)):
             yield event
 
 

@@ -217,7 +217,7 @@ export function waitForCard(titleKey = "card.place_title") {
 // The daemon's resident-session events (countdown, extend, end) drive the idle timer while a card session
 // exists. The stream resumes from Last-Event-ID after a reconnect.
 function watchSession() {
-  follow("DeviceService", "WatchEvents", { after_sequence: 0 }, (event) => {
+  follow("DeviceService", "WatchEvents", { only_new: true }, (event) => {
     if (event.resident_session) app.timer.sessionEvent(event.resident_session);
   });
 }

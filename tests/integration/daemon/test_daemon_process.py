@@ -191,6 +191,24 @@ def test_watch_events_resumes_across_a_daemon_restart(
     assert [e.sequence for e in everything] == list(range(1, sequences[-1] + 1))
 
 
+def test_watch_events_only_new_skips_the_retained_events(
+    start_daemon: Callable[..., RunningDaemon], printer: PrinterSimulator
+) -> None:
+    daemon = start_daemon({"receipt": ("escpos", printer.uri)})
+    retained = collect_events(daemon.channel(), 0, lambda e: e.state_changed.state == IDLE)
+    stub = device_pb2_grpc.DeviceServiceStub(daemon.channel())
+    call = stub.WatchEvents(device_pb2.WatchEventsRequest(only_new=True), timeout=15)
+    time.sleep(0.3)  # the stream is open before the next event is published
+    printer.post("cover", {"open": True})
+    received = []
+    for event in call:
+        received.append(event.sequence)
+        if event.state_changed.state == events_pb2.ERROR:
+            call.cancel()
+            break
+    assert min(received) > retained[-1].sequence, "no retained event is replayed"
+
+
 def test_sigterm_stops_cleanly_and_removes_sockets(start_daemon: Callable[..., RunningDaemon]) -> None:
     daemon = start_daemon({})
     assert daemon.sockets["kiosk"].exists()
