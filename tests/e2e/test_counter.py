@@ -56,6 +56,49 @@ def test_payment_declined_shows_what_to_do(kiosk: KioskStack, page: Page) -> Non
     capture(page, "error-payment-declined")
 
 
+def test_counter_payment_by_the_reception_slips_qr(kiosk: KioskStack, page: Page) -> None:
+    """The kiosk prints a 受付票 (pay at the counter); the counter tablet reads its QR and takes the fee."""
+    to_fee(kiosk, page)
+    kiosk.sim("escpos_printer", "clear")
+    page.click("#fee-print")
+    on_screen(page, "take-card")
+    kiosk.card.remove()
+    on_screen(page, "next-time")
+    codes = [
+        code for receipt in kiosk.sim_state("escpos_printer")["receipts"] for code in receipt.get("qr", [])
+    ]
+    assert codes, "the 受付票 carries a reception QR"
+
+    page.goto(kiosk.counter_url)
+    on_screen(page, "home")
+    page.click("#start-counter-payment")
+    on_screen(page, "counter-pay")
+    capture(page, "counter-pay-scan")
+    page.fill(
+        "#reception-code", codes[-1][:-1] + ("A" if codes[-1][-1] != "A" else "B")
+    )  # a wedge reader types
+    page.click("#reception-find")
+    on_screen(page, "error")
+    assert page.get_attribute(".error-screen", "data-reason") == "reception_code_forged"
+    page.click("#error-retry")
+    on_screen(page, "counter-pay")
+
+    kiosk.sim("zvt_terminal", "script", outcomes=["approve"])
+    kiosk.sim("camera", "place", document="qr", payload=codes[-1])
+    on_screen(page, "counter-order", timeout=30_000)
+    kiosk.sim("camera", "remove")
+    assert "300" in page.inner_text("#order-total")
+    capture(page, "counter-order")
+    page.click("#order-pay")
+    page.click("[data-method='PAYMENT_METHOD_CREDIT']")
+    on_screen(page, "pay-done", timeout=30_000)
+    page.click("#pay-next")
+    on_screen(page, "counter-paid")
+    capture(page, "counter-paid")
+    page.click("#counter-paid-home")
+    on_screen(page, "home")
+
+
 def test_life_event_tennyu_card_and_typed_member_to_print(kiosk: KioskStack, page: Page) -> None:
     page.goto(kiosk.ui_url)
     on_screen(page, "home")
@@ -204,9 +247,9 @@ def test_staff_console_devices_simulators_outbox_payments_kpi(kiosk: KioskStack,
     page.click("#save-corrections")
     expect(page.locator("#outbox-status")).to_contain_text("Corrections saved")
     expect(page.locator("#corrected-by")).to_contain_text("s9")
-    expect(page.locator("#application-form .form-field:has([data-furigana-of]) input[data-key]").first).to_have_value(
-        CORRECTED
-    )
+    expect(
+        page.locator("#application-form .form-field:has([data-furigana-of]) input[data-key]").first
+    ).to_have_value(CORRECTED)
     page.click("#release-application")
     page.wait_for_selector("#screen[data-screen='outbox'] table")
     expect(rows).to_have_count(before - 1)

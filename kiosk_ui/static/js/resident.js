@@ -7,6 +7,7 @@ import { pinPad } from "./pinpad.js";
 import { button, h, show, yen } from "./ui.js";
 import { followJobs } from "./jobs.js";
 import { lifeEventStart } from "./lifeevent.js";
+import { counterPaymentStart } from "./counterpay.js";
 import { paymentStart } from "./payment.js";
 
 const screen = document.getElementById("screen");
@@ -180,6 +181,9 @@ export function home() {
         { class: "choices" },
         button("home.certificate", startCertificate, "primary big", { id: "start-certificate" }),
         button("home.life_event", () => lifeEventStart(), "primary big", { id: "start-life-event" }),
+        app.counter && app.config.services.includes("PaymentService")
+          ? button("counterpay.start", counterPaymentStart, "primary big", { id: "start-counter-payment" })
+          : null,
       ),
       h(
         "aside",
