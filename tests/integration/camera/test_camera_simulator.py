@@ -12,6 +12,7 @@ from drivers.base import DeviceUnavailable
 from drivers.camera import DocumentType, FieldName, MyNumberCardBack, NoDocument, QrCode, QrWatcher
 from simulators.personas import persona
 from tests.fixtures.camera import CameraSimulator
+from tests.support.control import ControlError
 
 pytestmark = pytest.mark.integration
 
@@ -116,12 +117,9 @@ def test_qr_slip_in_both_encodings_and_dedup(camera_sim: CameraSimulator, camera
 
 
 def test_control_api_rejects_unknown_actions(camera_sim: CameraSimulator) -> None:
-    import urllib.error
-
-    with pytest.raises(urllib.error.HTTPError) as raised:
+    with pytest.raises(ControlError) as raised:
         camera_sim.post("explode")
     assert raised.value.code == 404
-    raised.value.close()
     state = camera_sim.state()
     assert state["connected"] is True
     assert "fields" not in state["scene"]

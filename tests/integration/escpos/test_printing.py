@@ -29,6 +29,7 @@ from drivers.escpos import (
     open_device,
 )
 from tests.fixtures.escpos import EscposSimulator
+from tests.support.control import ControlError
 
 pytestmark = pytest.mark.integration
 AT = datetime(2026, 4, 1, 9, 30)
@@ -133,13 +134,9 @@ def test_malformed_status_is_a_clear_error(printer: ReceiptPrinter, escpos_sim: 
 
 
 def test_control_api_rejects_unknown_and_bad_bodies(escpos_sim: EscposSimulator) -> None:
-    import urllib.error
-
-    with pytest.raises(urllib.error.HTTPError) as unknown:
+    with pytest.raises(ControlError) as unknown:
         escpos_sim.post("explode")
     assert unknown.value.code == 404
-    unknown.value.close()
-    with pytest.raises(urllib.error.HTTPError) as bad:
+    with pytest.raises(ControlError) as bad:
         escpos_sim.post("cover", {"open": "yes"})
     assert bad.value.code == 400
-    bad.value.close()
