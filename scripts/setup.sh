@@ -8,6 +8,7 @@ APT_PACKAGES=(
   pcscd libpcsclite-dev swig vsmartcard-vpcd pcsc-tools   # card reader: PC/SC daemon + virtual reader driver
   tesseract-ocr tesseract-ocr-jpn                          # document camera OCR
   fonts-ipaexfont fonts-nanum                              # Japanese and Korean fonts for the browser
+  fonts-ipamj-mincho                                       # 𠮷 and other 人名 characters IPAex lacks (receipts, PDFs)
   chromium                                                 # kiosk UI tests (Playwright drives Debian's chromium)
   cups-ipp-utils poppler-utils                             # ippeveprinter as an IPP peer; PDF previews
   gcc python3-dev                                          # building wheels that have none for this Python

@@ -1,12 +1,17 @@
-"""Draw receipt blocks as 1-bit images with the embedded IPAex Gothic font (pure: no I/O but the font).
+"""Draw receipt blocks as 1-bit images with the embedded IPAex Gothic font (pure: no I/O but the fonts).
 
 Geometry follows a 203 dpi printer in its 12x24 / 24x24 fonts: a text line is ``24 * height`` dots of
 glyphs plus 6 dots of line spacing, magnified by integer factors like ``GS !`` does.
+
+A character IPAex lacks (𠮷 and other 人名 variants outside JIS X 0208) is drawn with Debian's IPAmj
+Mincho (``fonts-ipamj-mincho``, the 文字情報基盤 font) when it is installed, else as IPAex's empty box with
+a warning in the log: a name is never silently dropped.
 """
 
 from __future__ import annotations
 
 import functools
+import logging
 import math
 from pathlib import Path
 
@@ -14,8 +19,11 @@ import segno
 from PIL import Image, ImageDraw, ImageFont
 
 from drivers.escpos.document import Align, Logo, QrCode, Rule, TextLine
+from drivers.escpos.jis import encodable_char
 
+_LOGGER = logging.getLogger(__name__)
 FONT_PATH = Path(__file__).resolve().parents[2] / "fonts" / "ipaexg.ttf"
+FALLBACK_FONT_PATH = Path("/usr/share/fonts/truetype/ipamj/ipamjm.ttf")
 GLYPH_DOTS = 24
 LINE_SPACING_DOTS = 6
 WHITE = 255
@@ -25,6 +33,50 @@ BLACK = 0
 @functools.lru_cache(maxsize=4)
 def load_font(size: int = GLYPH_DOTS) -> ImageFont.FreeTypeFont:
     return ImageFont.truetype(str(FONT_PATH), size)
+
+
+@functools.lru_cache(maxsize=1)
+def load_fallback_font(size: int = GLYPH_DOTS) -> ImageFont.FreeTypeFont | None:
+    if not FALLBACK_FONT_PATH.exists():
+        return None
+    return ImageFont.truetype(str(FALLBACK_FONT_PATH), size)
+
+
+def _missing_glyph_mask(font: ImageFont.FreeTypeFont) -> bytes:
+    return bytes(font.getmask("\U0010fffd"))  # a noncharacter: every font draws its .notdef
+
+
+@functools.lru_cache(maxsize=1024)
+def _has_glyph(char: str) -> bool:
+    """Whether IPAex draws ``char`` (all of JIS X 0208 does; others are compared with its .notdef)."""
+    if encodable_char(char) or char.isspace():
+        return True
+    font = load_font()
+    return bytes(font.getmask(char)) != _missing_glyph_mask(font)
+
+
+@functools.cache
+def _warn_no_fallback() -> None:  # once: the character itself may belong to a name (not logged)
+    _LOGGER.warning("a character has no glyph in IPAex and %s is missing: apt-get install "
+                    "fonts-ipamj-mincho", FALLBACK_FONT_PATH)  # fmt: skip
+
+
+def font_runs(text: str) -> list[tuple[ImageFont.FreeTypeFont, str]]:
+    """``text`` split into runs of one font: IPAex, or the fallback for the characters IPAex lacks."""
+    primary, fallback = load_font(), load_fallback_font()
+    runs: list[tuple[ImageFont.FreeTypeFont, str]] = []
+    for char in text:
+        font = primary
+        if not _has_glyph(char):
+            if fallback is None:
+                _warn_no_fallback()
+            else:
+                font = fallback
+        if runs and runs[-1][0] is font:
+            runs[-1] = (font, runs[-1][1] + char)
+        else:
+            runs.append((font, char))
+    return runs
 
 
 def _place(
@@ -45,14 +97,18 @@ def _place(
 
 def render_text(line: TextLine, width: int) -> Image.Image:
     """One text line as a strip ``width`` dots wide and ``24*h + 6`` dots high."""
-    font = load_font()
+    runs = font_runs(line.text)
     scale_w, scale_h = line.size.scale
-    text_width = max(1, math.ceil(font.getlength(line.text)) + (1 if line.bold else 0))
+    lengths = [font.getlength(text) for font, text in runs]
+    text_width = max(1, math.ceil(sum(lengths)) + (1 if line.bold else 0))
     glyphs = Image.new("L", (text_width, GLYPH_DOTS), WHITE)
     draw = ImageDraw.Draw(glyphs)
-    draw.text((0, 0), line.text, font=font, fill=BLACK, anchor="la")
-    if line.bold:  # double-strike one dot to the right, as ESC E does
-        draw.text((1, 0), line.text, font=font, fill=BLACK, anchor="la")
+    left = 0.0
+    for (font, text), length in zip(runs, lengths, strict=True):
+        draw.text((left, 0), text, font=font, fill=BLACK, anchor="la")
+        if line.bold:  # double-strike one dot to the right, as ESC E does
+            draw.text((left + 1, 0), text, font=font, fill=BLACK, anchor="la")
+        left += length
     if (scale_w, scale_h) != (1, 1):
         glyphs = glyphs.resize((text_width * scale_w, GLYPH_DOTS * scale_h), Image.Resampling.NEAREST)
     return _place(width, glyphs, line.align, GLYPH_DOTS * scale_h + LINE_SPACING_DOTS)

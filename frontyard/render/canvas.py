@@ -1,8 +1,15 @@
-"""Drawing helpers shared by the form and checklist pages: the embedded font, text fitting, boxes, QR."""
+"""Drawing helpers shared by the form and checklist pages: the embedded font, text fitting, boxes, QR.
+
+Text is IPAex Gothic (shipped in ``fonts/``); a character IPAex lacks (𠮷 and other 人名 variants outside
+JIS X 0208) is set in Debian's IPAmj Mincho (``fonts-ipamj-mincho``) when installed, else left to
+IPAex's empty box with one warning in the log: a name is never silently dropped.
+"""
 
 from __future__ import annotations
 
+import functools
 import io
+import logging
 import threading
 from pathlib import Path
 
@@ -17,6 +24,8 @@ from reportlab.pdfgen.canvas import Canvas
 MM: float = float(mm)  # one millimetre in points
 FONT = "IPAexGothic"
 FONT_PATH = Path(__file__).resolve().parents[2] / "fonts" / "ipaexg.ttf"
+FALLBACK_FONT = "IPAmjMincho"
+FALLBACK_FONT_PATH = Path("/usr/share/fonts/truetype/ipamj/ipamjm.ttf")
 PAGE_WIDTH: float = float(A4[0])
 PAGE_HEIGHT: float = float(A4[1])
 MARGIN = 15 * MM
@@ -25,6 +34,7 @@ GRAY = Color(0.45, 0.45, 0.45)
 LIGHT = Color(0.85, 0.85, 0.85)
 HINT = Color(0.75, 0.1, 0.1)
 
+_LOGGER = logging.getLogger(__name__)
 _font_lock = threading.Lock()
 
 
@@ -33,6 +43,40 @@ def register_font() -> None:
     with _font_lock:
         if FONT not in pdfmetrics.getRegisteredFontNames():
             pdfmetrics.registerFont(TTFont(FONT, str(FONT_PATH)))
+
+
+@functools.cache
+def _characters(font: str) -> frozenset[int]:
+    register_font()
+    return frozenset(pdfmetrics.getFont(font).face.charToGlyph)
+
+
+@functools.cache
+def _fallback_font() -> str | None:
+    """IPAmj Mincho, registered the first time a character needs it (parsing it takes ~0.2 s)."""
+    if not FALLBACK_FONT_PATH.exists():
+        _LOGGER.warning("a character has no glyph in IPAex and %s is missing: apt-get install "
+                        "fonts-ipamj-mincho", FALLBACK_FONT_PATH)  # fmt: skip
+        return None
+    with _font_lock:
+        if FALLBACK_FONT not in pdfmetrics.getRegisteredFontNames():
+            pdfmetrics.registerFont(TTFont(FALLBACK_FONT, str(FALLBACK_FONT_PATH)))
+    return FALLBACK_FONT
+
+
+def font_runs(text: str) -> list[tuple[str, str]]:
+    """``text`` as runs of (font name, text): IPAex, or the fallback for the characters IPAex lacks."""
+    covered = _characters(FONT)
+    if all(ord(char) in covered for char in text):
+        return [(FONT, text)]
+    runs: list[tuple[str, str]] = []
+    for char in text:
+        font = FONT if ord(char) in covered or char.isspace() else _fallback_font() or FONT
+        if runs and runs[-1][0] == font:
+            runs[-1] = (font, runs[-1][1] + char)
+        else:
+            runs.append((font, char))
+    return runs
 
 
 def new_canvas(buffer: io.BytesIO, title: str) -> Canvas:
@@ -47,7 +91,7 @@ def new_canvas(buffer: io.BytesIO, title: str) -> Canvas:
 
 
 def text_width(text: str, size: float) -> float:
-    return float(pdfmetrics.stringWidth(text, FONT, size))
+    return sum(float(pdfmetrics.stringWidth(run, font, size)) for font, run in font_runs(text))
 
 
 def fit_size(text: str, size: float, width: float, smallest: float = 6.0) -> float:
@@ -73,16 +117,15 @@ def wrap(text: str, size: float, width: float) -> list[str]:
 
 def draw_text(canvas: Canvas, x: float, y: float, text: str, size: float, color: Color = black) -> None:
     canvas.setFillColor(color)
-    canvas.setFont(FONT, size)
-    canvas.drawString(x, y, text)
+    for font, run in font_runs(text):
+        canvas.setFont(font, size)
+        canvas.drawString(x, y, run)
+        x += float(pdfmetrics.stringWidth(run, font, size))
     canvas.setFillColor(black)
 
 
 def draw_right(canvas: Canvas, x: float, y: float, text: str, size: float, color: Color = black) -> None:
-    canvas.setFillColor(color)
-    canvas.setFont(FONT, size)
-    canvas.drawRightString(x, y, text)
-    canvas.setFillColor(black)
+    draw_text(canvas, x - text_width(text, size), y, text, size, color)
 
 
 def draw_checkbox(canvas: Canvas, x: float, y: float, checked: bool, side: float = 4.5 * MM) -> None:

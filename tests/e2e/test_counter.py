@@ -80,6 +80,7 @@ def test_counter_payment_by_the_reception_slips_qr(kiosk: KioskStack, page: Page
     page.click("#reception-find")
     on_screen(page, "error")
     assert page.get_attribute(".error-screen", "data-reason") == "reception_code_forged"
+    capture(page, "error-reception-forged")
     page.click("#error-retry")
     on_screen(page, "counter-pay")
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import math
 
 import pytest
-from PIL import Image
+from PIL import Image, ImageDraw, ImageFont
 
 from drivers.escpos import (
     Barcode,
@@ -22,7 +23,7 @@ from drivers.escpos import (
     encode_receipt,
     get_profile,
 )
-from drivers.escpos.raster import render_text
+from drivers.escpos.raster import FALLBACK_FONT_PATH, GLYPH_DOTS, font_runs, render_text
 from tests.unit.escpos.helpers import HEX
 
 KANJI = get_profile("tm-m30-jp")
@@ -101,3 +102,17 @@ def test_raster_rendering_is_deterministic_and_sized() -> None:
 def test_58mm_profile_uses_384_dots() -> None:
     encoded = encode_receipt(Receipt((TextLine("あ"),)), get_profile("generic-58"))
     assert HEX("1D 76 30 00 30 00") in encoded.data
+
+
+def test_a_character_ipaex_lacks_is_drawn_with_the_fallback_font_not_a_box() -> None:
+    """𠮷 (U+20BB7) is outside JIS X 0208 and IPAex: Debian's IPAmj Mincho draws it (setup installs it)."""
+    assert FALLBACK_FONT_PATH.exists(), "scripts/setup.sh installs fonts-ipamj-mincho"
+    drawn = render_text(TextLine("𠮷"), 576)
+    box = render_text(TextLine("\U0010fffd"), 576)  # IPAex's .notdef
+    assert drawn.tobytes() != box.tobytes()
+    fallback = ImageFont.truetype(str(FALLBACK_FONT_PATH), GLYPH_DOTS)
+    expected = Image.new("L", (math.ceil(fallback.getlength("𠮷")), GLYPH_DOTS), 255)
+    ImageDraw.Draw(expected).text((0, 0), "𠮷", font=fallback, fill=0, anchor="la")
+    assert drawn.crop((0, 0, expected.width, GLYPH_DOTS)).tobytes() == expected.tobytes()
+    mixed = [text for _, text in font_runs("𠮷田 様")]
+    assert mixed == ["𠮷", "田 様"]
