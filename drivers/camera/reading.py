@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 
 import cv2
@@ -25,9 +26,12 @@ from drivers.camera.wareki import find_date
 _LOGGER = logging.getLogger(__name__)
 CONFIDENCE_THRESHOLD = 0.80
 RETRY_HEIGHT_PX = 72
-# Names are isolated kanji with no language context to help: a smaller rendering read as a single line is
-# often right where 56/72 px in the stacked batch are wrong (和也 → 和世, 葵 → 壮): the name's second reading.
-NAME_LINE_HEIGHT_PX = 40
+# Names are isolated kanji with no language context to help, and each scale has its own misreadings
+# (和也 → 和志 or 和世, 葵 → 壮, 蓮 → 夢). The name is read again alone at three scales, stacked in one
+# Tesseract call, and the four readings vote. A kanji missing from jpn's character set (黎 of 今給黎) is
+# never read right; the readings then disagree and the name is flagged.
+NAME_HEIGHTS_PX = (52, 44, 36)
+DISPUTED_CONFIDENCE = 0.5  # readings disagree: below the threshold, so staff confirm the name
 _DIGIT_LOOKALIKES = str.maketrans({"O": "0", "o": "0", "D": "0", "I": "1", "l": "1", "|": "1", "S": "5",
                                    "B": "8", "Z": "2", "b": "6"})  # fmt: skip
 _LABELS = ("氏名", "住所", "生年月日", "第", "号")
@@ -112,9 +116,31 @@ def _parse(layout: FieldLayout, text: ocr.RegionText) -> tuple[str, float]:
     return value, text.confidence
 
 
+def agreed_reading(readings: list[tuple[str, float]]) -> tuple[str, float]:
+    """The value most ``readings`` agree on (spaces ignored) with its best confidence, or without one the
+    most confident reading. Unless a strict majority agrees, its confidence is capped at
+    ``DISPUTED_CONFIDENCE``."""
+    ranked = Counter(_compact(value) for value, _ in readings if value).most_common(2)
+    votes = ranked[0][1] if ranked else 0
+    if votes >= 2 and (len(ranked) == 1 or ranked[1][1] < votes):
+        candidates = [reading for reading in readings if reading[0] and _compact(reading[0]) == ranked[0][0]]
+    else:
+        candidates, votes = readings, 1
+    value, confidence = max(candidates, key=lambda reading: (bool(reading[0]), reading[1]))
+    if 2 * votes <= len(readings):
+        confidence = min(confidence, DISPUTED_CONFIDENCE)
+    return value, confidence
+
+
+def _name_readings(card: Image, layout: FieldLayout) -> list[tuple[str, float]]:
+    """The name line alone at each of ``NAME_HEIGHTS_PX``, in one Tesseract call."""
+    texts = ocr.read_regions(card, [layout.region] * len(NAME_HEIGHTS_PX), NAME_HEIGHTS_PX)
+    return [_parse(layout, text) for text in texts]
+
+
 def _field_readings(card: Image, layouts: tuple[FieldLayout, ...]) -> dict[FieldName, FieldReading]:
     """OCR every field at once; other text fields and fields that did not parse get a second pass at another
-    scale, the name a second pass alone as a single line at a smaller scale; the more confident is kept."""
+    scale (the more confident is kept), the name three more readings alone that vote with the first."""
     regions = [layout.region for layout in layouts]
     parsed = [
         _parse(layout, text) for layout, text in zip(layouts, ocr.read_regions(card, regions), strict=True)
@@ -133,10 +159,7 @@ def _field_readings(card: Image, layouts: tuple[FieldLayout, ...]) -> dict[Field
                 parsed[index] = second
     for index, layout in enumerate(layouts):
         if layout.name is FieldName.NAME:
-            (line,) = ocr.read_regions(card, [layout.region], NAME_LINE_HEIGHT_PX, single_line=True)
-            third = _parse(layout, line)
-            if third[0] and (not parsed[index][0] or third[1] > parsed[index][1]):
-                parsed[index] = third
+            parsed[index] = agreed_reading([parsed[index], *_name_readings(card, layout)])
     return {
         layout.name: FieldReading(value, confidence, not value or confidence < CONFIDENCE_THRESHOLD)
         for layout, (value, confidence) in zip(layouts, parsed, strict=True)
