@@ -26,6 +26,7 @@ const app = {
   visit: null,
   current: null, // the function that re-renders the current screen (after a language change)
   timer: null,
+  wipes: 0, // wipe screens shown so far (their timers act only for the latest)
 };
 
 export function render(name, build) {
@@ -132,8 +133,10 @@ export async function wipe(why, { notice = true } = {}) {
         h("div", { class: "actions" }, button("common.home", home, "primary", { id: "wiped-home" })),
       ),
     );
+    // Back home after 8 s unless the resident went on: a later wipe's screen is not cut short by this one.
+    const shown = ++app.wipes;
     setTimeout(() => {
-      if (screen.dataset.screen === "wiped") home();
+      if (app.wipes === shown && screen.dataset.screen === "wiped") home();
     }, 8000);
   } else {
     home();
