@@ -5,18 +5,23 @@ terminal's batch totals come from ``end_of_day()`` (the batch is closed) or, for
 ``daily_log()``. Each brand's counts and yen of sales, voids and refunds must match; mismatches are
 flagged per brand and in the CSV.
 
+A sale the terminal left 処理未了 (``OpState.UNKNOWN``) that staff later confirmed as paid (ResolvePayment)
+is money outside the terminal's batch totals: it is listed apart (職員確認, 照合 端末計外) in the first
+close after the confirmation, never in the brand reconciliation.
+
 CSV (UTF-8 with BOM, so Excel opens it in Japanese; one header row), columns:
 
 | column   | meaning                                                                       |
 |----------|-------------------------------------------------------------------------------|
-| 区分     | 明細 (科目 × 支払方法 × ブランド), ジャーナル計 / 端末計 (per brand)           |
+| 区分     | 明細 (科目 × 支払方法 × ブランド), 職員確認 (処理未了, staff confirmed paid),   |
+|          | ジャーナル計 / 端末計 (per brand)                                              |
 | 締め番号 | the close number (0 for a dry run)                                            |
 | 科目コード, 科目 | the fee item (empty on brand rows)                                     |
 | 支払方法 | クレジット / 電子マネー / QRコード                                             |
 | ブランド | the brand's Japanese label                                                    |
 | 売上件数, 売上金額, 取消件数, 取消金額, 返金件数, 返金金額 | counts and yen                 |
 | 差引金額 | sales − voids − refunds                                                       |
-| 照合     | on brand rows: 一致 (matches the terminal) or 不一致                          |
+| 照合     | on brand rows: 一致 (matches the terminal) or 不一致; 端末計外 on 職員確認     |
 """
 
 from __future__ import annotations
@@ -33,7 +38,7 @@ from drivers.payment import BrandTotals, DailyTotals, PaymentMethod, PaymentTerm
 from drivers.payment.brands import BRAND_RULES
 
 from .manager import PaymentManager, brand_of
-from .model import FeeLine, OpKind, OpState
+from .model import FeeLine, OpKind, OpState, Payment, PaymentState
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -117,6 +122,7 @@ class DailyCloseReport:
     brands: tuple[BrandCheck, ...]
     csv_bytes: bytes
     csv_path: str = ""
+    staff_confirmed: tuple[SubjectTotal, ...] = ()  # 処理未了 sales staff confirmed: outside the terminal
     closed_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
 
     @property
@@ -124,10 +130,24 @@ class DailyCloseReport:
         return all(check.matches for check in self.brands)
 
 
+_SubjectKey = tuple[str, str, str, str]  # fee code, 科目, method, brand
+STAFF_CONFIRMED_PAID = frozenset({PaymentState.APPROVED, PaymentState.COMMITTED})
+
+
+def _add_lines(by_subject: dict[_SubjectKey, Counts], payment: Payment, brand: str, kind: OpKind) -> None:
+    for line in payment.lines or (FeeLine("", "未分類", 1, payment.amount_yen),):
+        key = (line.fee_code, line.subject, payment.method, brand)
+        by_subject.setdefault(key, Counts()).add(kind, line.amount_yen)
+
+
+def _subject_totals(by_subject: dict[_SubjectKey, Counts]) -> list[SubjectTotal]:
+    return [SubjectTotal(*key, counts) for key, counts in sorted(by_subject.items())]
+
+
 def journal_totals(manager: PaymentManager) -> tuple[list[SubjectTotal], dict[str, Counts], list[int]]:
     """Approved operations not closed yet: totals per 科目 line and per brand, and their sequence numbers."""
     journal = manager.journal
-    by_subject: dict[tuple[str, str, str, str], Counts] = {}
+    by_subject: dict[_SubjectKey, Counts] = {}
     by_brand: dict[str, Counts] = {}
     seqs: list[int] = []
     for op in journal.ops(unclosed=True):
@@ -137,12 +157,25 @@ def journal_totals(manager: PaymentManager) -> tuple[list[SubjectTotal], dict[st
         brand = op.brand or payment.brand
         seqs.append(op.sequence_number)
         by_brand.setdefault(brand, Counts()).add(op.kind, op.amount_yen)
-        lines = payment.lines or (FeeLine("", "未分類", 1, payment.amount_yen),)
-        for line in lines:
-            key = (line.fee_code, line.subject, payment.method, brand)
-            by_subject.setdefault(key, Counts()).add(op.kind, line.amount_yen)
-    totals = [SubjectTotal(*key, counts) for key, counts in sorted(by_subject.items())]
-    return totals, by_brand, seqs
+        _add_lines(by_subject, payment, brand, op.kind)
+    return _subject_totals(by_subject), by_brand, seqs
+
+
+def staff_confirmed_totals(manager: PaymentManager) -> tuple[list[SubjectTotal], list[int]]:
+    """処理未了 sales not closed yet whose payment staff confirmed as paid, per 科目 line; their sequence
+    numbers. A 処理未了 sale still unresolved waits for a later close."""
+    journal = manager.journal
+    by_subject: dict[_SubjectKey, Counts] = {}
+    seqs: list[int] = []
+    for op in journal.ops(unclosed=True):
+        if op.state is not OpState.UNKNOWN or op.kind is not OpKind.SALE:
+            continue
+        payment = journal.payment(op.order_id)
+        if payment.state not in STAFF_CONFIRMED_PAID:
+            continue
+        seqs.append(op.sequence_number)
+        _add_lines(by_subject, payment, op.brand or payment.brand, op.kind)
+    return _subject_totals(by_subject), seqs
 
 
 def _terminal_counts(totals: BrandTotals) -> Counts:
@@ -176,13 +209,19 @@ def _method_label(method: str) -> str:
         return method
 
 
-def render_csv(number: int, totals: Iterable[SubjectTotal], brands: Iterable[BrandCheck]) -> bytes:
+def render_csv(
+    number: int,
+    totals: Iterable[SubjectTotal],
+    brands: Iterable[BrandCheck],
+    staff_confirmed: Iterable[SubjectTotal] = (),
+) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_HEADER)
-    for item in totals:
-        label = (item.fee_code, item.subject, _method_label(item.method), _brand_label(item.brand))
-        writer.writerow(("明細", number, *label, *item.counts.as_tuple(), item.counts.net_yen, ""))
+    for kind, items, verdict in (("明細", totals, ""), ("職員確認", staff_confirmed, "端末計外")):
+        for item in items:
+            label = (item.fee_code, item.subject, _method_label(item.method), _brand_label(item.brand))
+            writer.writerow((kind, number, *label, *item.counts.as_tuple(), item.counts.net_yen, verdict))
     for check in brands:
         verdict = "一致" if check.matches else "不一致"
         method = BRAND_RULES[brand_of(check.brand)].method if brand_of(check.brand) in BRAND_RULES else ""
@@ -198,15 +237,18 @@ def daily_close(
     """Settle the journal, total it, ask the terminal for its batch totals, reconcile, write the CSV."""
     manager.ensure_recovered(terminal)
     totals, by_brand, seqs = journal_totals(manager)
+    confirmed, confirmed_seqs = staff_confirmed_totals(manager)
     terminal_totals = terminal.daily_log() if dry_run else terminal.end_of_day()
     brands = reconcile(by_brand, terminal_totals)
     if dry_run:
-        return DailyCloseReport(
-            0, terminal_totals.batch_number, tuple(totals), tuple(brands), render_csv(0, totals, brands)
-        )
+        body = render_csv(0, totals, brands, confirmed)
+        batch, staff = terminal_totals.batch_number, tuple(confirmed)
+        return DailyCloseReport(0, batch, tuple(totals), tuple(brands), body, staff_confirmed=staff)
     reconciled = all(check.matches for check in brands)
-    number = manager.journal.record_close(terminal_totals.batch_number, reconciled, "", seqs)
-    body = render_csv(number, totals, brands)
+    number = manager.journal.record_close(
+        terminal_totals.batch_number, reconciled, "", [*seqs, *confirmed_seqs]
+    )
+    body = render_csv(number, totals, brands, confirmed)
     directory.mkdir(parents=True, exist_ok=True)
     now = dt.datetime.now().astimezone()
     path = directory / f"close-{number:04d}-{now:%Y%m%d-%H%M%S}.csv"
@@ -216,5 +258,11 @@ def daily_close(
         _LOGGER.warning("daily close does not match the terminal", extra={"close": number})
     _LOGGER.info("daily close", extra={"close": number, "operations": len(seqs), "reconciled": reconciled})
     return DailyCloseReport(
-        number, terminal_totals.batch_number, tuple(totals), tuple(brands), body, str(path)
+        number,
+        terminal_totals.batch_number,
+        tuple(totals),
+        tuple(brands),
+        body,
+        str(path),
+        staff_confirmed=tuple(confirmed),
     )

@@ -26,6 +26,7 @@ from drivers.payment import PaymentTerminal, SaleProgress
 from ..config import option_number
 from ..errors import FailedPrecondition, InvalidArgument
 from ..payments import FeeLine, Payment, PaymentJournal, PaymentManager, PaymentState, SaleOrder, daily_close
+from ..payments.closing import SubjectTotal
 from ..payments.slips import staff_slip
 from ..registry import DeviceSlot
 
@@ -98,6 +99,21 @@ def payment_message(payment: Payment) -> payment_pb2.Payment:
         create_time=_stamp(payment.created),
         update_time=_stamp(payment.updated),
         settlement_pending=payment.settlement_pending,
+    )
+
+
+def subject_totals_message(item: SubjectTotal) -> payment_pb2.SubjectTotals:
+    return payment_pb2.SubjectTotals(
+        fee_code=item.fee_code,
+        subject=item.subject,
+        method=METHODS.get(item.method, payment_pb2.PAYMENT_METHOD_UNSPECIFIED),
+        brand=item.brand,
+        sales_count=item.counts.sales_count,
+        sales_yen=item.counts.sales_yen,
+        voids_count=item.counts.voids_count,
+        voids_yen=item.counts.voids_yen,
+        refunds_count=item.counts.refunds_count,
+        refunds_yen=item.counts.refunds_yen,
     )
 
 
@@ -382,21 +398,8 @@ class PaymentServicer(payment_pb2_grpc.PaymentServiceServicer):
         return payment_pb2.DailyCloseResponse(
             name=f"closes/{report.number}" if report.number else "",
             terminal_batch_number=report.terminal_batch,
-            totals=[
-                payment_pb2.SubjectTotals(
-                    fee_code=item.fee_code,
-                    subject=item.subject,
-                    method=METHODS.get(item.method, payment_pb2.PAYMENT_METHOD_UNSPECIFIED),
-                    brand=item.brand,
-                    sales_count=item.counts.sales_count,
-                    sales_yen=item.counts.sales_yen,
-                    voids_count=item.counts.voids_count,
-                    voids_yen=item.counts.voids_yen,
-                    refunds_count=item.counts.refunds_count,
-                    refunds_yen=item.counts.refunds_yen,
-                )
-                for item in report.totals
-            ],
+            totals=[subject_totals_message(item) for item in report.totals],
+            staff_confirmed=[subject_totals_message(item) for item in report.staff_confirmed],
             brands=[
                 payment_pb2.BrandReconciliation(
                     brand=check.brand,

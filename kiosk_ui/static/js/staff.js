@@ -148,9 +148,14 @@ async function resolve(payment, outcome) {
 async function dailyClose(target, dryRun) {
   try {
     const reply = await rpc("PaymentService", "DailyClose", { dry_run: dryRun });
+    const rows = (items) => (items || []).map((row) => h("tr", {}, h("td", {}, row.subject), h("td", {}, row.brand), h("td", {}, String(row.sales_count)), h("td", {}, `¥${row.sales_yen}`)));
+    const confirmed = reply.staff_confirmed || [];
     target.replaceChildren(
       h("h2", {}, reply.reconciled ? "✔ 照合一致 / Reconciled" : "✖ 照合不一致 / Not reconciled"),
-      h("table", {}, h("caption", {}, "科目別 / By subject"), h("tbody", {}, ...(reply.totals || []).map((row) => h("tr", {}, h("td", {}, row.subject), h("td", {}, row.brand), h("td", {}, String(row.sales_count)), h("td", {}, `¥${row.sales_yen}`))))),
+      h("table", {}, h("caption", {}, "科目別 / By subject"), h("tbody", {}, ...rows(reply.totals))),
+      ...(confirmed.length
+        ? [h("table", { id: "staff-confirmed" }, h("caption", {}, "⚠ 職員確認・端末計外 / Confirmed by staff, not in the terminal's totals"), h("tbody", {}, ...rows(confirmed)))]
+        : []),
     );
   } catch (error) {
     target.replaceChildren(problem(error));

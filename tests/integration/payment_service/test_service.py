@@ -109,6 +109,16 @@ def test_unknown_outcome_blocks_the_order_and_reports_the_slip(
     assert slip == "not_printed:no_receipt_printer"
     assert len([r for r in zvt_simulator.control("log")["log"] if r["kind"] == "SALE"]) == 1
 
+    staff = payment_pb2_grpc.PaymentServiceStub(daemon.channel("staff"))
+    resolve = payment_pb2.ResolvePaymentRequest(
+        name="payments/u-1", outcome=payment_pb2.PAYMENT_APPROVED, staff_note="センターで決済済みを確認"
+    )
+    assert staff.ResolvePayment(resolve).state == payment_pb2.PAYMENT_APPROVED
+    close = staff.DailyClose(payment_pb2.DailyCloseRequest(dry_run=True))
+    assert [(item.sales_count, item.sales_yen) for item in close.staff_confirmed] == [(1, 600)]
+    assert close.reconciled and not close.totals, "outside the terminal's totals, not reconciled with them"
+    assert "端末計外" in close.csv.decode("utf-8-sig")
+
 
 @pytest.mark.parametrize(("kill_at", "expected"), [("present", "cancelled"), ("remove", "approved")])
 def test_kill_9_mid_sale_is_settled_from_the_terminal_after_restart(

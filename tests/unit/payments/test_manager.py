@@ -285,6 +285,30 @@ def test_daily_close_totals_by_subject_and_reconciles(journal: PaymentJournal, t
     assert daily_close(manager, terminal, directory=tmp_path / "closes").totals == ()
 
 
+def test_a_sale_left_unknown_and_confirmed_by_staff_is_closed_apart_once(
+    journal: PaymentJournal, tmp_path: Path
+) -> None:
+    """処理未了 is not in the terminal's batch: staff-confirmed, it is listed 端末計外, never reconciled."""
+    terminal = FakeTerminal(outcome=Outcome.UNKNOWN)
+    manager = PaymentManager(journal)
+    assert manager.sale(terminal, order("left")).state is PaymentState.UNKNOWN
+    terminal.outcome = Outcome.APPROVED
+    manager.sale(terminal, order("paid"))
+    first = daily_close(manager, terminal, directory=tmp_path)
+    assert first.staff_confirmed == () and first.reconciled, "unresolved: it waits for a later close"
+
+    manager.resolve("left", PaymentState.APPROVED, "ブランドセンターで決済済みを確認")
+    second = daily_close(manager, terminal, directory=tmp_path)
+    assert second.totals == ()
+    assert all(check.journal.sales_count == 0 for check in second.brands), "not in the reconciliation"
+    confirmed = {item.fee_code: item.counts.as_tuple() for item in second.staff_confirmed}
+    assert confirmed == {"juminhyo": (1, 600, 0, 0, 0, 0), "inkan": (1, 300, 0, 0, 0, 0)}
+    rows = list(csv.reader(io.StringIO(second.csv_bytes.decode("utf-8-sig"))))
+    staff_rows = [row for row in rows if row[0] == "職員確認"]
+    assert len(staff_rows) == 2 and all(row[-1] == "端末計外" for row in staff_rows)
+    assert daily_close(manager, terminal, directory=tmp_path).staff_confirmed == (), "closed once"
+
+
 def test_daily_close_flags_a_mismatch(journal: PaymentJournal, tmp_path: Path) -> None:
     terminal = FakeTerminal()
     manager = PaymentManager(journal)
