@@ -17,7 +17,7 @@ import segno
 from reportlab.lib.colors import Color, black
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
@@ -36,6 +36,23 @@ HINT = Color(0.75, 0.1, 0.1)
 
 _LOGGER = logging.getLogger(__name__)
 _font_lock = threading.Lock()
+_REPORTLAB_TO_UNICODE_CMAP = ttfonts.makeToUnicodeCMap
+
+
+def _to_unicode_cmap(fontname: str, subset: list[int]) -> str:
+    """reportlab's ToUnicode CMap, with characters beyond the BMP written as UTF-16 (surrogate pairs).
+
+    reportlab 5.1 writes ``<%04X>``, so 𠮷 (U+20BB7) became five hex digits and copy or search of the PDF
+    gave ₻ (U+20BB) in a resident's name. Only those entries are rewritten."""
+    text = str(_REPORTLAB_TO_UNICODE_CMAP(fontname, subset))
+    for index, code in enumerate(subset):
+        if code > 0xFFFF:
+            utf16 = chr(code).encode("utf-16-be").hex().upper()
+            text = text.replace(f"<{index:02X}> <{code:04X}>", f"<{index:02X}> <{utf16}>")
+    return text
+
+
+ttfonts.makeToUnicodeCMap = _to_unicode_cmap
 
 
 def register_font() -> None:

@@ -119,10 +119,8 @@ def test_qr_code_is_drawn() -> None:
 
 
 def test_a_character_ipaex_lacks_is_set_in_the_fallback_font() -> None:
-    """𠮷 is not in IPAex: the PDF embeds IPAmj Mincho for it (the rest of the line stays IPAex).
-
-    Text extraction reads U+20BB for it: reportlab writes 4 hex digits per ToUnicode entry, so a character
-    beyond the BMP maps wrongly (printing is right; searching the PDF for 𠮷 is not)."""
+    """𠮷 is not in IPAex: the PDF embeds IPAmj Mincho for it (the rest of the line stays IPAex), and
+    copy or search of the PDF gives 𠮷 back (a character beyond the BMP in the ToUnicode map)."""
     form = FilledForm(
         "f", "届出書", "test", "市民課",
         (FormField("name", "氏名", FieldKind.NAME, "𠮷田 花子", furigana="よしだ はなこ"),),
@@ -132,5 +130,5 @@ def test_a_character_ipaex_lacks_is_set_in_the_fallback_font() -> None:
     names = [str(font.get_object()["/BaseFont"]) for font in fonts.values()]
     assert any("IPAmjMincho" in name for name in names), names
     result = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True)
-    assert "田 花子" in result.stdout.decode()
+    assert "𠮷田 花子" in result.stdout.decode()
     assert render_forms([form]) == pdf, "still byte-for-byte reproducible"
