@@ -16,11 +16,13 @@ import segno
 from PIL import Image, ImageDraw, ImageFont
 
 FONT_PATH = Path(__file__).resolve().parents[2] / "fonts" / "ipaexg.ttf"
+# Characters beyond the BMP (𠮷 of a persona's 𠮷田) are not in IPAex: drawn with Debian's IPAmj Mincho.
+WIDE_FONT_PATH = Path("/usr/share/fonts/truetype/ipamj/ipamjm.ttf")
 PX_PER_MM = 12.0
 CARD_MM = (85.6, 54.0)
 _ERAS = (("令和", dt.date(2019, 5, 1)), ("平成", dt.date(1989, 1, 8)), ("昭和", dt.date(1926, 12, 25)),
          ("大正", dt.date(1912, 7, 30)), ("明治", dt.date(1868, 1, 25)))  # fmt: skip
-_FONTS: dict[int, ImageFont.FreeTypeFont] = {}
+_FONTS: dict[tuple[Path, int], ImageFont.FreeTypeFont] = {}
 Box = tuple[float, float, float, float]  # x0, y0, x1, y1 in mm
 
 
@@ -53,10 +55,34 @@ def wareki(date: dt.date, *, zero_pad: bool = False) -> str:
     raise ValueError("date before 明治")
 
 
-def font(size_px: int) -> ImageFont.FreeTypeFont:
-    if size_px not in _FONTS:
-        _FONTS[size_px] = ImageFont.truetype(str(FONT_PATH), size_px)
-    return _FONTS[size_px]
+def font(size_px: int, path: Path = FONT_PATH) -> ImageFont.FreeTypeFont:
+    if (path, size_px) not in _FONTS:
+        _FONTS[(path, size_px)] = ImageFont.truetype(str(path), size_px)
+    return _FONTS[(path, size_px)]
+
+
+def _pieces(text: str, size_px: int) -> list[tuple[str, ImageFont.FreeTypeFont]]:
+    """``text`` split where the font changes: IPAex, or IPAmj for characters beyond the BMP."""
+    pieces: list[tuple[str, ImageFont.FreeTypeFont]] = []
+    for char in text:
+        wide = ord(char) > 0xFFFF and WIDE_FONT_PATH.exists()
+        face = font(size_px, WIDE_FONT_PATH if wide else FONT_PATH)
+        if pieces and pieces[-1][1] is face:
+            pieces[-1] = (pieces[-1][0] + char, face)
+        else:
+            pieces.append((char, face))
+    return pieces
+
+
+def draw_line(draw: ImageDraw.ImageDraw, xy: tuple[int, int], text: str, size_px: int, fill: str) -> None:
+    x, y = xy
+    for piece, face in _pieces(text, size_px):
+        draw.text((x, y), piece, font=face, fill=fill)
+        x += round(draw.textlength(piece, font=face))
+
+
+def line_length(draw: ImageDraw.ImageDraw, text: str, size_px: int) -> float:
+    return sum(draw.textlength(piece, font=face) for piece, face in _pieces(text, size_px))
 
 
 def _px(mm: float) -> int:
@@ -67,10 +93,10 @@ def _text(draw: ImageDraw.ImageDraw, box: Box, text: str, size_mm: float, fill: 
     """Draw ``text`` left-aligned and vertically centred in ``box``, shrunk to fit its width."""
     x0, y0, x1, y1 = (_px(v) for v in box)
     size = _px(size_mm)
-    while size > 8 and draw.textlength(text, font=font(size)) > x1 - x0:
+    while size > 8 and line_length(draw, text, size) > x1 - x0:
         size -= 1
     top = y0 + (y1 - y0 - size) // 2
-    draw.text((x0, top), text, font=font(size), fill=fill)
+    draw_line(draw, (x0, top), text, size, fill)
 
 
 def _blank(colour: tuple[int, int, int]) -> tuple[Image.Image, ImageDraw.ImageDraw]:
