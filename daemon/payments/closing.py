@@ -37,8 +37,9 @@ from pathlib import Path
 from drivers.payment import BrandTotals, DailyTotals, PaymentMethod, PaymentTerminal
 from drivers.payment.brands import BRAND_RULES
 
+from .journal import PaymentJournal
 from .manager import PaymentManager, brand_of
-from .model import FeeLine, OpKind, OpState, Payment, PaymentState
+from .model import FeeLine, OpKind, OpState, Payment, PaymentState, TerminalOp
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -144,13 +145,14 @@ def _subject_totals(by_subject: dict[_SubjectKey, Counts]) -> list[SubjectTotal]
     return [SubjectTotal(*key, counts) for key, counts in sorted(by_subject.items())]
 
 
-def journal_totals(manager: PaymentManager) -> tuple[list[SubjectTotal], dict[str, Counts], list[int]]:
-    """Approved operations not closed yet: totals per 科目 line and per brand, and their sequence numbers."""
-    journal = manager.journal
+def journal_totals(
+    journal: PaymentJournal, unclosed: list[TerminalOp]
+) -> tuple[list[SubjectTotal], dict[str, Counts], list[int]]:
+    """Approved operations among ``unclosed``: totals per 科目 line and per brand; their sequence numbers."""
     by_subject: dict[_SubjectKey, Counts] = {}
     by_brand: dict[str, Counts] = {}
     seqs: list[int] = []
-    for op in journal.ops(unclosed=True):
+    for op in unclosed:
         if op.state is not OpState.APPROVED:
             continue
         payment = journal.payment(op.order_id)
@@ -161,13 +163,14 @@ def journal_totals(manager: PaymentManager) -> tuple[list[SubjectTotal], dict[st
     return _subject_totals(by_subject), by_brand, seqs
 
 
-def staff_confirmed_totals(manager: PaymentManager) -> tuple[list[SubjectTotal], list[int]]:
-    """処理未了 sales not closed yet whose payment staff confirmed as paid, per 科目 line; their sequence
+def staff_confirmed_totals(
+    journal: PaymentJournal, unclosed: list[TerminalOp]
+) -> tuple[list[SubjectTotal], list[int]]:
+    """処理未了 sales among ``unclosed`` whose payment staff confirmed as paid, per 科目 line; their sequence
     numbers. A 処理未了 sale still unresolved waits for a later close."""
-    journal = manager.journal
     by_subject: dict[_SubjectKey, Counts] = {}
     seqs: list[int] = []
-    for op in journal.ops(unclosed=True):
+    for op in unclosed:
         if op.state is not OpState.UNKNOWN or op.kind is not OpKind.SALE:
             continue
         payment = journal.payment(op.order_id)
@@ -236,8 +239,9 @@ def daily_close(
 ) -> DailyCloseReport:
     """Settle the journal, total it, ask the terminal for its batch totals, reconcile, write the CSV."""
     manager.ensure_recovered(terminal)
-    totals, by_brand, seqs = journal_totals(manager)
-    confirmed, confirmed_seqs = staff_confirmed_totals(manager)
+    unclosed = manager.journal.ops(unclosed=True)
+    totals, by_brand, seqs = journal_totals(manager.journal, unclosed)
+    confirmed, confirmed_seqs = staff_confirmed_totals(manager.journal, unclosed)
     terminal_totals = terminal.daily_log() if dry_run else terminal.end_of_day()
     brands = reconcile(by_brand, terminal_totals)
     if dry_run:

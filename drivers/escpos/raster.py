@@ -42,8 +42,9 @@ def load_fallback_font(size: int = GLYPH_DOTS) -> ImageFont.FreeTypeFont | None:
     return ImageFont.truetype(str(FALLBACK_FONT_PATH), size)
 
 
-def _missing_glyph_mask(font: ImageFont.FreeTypeFont) -> bytes:
-    return bytes(font.getmask("\U0010fffd"))  # a noncharacter: every font draws its .notdef
+@functools.cache
+def _missing_glyph_mask() -> bytes:
+    return bytes(load_font().getmask("\U0010fffd"))  # a noncharacter: every font draws its .notdef
 
 
 @functools.lru_cache(maxsize=1024)
@@ -51,8 +52,7 @@ def _has_glyph(char: str) -> bool:
     """Whether IPAex draws ``char`` (all of JIS X 0208 does; others are compared with its .notdef)."""
     if encodable_char(char) or char.isspace():
         return True
-    font = load_font()
-    return bytes(font.getmask(char)) != _missing_glyph_mask(font)
+    return bytes(load_font().getmask(char)) != _missing_glyph_mask()
 
 
 @functools.cache

@@ -3,7 +3,7 @@
 // ticket, take the card, guidance for next time.
 import { rpc } from "./api.js";
 import { plain, t } from "./i18n.js";
-import { paymentStart } from "./payment.js";
+import { certificateOrder, paymentStart } from "./payment.js";
 import { askPin, callStaffScreen, context, home, printAndWait, render, showError, waitForCard, wipe } from "./resident.js";
 import { button, h, yen } from "./ui.js";
 
@@ -169,11 +169,7 @@ function canPay(request) {
 
 function payAndPrint(request) {
   const app = context();
-  const order = {
-    order_id: request.order_id,
-    amount_yen: request.total_fee,
-    lines: [{ fee_code: request.kind, subject: request.certificate_name, quantity: request.copies, unit_price_yen: request.fee_per_copy }],
-  };
+  const order = certificateOrder(request);
   let printed = null;
   app.flow.afterPayment = () => takeCard(request, printed);
   paymentStart(order, async () => {

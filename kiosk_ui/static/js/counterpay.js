@@ -4,7 +4,7 @@
 // staff hand over the certificate (the commit records it as issued).
 import { follow, rpc } from "./api.js";
 import { t } from "./i18n.js";
-import { paymentStart } from "./payment.js";
+import { certificateOrder, paymentStart } from "./payment.js";
 import { context, home, render, showError } from "./resident.js";
 import { button, h, yen } from "./ui.js";
 
@@ -58,11 +58,7 @@ async function resolve(code) {
   }
   const request = reply.certificate_request;
   if (!request || !(request.total_fee > 0)) return showError("no_fee_to_pay", { retry: counterPaymentStart });
-  const order = {
-    order_id: request.order_id,
-    amount_yen: request.total_fee,
-    lines: [{ fee_code: request.kind, subject: request.certificate_name, quantity: request.copies, unit_price_yen: request.fee_per_copy }],
-  };
+  const order = certificateOrder(request);
   context().flow.afterPayment = () => handOver(reply.reception_id);
   render("counter-order", () =>
     h(

@@ -7,6 +7,15 @@ import { context, render, showError } from "./resident.js";
 
 const METHODS = ["PAYMENT_METHOD_CREDIT", "PAYMENT_METHOD_EMONEY", "PAYMENT_METHOD_QR"];
 
+// The order PaymentService charges for a certificate request (its fee under its order id).
+export function certificateOrder(request) {
+  return {
+    order_id: request.order_id,
+    amount_yen: request.total_fee,
+    lines: [{ fee_code: request.kind, subject: request.certificate_name, quantity: request.copies, unit_price_yen: request.fee_per_copy }],
+  };
+}
+
 // order: {order_id, amount_yen, lines}; issue(): prints and returns the print job name for the commit.
 export function paymentStart(order, issue) {
   render("pay-method", () =>
