@@ -34,13 +34,18 @@ def started(
         else:
             raise TimeoutError(f"{args[:3]} printed no ready line")
     finally:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
         process.stdout.close()
+
+
+def stop(process: subprocess.Popen[Any]) -> None:
+    """SIGTERM, up to 10 s to end, then SIGKILL."""
+    process.terminate()
+    try:
+        process.wait(10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def daemon_args(config: Path) -> list[str]:

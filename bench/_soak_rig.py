@@ -10,7 +10,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from bench._processes import simulator_args, started
+from bench._processes import simulator_args, started, stop
 from bench._soak_flows import READER_URI, Rig
 
 
@@ -52,12 +52,7 @@ def _private_pcscd(directory: Path) -> Iterator[tuple[Path, int]]:
             raise RuntimeError("the private pcscd did not start")
         yield run / "pcscd.comm", port
     finally:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
 
 
 @contextlib.contextmanager

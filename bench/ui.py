@@ -34,7 +34,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from ._processes import daemon_args, simulator_args, started
+from ._processes import daemon_args, simulator_args, started, stop
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 PERSONA, PIN = "P1", "1234"
@@ -76,8 +76,7 @@ def _pcscd() -> Iterator[None]:
             time.sleep(0.1)
         yield
     finally:
-        process.terminate()
-        process.wait(10)
+        stop(process)
 
 
 def _config(directory: Path, card_endpoint: str) -> Path:

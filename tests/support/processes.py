@@ -44,6 +44,18 @@ def wait_for_path(path: Path, timeout: float = 10.0) -> None:
     raise TimeoutError(f"{path} did not appear after {timeout} s")
 
 
+def stop_process(process: subprocess.Popen[Any], sig: int = signal.SIGTERM, timeout: float = 10.0) -> int:
+    """Signal ``process`` if it still runs, wait ``timeout``, then kill it; its return code."""
+    if process.poll() is None:
+        process.send_signal(sig)
+        try:
+            process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout)
+    return process.returncode
+
+
 @dataclass
 class RunningProcess:
     process: subprocess.Popen[str]
@@ -51,13 +63,7 @@ class RunningProcess:
     log_path: Path
 
     def stop(self, sig: int = signal.SIGTERM, timeout: float = 10.0) -> int:
-        if self.process.poll() is None:
-            self.process.send_signal(sig)
-            try:
-                self.process.wait(timeout)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout)
+        stop_process(self.process, sig, timeout)
         if self.process.stdout is not None:
             self.process.stdout.close()
         return self.process.returncode

@@ -27,7 +27,14 @@ from kiosk.v1 import card_pb2, card_pb2_grpc
 
 from tests.fixtures.daemon import RunningDaemon
 from tests.support.control import SimulatorControl
-from tests.support.processes import PYTHON, RunningProcess, free_port, start_with_ready_line, wait_for_path
+from tests.support.processes import (
+    PYTHON,
+    RunningProcess,
+    free_port,
+    start_with_ready_line,
+    stop_process,
+    wait_for_path,
+)
 
 READER_URI = "pcsc://Virtual%20PCD%2000%2000"
 
@@ -89,13 +96,8 @@ class PrivatePcscd:
 
     def stop(self) -> None:
         process, self.process = self.process, None
-        if process is not None and process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(10)
+        if process is not None:
+            stop_process(process)
 
 
 @dataclass
