@@ -160,6 +160,7 @@ class Payment:
     staff_note: str = ""
     issued_job: str = ""
     sale_date: str = ""  # ISO date of the approval (daemon clock)
+    issue_failed: bool = False  # the certificate was not issued: the charge must be voided or refunded
     created: float = 0.0
     updated: float = 0.0
     settlement_pending: bool = False
