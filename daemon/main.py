@@ -64,16 +64,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{args.config}: OK ({len(config.devices)} devices, {len(config.endpoints)} endpoints)")
         return 0
     configure_logging(args.log_level or config.log_level)
-    try:
+    try:  # every option was checked by load_config: what fails here is storage, or a bug (a traceback)
         daemon = Daemon(config)
-    except (ConfigError, ValueError, TypeError) as exc:  # services validate their [options.*] tables
+    except OSError as exc:
         print(
-            f"frontyard-daemon: configuration error / 設定ファイルの誤り:\n  {args.config}: {exc}",
+            f"frontyard-daemon: cannot use storage / 保存先を使えません {config.storage_dir}: {exc}",
             file=sys.stderr,
         )
-        return 2
-    except OSError as exc:
-        print(f"frontyard-daemon: cannot use storage {config.storage_dir}: {exc}", file=sys.stderr)
         return 1
     asyncio.run(serve(daemon, started))
     return 0

@@ -41,7 +41,7 @@ class Daemon:
         self.events = EventLog(config.storage_dir / "events.sqlite3")
         self.registry = DeviceRegistry(config.devices, self.events)
         self.print_queue: PrintQueue = PrintQueue(
-            config.storage_dir, self.registry, self.events, config.options.get("printing", {})
+            config.storage_dir, self.registry, self.events, config.options.printing
         )
         self.health = health.aio.HealthServicer()  # type: ignore[attr-defined]
         self.sessions: ResidentSessions | None = None  # set by daemon.services.card

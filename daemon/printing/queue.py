@@ -25,9 +25,9 @@ from kiosk.v1 import events_pb2
 from drivers.base import DeviceError, DeviceKind
 from drivers.escpos.document import Receipt
 
-from ..config import option_number
 from ..errors import FailedPrecondition, InvalidArgument, NotFound, storage_full
 from ..events import EventLog
+from ..options import PrintingOptions
 from ..redaction import redact_text
 from ..registry import DeviceRegistry, DeviceSlot
 from .form_jobs import form_step
@@ -46,15 +46,15 @@ OFFLINE = events_pb2.OFFLINE
 
 class PrintQueue:
     def __init__(
-        self, storage_dir: Path, registry: DeviceRegistry, events: EventLog, options: dict[str, Any]
+        self, storage_dir: Path, registry: DeviceRegistry, events: EventLog, options: PrintingOptions
     ) -> None:
         self.journal = JobJournal(storage_dir / "print-jobs.sqlite3")
         self.registry = registry
         self.events = events
-        self.hold_poll_s = option_number("printing", options, "hold_poll_s", 0.5, minimum=0.01)
-        self.follow_poll_s = option_number("printing", options, "follow_poll_s", 0.2, minimum=0.01)
-        self.failed_payload_ttl_s = option_number("printing", options, "failed_payload_ttl_s", 8 * 3600)
-        self.cancel_timeout_s = option_number("printing", options, "cancel_timeout_s", 10.0, minimum=0.1)
+        self.hold_poll_s = options.hold_poll_s
+        self.follow_poll_s = options.follow_poll_s
+        self.failed_payload_ttl_s = options.failed_payload_ttl_s
+        self.cancel_timeout_s = options.cancel_timeout_s
         self._retry_requested: set[int] = set()
         self._cancel_requested: set[int] = set()
         self._stopping = False

@@ -25,8 +25,7 @@ from kiosk.v1 import camera_pb2_grpc, events_pb2
 
 from drivers.base import Device, DeviceBusy, DeviceError, DeviceKind, DeviceUnavailable
 
-from ..camera.store import DEFAULT_TTL_S, HeldReading, ReadingStore
-from ..config import ConfigError
+from ..camera.store import HeldReading, ReadingStore
 from ..errors import FailedPrecondition, InvalidArgument, NotFound
 from ..registry import DeviceSlot
 
@@ -86,13 +85,6 @@ def reading_message(held: HeldReading) -> pb.DocumentReading:
         expire_time=_timestamp(held.expires),
         visit=held.visit,
     )
-
-
-def reading_ttl(options: dict[str, Any]) -> float:
-    value = options.get("reading_ttl_s", DEFAULT_TTL_S)
-    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
-        raise ConfigError("[options.camera] reading_ttl_s must be a positive number of seconds")
-    return float(value)
 
 
 class CameraService(camera_pb2_grpc.CameraServiceServicer):
@@ -223,7 +215,7 @@ class CameraServiceRunner:
     service_names = ("kiosk.v1.CameraService",)
 
     def __init__(self, daemon: Daemon) -> None:
-        self.store = ReadingStore(reading_ttl(daemon.config.options.get("camera", {})))
+        self.store = ReadingStore(daemon.config.options.camera.reading_ttl_s)
         daemon.camera_readings = self.store
         self.servicer = CameraService(daemon, self.store)
         self._purge_task: asyncio.Task[None] | None = None

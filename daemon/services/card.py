@@ -27,17 +27,10 @@ from drivers.mynumber import AuthResult, BasicInfo, CertificateInfo, MyNumberCar
 from drivers.mynumber.errors import CardRemoved, PinBlocked, WrongPin
 
 from ..card.monitor import CardMonitor
-from ..config import ConfigError
 from ..errors import FailedPrecondition, InvalidArgument
 from ..events import EventLog
 from ..registry import DeviceSlot
-from ..sessions import (
-    DEFAULT_IDLE_TIMEOUT_S,
-    DEFAULT_WARN_BEFORE_S,
-    EndReason,
-    ResidentSession,
-    ResidentSessions,
-)
+from ..sessions import EndReason, ResidentSession, ResidentSessions
 
 if TYPE_CHECKING:
     from ..server import Daemon
@@ -225,18 +218,11 @@ class CardService(card_pb2_grpc.CardServiceServicer):
         return self.sessions.message(self.sessions.get(request.name))
 
 
-def _float_option(options: dict[str, Any], key: str, default: float) -> float:
-    value = options.get(key, default)
-    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-        raise ConfigError(f"options.card.{key}: must be a number ≥ 0, got {value!r}")
-    return float(value)
-
-
 class CardServiceRunner:
     service_names = ("kiosk.v1.CardService",)
 
     def __init__(self, daemon: Daemon) -> None:
-        options = dict(daemon.config.options.get("card", {}))
+        options = daemon.config.options.card
         self.events = daemon.events
         try:
             self.slot: DeviceSlot | None = daemon.registry.of_kind(DeviceKind.CARD_READER)
@@ -245,13 +231,13 @@ class CardServiceRunner:
         device = self.slot.name if self.slot is not None else ""
         self.sessions = ResidentSessions(
             lambda event: daemon.events.publish(events_pb2.Event(device=device, resident_session=event)),
-            idle_timeout_s=_float_option(options, "idle_timeout_s", DEFAULT_IDLE_TIMEOUT_S),
-            warn_before_s=_float_option(options, "warn_before_s", DEFAULT_WARN_BEFORE_S),
+            idle_timeout_s=options.idle_timeout_s,
+            warn_before_s=options.warn_before_s,
         )
         daemon.sessions = self.sessions
         self.monitor = CardMonitor(self.slot, self.sessions, daemon.events)
         self.servicer = CardService(self.slot, self.sessions, self.monitor, daemon.events)
-        self.servicer.verify_integrity = bool(options.get("verify_integrity", False))
+        self.servicer.verify_integrity = options.verify_integrity
         self._timer: asyncio.Task[None] | None = None
 
     def add_to_server(self, server: grpc.aio.Server) -> None:

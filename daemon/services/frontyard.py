@@ -28,7 +28,7 @@ from ..errors import FailedPrecondition, InvalidArgument, NotFound
 from ..visits import messages
 from ..visits.book import CardHolder, parse_date
 from ..visits.flows import Frontyard, now
-from ..visits.settings import read_settings
+from ..visits.settings import frontyard_settings
 
 _LOGGER = logging.getLogger(__name__)
 _KEY = re.compile(r"[A-Za-z0-9_-]*")  # screen and reason keys from the kiosk: never free text
@@ -347,7 +347,7 @@ class FrontyardServiceRunner:
     service_names = ("kiosk.v1.FrontyardService",)
 
     def __init__(self, daemon: Daemon) -> None:
-        settings = read_settings(daemon.config)
+        settings = frontyard_settings(daemon.config.options.frontyard, daemon.config.storage_dir)
         self.flows = Frontyard(settings, daemon.config.storage_dir, daemon)
         self.servicer = FrontyardService(daemon, self.flows)
 

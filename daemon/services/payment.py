@@ -23,7 +23,6 @@ from kiosk.v1 import events_pb2, payment_pb2, payment_pb2_grpc
 from drivers.base import DeviceError, DeviceKind
 from drivers.payment import PaymentTerminal, SaleProgress
 
-from ..config import option_number
 from ..errors import FailedPrecondition, InvalidArgument
 from ..payments import FeeLine, Payment, PaymentJournal, PaymentManager, PaymentState, SaleOrder, daily_close
 from ..payments.closing import SubjectTotal
@@ -128,9 +127,9 @@ class PaymentRunner:
 
     def __init__(self, daemon: Daemon) -> None:
         self.daemon = daemon
-        options = daemon.config.options.get("payment", {})
-        self.municipality = str(options.get("municipality", "市役所"))
-        self.slip_timeout_s = option_number("payment", options, "slip_timeout_s", 60.0, minimum=1.0)
+        options = daemon.config.options.payment
+        self.municipality = options.municipality
+        self.slip_timeout_s = options.slip_timeout_s
         self.closes_dir = daemon.config.storage_dir / "payments"
         self.journal = PaymentJournal(daemon.config.storage_dir / "payments.sqlite3")
         self.manager = PaymentManager(self.journal, on_change=self._published, on_attention=self._attention)

@@ -191,7 +191,7 @@ class PrinterServiceRunner:
 
     def __init__(self, daemon: Daemon) -> None:
         self.queue = daemon.print_queue
-        municipality = str(daemon.config.options.get("printing", {}).get("municipality", ""))
+        municipality = daemon.config.options.printing.municipality
         self.servicer = PrinterService(self.queue, ReceiptBuilder(municipality))
 
     def add_to_server(self, server: grpc.aio.Server) -> None:

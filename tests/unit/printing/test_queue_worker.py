@@ -18,6 +18,7 @@ from kiosk.v1 import events_pb2
 
 from daemon.config import DeviceSlotConfig
 from daemon.events import EventLog
+from daemon.options import PrintingOptions
 from daemon.printing import JobState, PrintQueue
 from daemon.registry import DeviceRegistry
 from drivers.escpos.document import Receipt, TextLine
@@ -32,7 +33,7 @@ async def queue(tmp_path: Path) -> AsyncIterator[PrintQueue]:
     slot = DeviceSlotConfig(slot="receipt", driver="escpos", uri="tcp://127.0.0.1:9")
     registry = DeviceRegistry((slot,), events)
     registry.get("receipt").state = events_pb2.OFFLINE  # never opened: the worker holds its jobs
-    print_queue = PrintQueue(tmp_path, registry, events, {"hold_poll_s": 0.05})
+    print_queue = PrintQueue(tmp_path, registry, events, PrintingOptions(hold_poll_s=0.05))
     yield print_queue
     await print_queue.stop()
     events.close()
