@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .config import ConfigError, load_config
 from .logs import configure_logging
-from .server import Daemon
+from .server import Daemon, create_server
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -65,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     configure_logging(args.log_level or config.log_level)
     try:  # every option was checked by load_config: what fails here is storage, or a bug (a traceback)
-        daemon = Daemon(config)
+        daemon = create_server(config)
     except OSError as exc:
         print(
             f"frontyard-daemon: cannot use storage / 保存先を使えません {config.storage_dir}: {exc}",

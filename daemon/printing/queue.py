@@ -1,4 +1,4 @@
-"""``PrintQueue``: durable print jobs, one FIFO worker task per printer slot (``daemon.print_queue``).
+"""``PrintQueue``: durable print jobs, one FIFO worker task per printer slot.
 
 A job is journaled (QUEUED) before any printer sees it; the worker of its printer takes the oldest
 unsettled job, journals PRINTING, asks the printer, and journals the outcome. The head job blocks the

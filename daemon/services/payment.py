@@ -5,7 +5,8 @@ Every manager method that talks to the terminal runs on the terminal's worker (`
 journal and terminal see one operation at a time. A sale runs as its own task: a client that disconnects
 does not stop it, and a retry of the same order attaches to it. A background task settles unsettled
 operations at start-up and whenever the terminal is back. Options (``[options.payment]``):
-``municipality`` (slip header), ``slip_timeout_s``.
+``municipality`` (slip header), ``slip_timeout_s``. Staff slips go to the receipt printer through the
+print queue, which the daemon stops only after this service (``daemon.server``).
 """
 
 from __future__ import annotations
@@ -14,23 +15,23 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Callable
-from typing import TYPE_CHECKING, Any, TypeVar
+from pathlib import Path
+from typing import Any, TypeVar
 
 import grpc
 from google.protobuf.timestamp_pb2 import Timestamp
 from kiosk.v1 import events_pb2, payment_pb2, payment_pb2_grpc
 
-from drivers.base import DeviceError, DeviceKind
+from drivers.base import DeviceError
 from drivers.payment import PaymentTerminal, SaleProgress
 
 from ..errors import FailedPrecondition, InvalidArgument
+from ..options import PaymentOptions
 from ..payments import FeeLine, Payment, PaymentJournal, PaymentManager, PaymentState, SaleOrder, daily_close
 from ..payments.closing import SubjectTotal
 from ..payments.slips import staff_slip
+from ..ports import EventPublisher, JobWaiter, PrintSubmitter
 from ..registry import DeviceSlot
-
-if TYPE_CHECKING:
-    from ..server import Daemon
 
 _LOGGER = logging.getLogger(__name__)
 Context = grpc.aio.ServicerContext[Any, Any]
@@ -125,13 +126,25 @@ def order_id_of(name: str) -> str:
 class PaymentRunner:
     service_names = ("kiosk.v1.PaymentService",)
 
-    def __init__(self, daemon: Daemon) -> None:
-        self.daemon = daemon
-        options = daemon.config.options.payment
+    def __init__(
+        self,
+        options: PaymentOptions,
+        storage_dir: Path,
+        *,
+        terminal: DeviceSlot | None,
+        events: EventPublisher,
+        slip_printer: PrintSubmitter | None,
+        jobs: JobWaiter,
+    ) -> None:
+        """``slip_printer`` is None when no receipt printer is configured; ``jobs`` follows print jobs."""
+        self.terminal = terminal
+        self.events = events
+        self.slip_printer = slip_printer
+        self.jobs = jobs
         self.municipality = options.municipality
         self.slip_timeout_s = options.slip_timeout_s
-        self.closes_dir = daemon.config.storage_dir / "payments"
-        self.journal = PaymentJournal(daemon.config.storage_dir / "payments.sqlite3")
+        self.closes_dir = storage_dir / "payments"
+        self.journal = PaymentJournal(storage_dir / "payments.sqlite3")
         self.manager = PaymentManager(self.journal, on_change=self._published, on_attention=self._attention)
         self.sales: dict[str, asyncio.Task[Payment]] = {}
         self.watchers: dict[str, list[asyncio.Queue[SaleProgress]]] = {}
@@ -145,12 +158,11 @@ class PaymentRunner:
     # ---- the terminal -------------------------------------------------------------------------------
 
     def slot(self) -> DeviceSlot:
-        try:
-            return self.daemon.registry.of_kind(DeviceKind.PAYMENT_TERMINAL)
-        except KeyError:
+        if self.terminal is None:
             raise FailedPrecondition(
                 "no payment terminal is configured", reason="payment_terminal_not_configured"
-            ) from None
+            )
+        return self.terminal
 
     async def on_terminal(self, function: Callable[[PaymentTerminal], T], operation: str) -> T:
         slot = self.slot()
@@ -168,11 +180,10 @@ class PaymentRunner:
 
     async def _recover_when_possible(self) -> None:
         """Settle the journal from the terminal's log at start-up and whenever it is back."""
+        slot = self.terminal
+        if slot is None:
+            return
         while True:
-            try:
-                slot = self.daemon.registry.of_kind(DeviceKind.PAYMENT_TERMINAL)
-            except KeyError:
-                return
             if self.manager.has_unsettled() and slot.device is not None and slot.state == IDLE:
                 with contextlib.suppress(DeviceError):
                     await self.on_terminal(self.manager.recover, "payment_recovery")
@@ -191,17 +202,14 @@ class PaymentRunner:
     # ---- events and staff slips ---------------------------------------------------------------------
 
     def _device_name(self) -> str:
-        try:
-            return self.slot().name
-        except FailedPrecondition:
-            return ""
+        return self.terminal.name if self.terminal is not None else ""
 
     def _published(self, payment: Payment) -> None:
         """Thread-safe: called from the terminal's worker."""
         changed = payment_pb2.PaymentChanged(
             payment=payment.name, state=state_to_proto(payment.state), reason=payment.reason
         )
-        self.daemon.events.publish(events_pb2.Event(device=self._device_name(), payment_changed=changed))
+        self.events.publish(events_pb2.Event(device=self._device_name(), payment_changed=changed))
 
     def _attention(self, payment: Payment) -> None:
         loop = self._loop
@@ -215,22 +223,16 @@ class PaymentRunner:
 
     async def _print_slip(self, payment: Payment) -> None:
         """Print the staff slip; never fails the bookkeeping, records what happened instead."""
-        queue = getattr(self.daemon, "print_queue", None)
-        try:
-            self.daemon.registry.of_kind(DeviceKind.RECEIPT_PRINTER)
-        except KeyError:
-            queue = None
-            outcome = "not_printed:no_receipt_printer"
-        else:
-            outcome = "not_printed:no_print_queue"
-        if queue is not None:
+        printer = self.slip_printer
+        outcome = "not_printed:no_receipt_printer"
+        if printer is not None:
             try:
                 title = "障害伝票" if payment.state is PaymentState.UNKNOWN else "返金指示"
                 receipt = staff_slip(payment, self.municipality)
-                job = await queue.submit_receipt(receipt, title=title, order_id=payment.order_id)
+                job = await printer.submit_receipt(receipt, title=title, order_id=payment.order_id)
                 self._mark_slip(payment, "queued")
-                state = await queue.wait(job, timeout=self.slip_timeout_s)
-                value = str(getattr(state, "value", state))
+                state = await self.jobs.wait(job, timeout=self.slip_timeout_s)
+                value = state.value
                 outcome = "printed" if value == "completed" else f"not_printed:{value}"
             except Exception as exc:  # the slip never breaks the payment journal
                 outcome = f"not_printed:{getattr(exc, 'reason', type(exc).__name__)}"
@@ -243,7 +245,7 @@ class PaymentRunner:
                 message=f"staff slip for {payment.name} not printed: {outcome}",
                 message_ja="職員用伝票を印刷できませんでした。決済端末の取引履歴を確認してください。",
             )
-            self.daemon.events.publish(events_pb2.Event(device=self._device_name(), failed=failed))
+            self.events.publish(events_pb2.Event(device=self._device_name(), failed=failed))
 
     def _mark_slip(self, payment: Payment, outcome: str) -> None:
         with contextlib.suppress(Exception):
@@ -266,7 +268,7 @@ class PaymentRunner:
                 for watcher in list(watchers):
                     loop.call_soon_threadsafe(watcher.put_nowait, step)
                 event = events_pb2.OperationProgress(operation_id=operation, step=step.value, percent=-1)
-                self.daemon.events.publish(events_pb2.Event(device=device, progress=event))
+                self.events.publish(events_pb2.Event(device=device, progress=event))
 
             task = loop.create_task(
                 self.on_terminal(lambda terminal: self.manager.sale(terminal, order, progress), "sale")
@@ -357,11 +359,8 @@ class PaymentServicer(payment_pb2_grpc.PaymentServiceServicer):
         self.manager.get(order_id)
         issued = request.issued
         if request.issued_job:
-            queue = getattr(self.runner.daemon, "print_queue", None)
-            if queue is None:
-                raise FailedPrecondition("the daemon has no print queue", reason="print_queue_missing")
-            state = await queue.wait(request.issued_job, timeout=float(request.timeout_s or 120))
-            value = str(getattr(state, "value", state))
+            state = await self.runner.jobs.wait(request.issued_job, timeout=float(request.timeout_s or 120))
+            value = state.value
             if value not in ("completed", "failed", "cancelled"):
                 raise FailedPrecondition(
                     f"{request.issued_job} is {value}; commit again when it has finished",
@@ -417,7 +416,3 @@ class PaymentServicer(payment_pb2_grpc.PaymentServiceServicer):
             csv_path=report.csv_path,
             close_time=close_time,
         )
-
-
-def create(daemon: Daemon) -> PaymentRunner:
-    return PaymentRunner(daemon)
