@@ -5,7 +5,8 @@ restarts, so a client that resumes with ``after_sequence`` gets every event once
 repeated. The commit is durable (WAL with ``synchronous=FULL``, like the print and payment journals): with
 NORMAL a power cut could roll back events a watcher had already seen, and their sequence numbers would
 be given again to other events. It costs one fsync per event (~0.4–0.6 ms median on the development
-container, see RELIABILITY.md). ``publish`` is thread-safe (device workers call it); watchers run on the asyncio loop.
+container, see RELIABILITY.md). ``publish`` is thread-safe (device workers call it); watchers run on
+the asyncio loop.
 """
 
 from __future__ import annotations
