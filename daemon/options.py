@@ -47,7 +47,7 @@ class PrintingOptions:
 class PaymentOptions:
     municipality: str = "市役所"  # printed on staff slips
     slip_timeout_s: float = 60.0  # how long a staff slip's print job is awaited
-    slip_grace_s: float = 15.0  # an UNKNOWN payment that settles within this gets no 障害伝票
+    slip_grace_s: float = 15.0  # a pending UNKNOWN payment that settles within this gets no 障害伝票
 
 
 @dataclass(frozen=True)

@@ -5,8 +5,14 @@ Every manager method that talks to the terminal runs on the terminal's worker (`
 journal and terminal see one operation at a time. A sale runs as its own task: a client that disconnects
 does not stop it, and a retry of the same order attaches to it. A background task settles unsettled
 operations at start-up and whenever the terminal is back. Options (``[options.payment]``):
-``municipality`` (slip header), ``slip_timeout_s``. Staff slips go to the receipt printer through the
-print queue, which the daemon stops only after this service (``daemon.server``).
+``municipality`` (slip header), ``slip_timeout_s``, ``slip_grace_s``.
+
+Staff slips go to the receipt printer through the print queue, which the daemon stops only after this
+service (``daemon.server``). A 返金指示 (REFUND_REQUIRED) prints at once, and so does the 障害伝票 of a
+payment the terminal itself answered UNKNOWN (処理未了: only staff can settle it). A payment UNKNOWN because
+the terminal could not be reached (``settlement_pending``) gets its 障害伝票 only when the terminal's log
+has not settled it within ``slip_grace_s``: a brief drop that settles by itself within seconds needs none.
+A slip owed when the daemon stopped (never printed, or not printable then) is printed at the next start.
 """
 
 from __future__ import annotations
@@ -29,6 +35,7 @@ from ..errors import FailedPrecondition, InvalidArgument
 from ..options import PaymentOptions
 from ..payments import FeeLine, Payment, PaymentJournal, PaymentManager, PaymentState, SaleOrder, daily_close
 from ..payments.closing import SubjectTotal
+from ..payments.model import SLIP_STATES, SlipOutcome
 from ..payments.slips import staff_slip
 from ..ports import EventPublisher, JobWaiter, PrintSubmitter
 from ..registry import DeviceSlot
@@ -143,14 +150,16 @@ class PaymentRunner:
         self.jobs = jobs
         self.municipality = options.municipality
         self.slip_timeout_s = options.slip_timeout_s
+        self.slip_grace_s = options.slip_grace_s
         self.closes_dir = storage_dir / "payments"
         self.journal = PaymentJournal(storage_dir / "payments.sqlite3")
         self.manager = PaymentManager(self.journal, on_change=self._published, on_attention=self._attention)
         self.sales: dict[str, asyncio.Task[Payment]] = {}
         self.watchers: dict[str, list[asyncio.Queue[SaleProgress]]] = {}
-        self._tasks: set[asyncio.Task[Any]] = set()
+        self.slip_tasks: set[asyncio.Task[Any]] = set()  # staff slips being printed; stop waits for them
         self._loop: asyncio.AbstractEventLoop | None = None
         self._recovery: asyncio.Task[None] | None = None
+        self._stopping = asyncio.Event()
 
     def add_to_server(self, server: grpc.aio.Server) -> None:
         payment_pb2_grpc.add_PaymentServiceServicer_to_server(PaymentServicer(self), server)
@@ -177,6 +186,9 @@ class PaymentRunner:
     async def start(self) -> None:
         self._loop = asyncio.get_running_loop()
         self._recovery = self._loop.create_task(self._recover_when_possible(), name="payment-recovery")
+        for payment in self.journal.payments(SLIP_STATES):
+            if payment.slip_owed:  # the daemon stopped before this slip was printed
+                self._spawn(self._staff_slip(payment))
 
     async def _recover_when_possible(self) -> None:
         """Settle the journal from the terminal's log at start-up and whenever it is back."""
@@ -190,11 +202,12 @@ class PaymentRunner:
             await asyncio.sleep(0.5 if self.manager.has_unsettled() else 2.0)
 
     async def stop(self) -> None:
+        self._stopping.set()  # slips still in their grace period are owed: printed at the next start
         if self._recovery is not None:
             self._recovery.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._recovery
-        pending = [*self.sales.values(), *self._tasks]
+        pending = [*self.sales.values(), *self.slip_tasks]
         if pending:
             await asyncio.wait(pending, timeout=10)
         self.journal.close()
@@ -214,12 +227,29 @@ class PaymentRunner:
     def _attention(self, payment: Payment) -> None:
         loop = self._loop
         if loop is not None and not loop.is_closed():
-            loop.call_soon_threadsafe(self._spawn, self._print_slip(payment))
+            loop.call_soon_threadsafe(self._spawn, self._staff_slip(payment))
 
     def _spawn(self, coroutine: Any) -> None:
         task = asyncio.get_running_loop().create_task(coroutine)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        self.slip_tasks.add(task)
+        task.add_done_callback(self.slip_tasks.discard)
+
+    async def _staff_slip(self, payment: Payment) -> None:
+        """The slip ``payment`` needs; a pending UNKNOWN only when not settled within the grace period."""
+        if payment.state is PaymentState.UNKNOWN and payment.settlement_pending and self.slip_grace_s > 0:
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(self.slip_grace_s):
+                    await self._stopping.wait()
+            if self._stopping.is_set():
+                return
+            payment = self.manager.get(payment.order_id)
+            if not payment.slip_owed:
+                _LOGGER.info(
+                    "payment settled within the grace period: no staff slip",
+                    extra={"order": payment.order_id},
+                )
+                return
+        await self._print_slip(payment)
 
     async def _print_slip(self, payment: Payment) -> None:
         """Print the staff slip; never fails the bookkeeping, records what happened instead."""
@@ -230,14 +260,14 @@ class PaymentRunner:
                 title = "障害伝票" if payment.state is PaymentState.UNKNOWN else "返金指示"
                 receipt = staff_slip(payment, self.municipality)
                 job = await printer.submit_receipt(receipt, title=title, order_id=payment.order_id)
-                self._mark_slip(payment, "queued")
+                self._mark_slip(payment, SlipOutcome.QUEUED)
                 state = await self.jobs.wait(job, timeout=self.slip_timeout_s)
                 value = state.value
-                outcome = "printed" if value == "completed" else f"not_printed:{value}"
+                outcome = SlipOutcome.PRINTED if value == "completed" else f"not_printed:{value}"
             except Exception as exc:  # the slip never breaks the payment journal
                 outcome = f"not_printed:{getattr(exc, 'reason', type(exc).__name__)}"
         self._mark_slip(payment, outcome)
-        if outcome != "printed":
+        if outcome != SlipOutcome.PRINTED:
             _LOGGER.warning("staff slip not printed", extra={"order": payment.order_id, "outcome": outcome})
             failed = events_pb2.OperationFailed(
                 operation_id=payment.name,
