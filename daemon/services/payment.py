@@ -160,6 +160,7 @@ class PaymentRunner:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._recovery: asyncio.Task[None] | None = None
         self._stopping = asyncio.Event()
+        self._printing_slips: set[str] = set()  # order ids whose slip is being printed
 
     def add_to_server(self, server: grpc.aio.Server) -> None:
         payment_pb2_grpc.add_PaymentServiceServicer_to_server(PaymentServicer(self), server)
@@ -252,7 +253,16 @@ class PaymentRunner:
         await self._print_slip(payment)
 
     async def _print_slip(self, payment: Payment) -> None:
-        """Print the staff slip; never fails the bookkeeping, records what happened instead."""
+        """Print the staff slip once; never fails the bookkeeping, records what happened instead."""
+        if payment.order_id in self._printing_slips:  # e.g. recovery said 処理未了 during the grace period
+            return
+        self._printing_slips.add(payment.order_id)
+        try:
+            await self._print_slip_now(payment)
+        finally:
+            self._printing_slips.discard(payment.order_id)
+
+    async def _print_slip_now(self, payment: Payment) -> None:
         printer = self.slip_printer
         outcome = "not_printed:no_receipt_printer"
         if printer is not None:
