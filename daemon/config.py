@@ -35,6 +35,7 @@ from typing import Any
 from drivers.base import UnknownSchemeError, parse_device_uri
 
 from .drivers_catalog import UnknownDriverError, driver_info
+from .options import Options, read_options
 
 
 class Role(enum.IntEnum):
@@ -80,7 +81,7 @@ class Config:
     simulator_mode: bool = False
     endpoints: tuple[Endpoint, ...] = ()
     devices: tuple[DeviceSlotConfig, ...] = ()
-    options: dict[str, Any] = field(default_factory=dict)
+    options: Options = field(default_factory=Options)
 
 
 _SLOT_NAME = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
@@ -178,7 +179,7 @@ def load_config(path: Path) -> Config:
         simulator_mode=simulator_mode,
         endpoints=endpoints,
         devices=devices,
-        options=data.get("options", {}),
+        options=read_options(reader, data.get("options", {}), base),
     )
 
 
@@ -243,13 +244,3 @@ def _read_device(reader: _Reader, slot: str, item: Any) -> DeviceSlotConfig:
     if not 0.01 <= poll <= 3600:  # also refuses nan and inf
         raise reader.error(table, "poll_interval_s", f"expected 0.01 to 3600 seconds, got {poll!r}")
     return DeviceSlotConfig(slot=slot, driver=driver, uri=uri, poll_interval_s=float(poll))
-
-
-def option_number(
-    table: str, options: dict[str, Any], key: str, default: float, *, minimum: float = 0.0
-) -> float:
-    """A number from ``[options.TABLE]``; ``ConfigError`` naming ``options.TABLE.KEY`` when it is not one."""
-    value = options.get(key, default)
-    if isinstance(value, bool) or not isinstance(value, int | float) or not value >= minimum:
-        raise ConfigError(f"options.{table}.{key}: expected a number ≥ {minimum:g}, got {value!r}")
-    return float(value)

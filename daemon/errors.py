@@ -10,6 +10,7 @@ Servicers raise; they never call ``context.abort`` themselves. Every error leave
     ├── FailedPrecondition  FAILED_PRECONDITION
     ├── PermissionDenied    PERMISSION_DENIED  the caller's role may not call this
     └── StorageFull         UNAVAILABLE        a journal write failed: disk full (``storage_full``)
+    frontyard.errors.DomainError → by its category, in ``CATEGORY_CODES`` (the one table)
     drivers.base.DeviceError → UNAVAILABLE (offline, busy) or FAILED_PRECONDITION (device says no)
 
 A journal's own storage error (``sqlite3.OperationalError`` SQLITE_FULL "database or disk is full", or an
@@ -31,6 +32,7 @@ from google.rpc import code_pb2, error_details_pb2, status_pb2
 from grpc_status import rpc_status
 
 from drivers.base import DeviceBusy, DeviceError, DeviceUnavailable
+from frontyard.errors import DomainError, ErrorCategory
 
 from .redaction import redact_text
 
@@ -86,6 +88,15 @@ class StorageFull(ServiceError):
     message_ja = "記録用の空き容量がありません。職員をお呼びください。"
 
 
+#: The one mapping from the domain's error categories to gRPC status codes. A DATA_ERROR is our own broken
+#: data (a packaged catalog, a stored row): INTERNAL, logged with its traceback, its reason key kept.
+CATEGORY_CODES: dict[ErrorCategory, grpc.StatusCode] = {
+    ErrorCategory.BAD_INPUT: grpc.StatusCode.INVALID_ARGUMENT,
+    ErrorCategory.NOT_FOUND: grpc.StatusCode.NOT_FOUND,
+    ErrorCategory.CONFLICT: grpc.StatusCode.FAILED_PRECONDITION,
+    ErrorCategory.DATA_ERROR: grpc.StatusCode.INTERNAL,
+}
+
 _FULL_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT})
 _SQLITE_FULL = 13
 
@@ -115,6 +126,8 @@ def status_for(error: Exception) -> status_pb2.Status:
     error = storage_full(error) or error
     if isinstance(error, ServiceError):
         code, reason, message_ja = error.code, error.reason, error.message_ja
+    elif isinstance(error, DomainError):
+        code, reason, message_ja = CATEGORY_CODES[error.category], error.reason, error.message_ja
     elif isinstance(error, DeviceUnavailable | DeviceBusy):
         code, reason, message_ja = grpc.StatusCode.UNAVAILABLE, error.reason, error.message_ja
     elif isinstance(error, DeviceError):
@@ -140,6 +153,15 @@ def error_metadata(error: Exception) -> dict[str, str]:
     if isinstance(tries_left, int) and not isinstance(tries_left, bool):
         metadata.setdefault("tries_left", str(tries_left))
     return metadata
+
+
+def status_reason(status: status_pb2.Status) -> str:
+    """The ``ErrorInfo.reason`` of a status built by ``status_for``."""
+    for detail in status.details:
+        info = error_details_pb2.ErrorInfo()
+        if detail.Unpack(info):
+            return str(info.reason)
+    return ""
 
 
 def error_reason(error: grpc.RpcError) -> str:
@@ -175,7 +197,9 @@ class ErrorInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[type-arg]
 async def _abort(context: Context, error: Exception, method: str) -> None:
     status = status_for(error)
     if status.code == grpc.StatusCode.INTERNAL.value[0]:
-        _LOGGER.error("unhandled error", extra={"method": method}, exc_info=error)
+        _LOGGER.error(
+            "unhandled error", extra={"method": method, "reason": status_reason(status)}, exc_info=error
+        )
     elif storage_full(error) is not None:
         _LOGGER.error(
             "storage full: a journal write failed", extra={"method": method, "error": type(error).__name__}

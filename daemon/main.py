@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .config import ConfigError, load_config
 from .logs import configure_logging
-from .server import Daemon
+from .server import Daemon, create_server
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -64,16 +64,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{args.config}: OK ({len(config.devices)} devices, {len(config.endpoints)} endpoints)")
         return 0
     configure_logging(args.log_level or config.log_level)
-    try:
-        daemon = Daemon(config)
-    except (ConfigError, ValueError, TypeError) as exc:  # services validate their [options.*] tables
+    try:  # every option was checked by load_config: what fails here is storage, or a bug (a traceback)
+        daemon = create_server(config)
+    except OSError as exc:
         print(
-            f"frontyard-daemon: configuration error / 設定ファイルの誤り:\n  {args.config}: {exc}",
+            f"frontyard-daemon: cannot use storage / 保存先を使えません {config.storage_dir}: {exc}",
             file=sys.stderr,
         )
-        return 2
-    except OSError as exc:
-        print(f"frontyard-daemon: cannot use storage {config.storage_dir}: {exc}", file=sys.stderr)
         return 1
     asyncio.run(serve(daemon, started))
     return 0

@@ -241,6 +241,10 @@ class DeviceRegistry:
                 return slot
         raise KeyError(f"no device of kind {kind} is configured")
 
+    def find(self, kind: DeviceKind) -> DeviceSlot | None:
+        """The slot of ``kind``, or None when no such device is configured."""
+        return next((slot for slot in self.slots.values() if slot.kind == kind), None)
+
     def start(self) -> None:
         for slot in self.slots.values():
             slot.start()

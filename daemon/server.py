@@ -1,15 +1,27 @@
-"""Build and run the daemon: event log, device registry, services, and one gRPC server per endpoint.
+"""The composition root: ``create_server(config)`` builds every collaborator once, in order, and the daemon
+starts and stops them in one explicit order.
 
-``Daemon(config)`` wires everything; ``await daemon.start()`` binds every endpoint and opens the devices;
-``await daemon.stop()`` stops accepting calls, lets running operations finish (grace period) and closes
-the devices. Tests bind a temporary Unix socket; see ``tests/integration/daemon``.
+Built, in this order (each receives only what it uses; see ``daemon.ports``)::
+
+    EventLog          events.sqlite3; every service publishes through it
+    DeviceRegistry    one slot (worker + monitor) per configured device
+    PrintQueue        print-jobs.sqlite3 and one worker per printer (a PrintSubmitter / JobWaiter)
+    ResidentSessions  the card holder's data for one visit (a SessionLookup)
+    ReadingStore      camera readings held in memory (a ReadingLookup)
+    the services      device, payment, printer, card, frontyard, camera (``daemon.services``)
+
+``await daemon.start()``: the registry opens the devices, the print queue recovers its journal and starts
+its workers, the services recover (payments, card monitor, outbox purge), then every endpoint listens.
+``await daemon.stop()``: the endpoints stop accepting calls (grace period), the services stop in reverse
+order (the payment service waits for its staff slips), then the print queue (the slips were its last
+jobs), the registry (closing the devices) and the event log. Tests bind a temporary Unix socket; see
+``tests/integration/daemon``.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import importlib
 import logging
 import os
 from pathlib import Path
@@ -17,16 +29,26 @@ from pathlib import Path
 import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
+from kiosk.v1 import events_pb2
+
+from drivers.base import DeviceKind
 
 from .camera.store import ReadingStore
 from .config import Config, Endpoint
 from .errors import ErrorInterceptor
 from .events import EventLog
 from .printing import PrintQueue
-from .registry import DeviceRegistry, DeviceSlot
+from .registry import DeviceRegistry
 from .roles import RoleInterceptor
-from .services import SERVICE_MODULES, Service
+from .services import Service
+from .services.camera import CameraServiceRunner
+from .services.card import CardServiceRunner
+from .services.device import DeviceServiceRunner
+from .services.frontyard import FrontyardServiceRunner
+from .services.payment import PaymentRunner
+from .services.printer import PrinterServiceRunner
 from .sessions import ResidentSessions
+from .visits.settings import frontyard_settings
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -34,21 +56,64 @@ SERVING = health_pb2.HealthCheckResponse.SERVING
 NOT_SERVING = health_pb2.HealthCheckResponse.NOT_SERVING
 
 
+def create_server(config: Config) -> Daemon:
+    """Build the daemon's collaborators in order; nothing runs until ``Daemon.start``."""
+    config.storage_dir.mkdir(parents=True, exist_ok=True)
+    options = config.options
+    events = EventLog(config.storage_dir / "events.sqlite3")
+    registry = DeviceRegistry(config.devices, events)
+    print_queue = PrintQueue(config.storage_dir, registry, events, options.printing)
+    card_reader = registry.find(DeviceKind.CARD_READER)
+    card_device = card_reader.name if card_reader is not None else ""
+    sessions = ResidentSessions(
+        lambda event: events.publish(events_pb2.Event(device=card_device, resident_session=event)),
+        idle_timeout_s=options.card.idle_timeout_s,
+        warn_before_s=options.card.warn_before_s,
+    )
+    readings = ReadingStore(options.camera.reading_ttl_s)
+    slip_printer = print_queue if registry.find(DeviceKind.RECEIPT_PRINTER) is not None else None
+    services: list[Service] = [
+        DeviceServiceRunner(registry, events),
+        PaymentRunner(
+            options.payment,
+            config.storage_dir,
+            terminal=registry.find(DeviceKind.PAYMENT_TERMINAL),
+            events=events,
+            slip_printer=slip_printer,
+            jobs=print_queue,
+        ),
+        PrinterServiceRunner(print_queue, options.printing.municipality),
+        CardServiceRunner(options.card, card_reader, sessions, events),
+        FrontyardServiceRunner(
+            frontyard_settings(options.frontyard, config.storage_dir),
+            config.storage_dir,
+            events=events,
+            printer=print_queue,
+            sessions=sessions,
+            readings=readings,
+        ),
+        CameraServiceRunner(registry, events, readings),
+    ]
+    return Daemon(config, events, registry, print_queue, services)
+
+
 class Daemon:
-    def __init__(self, config: Config) -> None:
+    """The running daemon: its collaborators (built by ``create_server``), servers and lifecycle."""
+
+    def __init__(
+        self,
+        config: Config,
+        events: EventLog,
+        registry: DeviceRegistry,
+        print_queue: PrintQueue,
+        services: list[Service],
+    ) -> None:
         self.config = config
-        config.storage_dir.mkdir(parents=True, exist_ok=True)
-        self.events = EventLog(config.storage_dir / "events.sqlite3")
-        self.registry = DeviceRegistry(config.devices, self.events)
-        self.print_queue: PrintQueue = PrintQueue(
-            config.storage_dir, self.registry, self.events, config.options.get("printing", {})
-        )
+        self.events = events
+        self.registry = registry
+        self.print_queue = print_queue
+        self.services = services
         self.health = health.aio.HealthServicer()  # type: ignore[attr-defined]
-        self.sessions: ResidentSessions | None = None  # set by daemon.services.card
-        self.camera_readings: ReadingStore | None = None  # set by daemon.services.camera
-        self.services: list[Service] = [
-            importlib.import_module(name).create(self) for name in SERVICE_MODULES
-        ]
         self.servers: list[grpc.aio.Server] = []
         self.addresses: list[str] = []
         self._health_task: asyncio.Task[None] | None = None
@@ -72,7 +137,8 @@ class Daemon:
     async def start(self) -> None:
         self.events.bind_loop(asyncio.get_running_loop())
         self.registry.start()
-        for service in self.services:  # recovery (journals, pending jobs) happens before any call
+        await self.print_queue.start()  # recovery (journals, pending jobs) happens before any call
+        for service in self.services:
             await service.start()
         for endpoint in self.config.endpoints:
             server = self._build_server(endpoint)
@@ -110,6 +176,7 @@ class Daemon:
         await asyncio.gather(*(server.stop(grace) for server in self.servers))
         for service in reversed(self.services):
             await service.stop()
+        await self.print_queue.stop()  # after the services: the payment service's staff slips wait on it
         await self.registry.stop()
         self.events.close()
         for endpoint in self.config.endpoints:
@@ -117,12 +184,6 @@ class Daemon:
                 with contextlib.suppress(FileNotFoundError):
                     endpoint.unix.unlink()
         _LOGGER.info("stopped")
-
-    def slot_names(self) -> list[str]:
-        return list(self.registry.slots)
-
-    def slot(self, name: str) -> DeviceSlot:
-        return self.registry.get(name)
 
 
 _SERVING_STATES = {2, 3}  # IDLE, BUSY

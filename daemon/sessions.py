@@ -2,10 +2,10 @@
 
 DESIGN.md principle 5: 基本4情報 live in daemon memory for one resident session and are wiped when the
 card is removed, the flow ends (``EndSession``), or the idle timer runs out (with a countdown the UI shows
-and a way to extend). One session at a time per kiosk. The daemon's card service creates the store and
-sets ``daemon.sessions``; other services use it like this (from the asyncio loop or any thread)::
+and a way to extend). One session at a time per kiosk. ``daemon.server.create_server`` builds the store
+and hands it to the card service, and to other services as a ``daemon.ports.SessionLookup``; they use it
+like this (from the asyncio loop or any thread)::
 
-    sessions = daemon.sessions                     # ResidentSessions | None (None: no card service)
     session = sessions.get("sessions/3f9c…")       # ResidentSession; SessionNotFound (NOT_FOUND,
                                                    #   reason "session_not_found") once it was wiped
     info = session.basic_info                      # BasicInfo | None: .name .address .birth_date .sex

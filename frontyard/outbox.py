@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from frontyard.documents import FilledForm
-from frontyard.errors import OutboxError
+from frontyard.errors import OutboxError, OutboxNotFound
 
 
 class PackageStatus(enum.StrEnum):
@@ -101,8 +101,8 @@ class ApplicationPackage:
         return self.summary.exported_at
 
 
-def unknown_package() -> OutboxError:
-    return OutboxError("unknown package", reason="outbox_unknown_package")
+def unknown_package() -> OutboxNotFound:
+    return OutboxNotFound("unknown package")
 
 
 def check_transition(summary: PackageSummary, expected: PackageStatus) -> None:

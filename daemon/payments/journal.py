@@ -44,7 +44,7 @@ CREATE TABLE IF NOT EXISTS payments (
     reason TEXT NOT NULL DEFAULT '', instruction TEXT NOT NULL DEFAULT '',
     staff_slip TEXT NOT NULL DEFAULT '', staff_note TEXT NOT NULL DEFAULT '',
     issued_job TEXT NOT NULL DEFAULT '', sale_date TEXT NOT NULL DEFAULT '',
-    created REAL NOT NULL, updated REAL NOT NULL
+    created REAL NOT NULL, updated REAL NOT NULL, issue_failed INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE IF NOT EXISTS ops (
     seq INTEGER PRIMARY KEY, order_id TEXT NOT NULL, kind TEXT NOT NULL, state TEXT NOT NULL,
@@ -75,6 +75,7 @@ _PAYMENT_COLUMNS = {
     "staff_note": "staff_note",
     "issued_job": "issued_job",
     "sale_date": "sale_date",
+    "issue_failed": "issue_failed",
 }
 _OP_COLUMNS = {
     "brand": "brand",
@@ -97,7 +98,15 @@ class PaymentJournal:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=FULL")
         self._db.executescript(_SCHEMA)
+        self._migrate()
         self._lock = threading.RLock()
+
+    def _migrate(self) -> None:
+        """Journals written before ``issue_failed`` was a column kept it in the free-text reason."""
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(payments)")}
+        if "issue_failed" not in columns:
+            self._db.execute("ALTER TABLE payments ADD COLUMN issue_failed INTEGER NOT NULL DEFAULT 0")
+            self._db.execute("UPDATE payments SET issue_failed = 1 WHERE reason = 'issue_failed'")
 
     def close(self) -> None:
         with self._lock:
@@ -359,6 +368,7 @@ class PaymentJournal:
             staff_note=row["staff_note"],
             issued_job=row["issued_job"],
             sale_date=row["sale_date"],
+            issue_failed=bool(row["issue_failed"]),
             created=row["created"],
             updated=row["updated"],
             settlement_pending=bool(pending),

@@ -11,9 +11,11 @@ terminal's worker thread (``DeviceSlot.call``); tests call it directly. The rule
 - a Sale of an order that is not DECLINED or CANCELLED returns the journaled payment: never a second charge;
 - ``UNKNOWN`` and ``REFUND_REQUIRED`` call ``on_attention`` (the daemon prints a staff slip).
 
-Errors (``daemon.errors`` tree, reason key in brackets): ``InvalidArgument`` [invalid_order,
-order_conflict], ``NotFound`` [payment_not_found], ``FailedPrecondition`` [payment_recovery_pending,
-payment_wrong_state, refund_not_on_terminal, payment_settlement_pending].
+Errors are the domain's (``daemon.payments.errors``, reason key in brackets): ``InvalidOrder``
+[invalid_order, order_conflict, staff_note_required], ``PaymentNotFound`` [payment_not_found],
+``RecoveryPending``, ``WrongState``, ``NotOnTerminal`` [void_not_allowed, refund_not_on_terminal],
+``SettlementPending``. A payment whose certificate could not be issued carries ``issue_failed``: a void
+that fails then leaves it REFUND_REQUIRED.
 """
 
 from __future__ import annotations
@@ -41,7 +43,14 @@ from drivers.payment import (
 )
 from drivers.payment.brands import BRAND_RULES
 
-from ..errors import FailedPrecondition, InvalidArgument, NotFound
+from .errors import (
+    InvalidOrder,
+    NotOnTerminal,
+    PaymentNotFound,
+    RecoveryPending,
+    SettlementPending,
+    WrongState,
+)
 from .journal import PaymentJournal
 from .model import RETRYABLE, OpKind, OpState, Payment, PaymentState, SaleOrder, TerminalOp
 
@@ -66,16 +75,6 @@ PaymentListener = Callable[[Payment], None]
 
 def _ignore(payment: Payment) -> None:
     """A listener that does nothing."""
-
-
-class RecoveryPending(FailedPrecondition):
-    reason = "payment_recovery_pending"
-    message_ja = "決済端末の取引結果を確認中です。しばらくお待ちください。"
-
-
-class WrongState(FailedPrecondition):
-    reason = "payment_wrong_state"
-    message_ja = "この支払いはいまの状態ではこの操作ができません。"
 
 
 @dataclass(frozen=True)
@@ -112,7 +111,7 @@ class PaymentManager:
     def get(self, order_id: str) -> Payment:
         payment = self.journal.find_payment(order_id)
         if payment is None:
-            raise NotFound(f"no payment payments/{order_id}", reason="payment_not_found")
+            raise PaymentNotFound(f"no payment payments/{order_id}")
         return payment
 
     # ---- recovery -----------------------------------------------------------------------------------
@@ -202,7 +201,7 @@ class PaymentManager:
         elif op.kind is OpKind.VOID:
             if outcome is Outcome.APPROVED:
                 state, reason = PaymentState.VOIDED, "voided"
-            elif payment.reason == "issue_failed" or payment.state is PaymentState.REFUND_REQUIRED:
+            elif payment.issue_failed or payment.state is PaymentState.REFUND_REQUIRED:
                 state, attention = PaymentState.REFUND_REQUIRED, True
                 fields["refund_instruction"] = refund_instruction(payment, f"取消が{_ja(outcome)}")
                 reason = "issue_failed"
@@ -250,7 +249,7 @@ class PaymentManager:
             payment = self.journal.update_payment(
                 op.order_id, PaymentState.UNKNOWN, reason="terminal_unreachable"
             )
-        elif op.kind is OpKind.VOID and payment.reason == "issue_failed":
+        elif op.kind is OpKind.VOID and payment.issue_failed:
             instruction = refund_instruction(
                 payment, f"取消の結果が未確認（端末通番 {op.sequence_number} を確認）"
             )
@@ -276,7 +275,7 @@ class PaymentManager:
         existing = self.journal.find_payment(order.order_id)
         if existing is not None:
             if existing.amount_yen != order.amount_yen:
-                raise InvalidArgument(
+                raise InvalidOrder(
                     f"order {order.order_id} exists with another amount", reason="order_conflict"
                 )
             if existing.state not in RETRYABLE and not existing.settlement_pending:
@@ -307,7 +306,7 @@ class PaymentManager:
         if payment.state not in (PaymentState.APPROVED, PaymentState.COMMITTED, PaymentState.REFUND_REQUIRED):
             raise WrongState(f"payments/{order_id} is {payment.state}, not approved")
         if not can_void(brand_of(payment.brand), batch_open=self._batch_open(payment)):
-            raise FailedPrecondition(
+            raise NotOnTerminal(
                 f"{payment.brand} cannot be voided now",
                 reason="void_not_allowed",
                 message_ja="この決済は取消できません。返金の手続きをしてください。",
@@ -331,7 +330,7 @@ class PaymentManager:
             raise WrongState(f"payments/{order_id} is {payment.state}, not approved")
         sale_date = dt.date.fromisoformat(payment.sale_date) if payment.sale_date else self.today()
         if not can_refund(brand_of(payment.brand), sale_date=sale_date, today=self.today()):
-            raise FailedPrecondition(
+            raise NotOnTerminal(
                 f"{payment.brand} cannot be refunded on the terminal",
                 reason="refund_not_on_terminal",
                 message_ja="この決済は端末で返金できません。窓口で返金（還付）の手続きをしてください。",
@@ -362,13 +361,15 @@ class PaymentManager:
             )
             self.on_change(committed)
             return committed
-        payment = self.journal.update_payment(order_id, reason="issue_failed", issued_job=job)
+        payment = self.journal.update_payment(
+            order_id, reason="issue_failed", issued_job=job, issue_failed=True
+        )
         if terminal is None:
             why = "端末に接続できません"
         elif can_void(brand_of(payment.brand), batch_open=self._batch_open(payment)):
             try:
                 return self.void(terminal, order_id)
-            except (DeviceError, FailedPrecondition) as exc:
+            except (DeviceError, NotOnTerminal, RecoveryPending, WrongState) as exc:
                 why = f"取消できませんでした（{exc.reason}）"
         else:
             why = "このブランドは取消できません"
@@ -384,11 +385,9 @@ class PaymentManager:
         """Staff settle an UNKNOWN payment, or record a refund made outside the terminal."""
         payment = self.get(order_id)
         if not note.strip():
-            raise InvalidArgument("a staff note is required", reason="staff_note_required")
+            raise InvalidOrder("a staff note is required", reason="staff_note_required")
         if payment.settlement_pending:
-            raise FailedPrecondition(
-                "the terminal's log has not settled this payment yet", reason="payment_settlement_pending"
-            )
+            raise SettlementPending("the terminal's log has not settled this payment yet")
         allowed = {
             PaymentState.UNKNOWN: (PaymentState.APPROVED, PaymentState.DECLINED, PaymentState.CANCELLED),
             PaymentState.REFUND_REQUIRED: (PaymentState.REFUNDED,),
@@ -409,17 +408,17 @@ class PaymentManager:
 
 def validate_order(order: SaleOrder) -> PaymentMethod:
     if not ORDER_ID.match(order.order_id):
-        raise InvalidArgument("order_id: 1-64 letters, digits, '.', '_' or '-'", reason="invalid_order")
+        raise InvalidOrder("order_id: 1-64 letters, digits, '.', '_' or '-'")
     if not 0 < order.amount_yen <= 9_999_999:
-        raise InvalidArgument(f"amount out of range: {order.amount_yen}", reason="invalid_order")
+        raise InvalidOrder(f"amount out of range: {order.amount_yen}")
     if order.lines and sum(line.amount_yen for line in order.lines) != order.amount_yen:
-        raise InvalidArgument("the fee lines do not add up to the amount", reason="invalid_order")
+        raise InvalidOrder("the fee lines do not add up to the amount")
     if any(line.quantity <= 0 or line.unit_price_yen < 0 or not line.subject for line in order.lines):
-        raise InvalidArgument("each fee line needs a 科目, a quantity and a price", reason="invalid_order")
+        raise InvalidOrder("each fee line needs a 科目, a quantity and a price")
     try:
         return PaymentMethod(order.method)
     except ValueError:
-        raise InvalidArgument(f"unknown payment method {order.method!r}", reason="invalid_order") from None
+        raise InvalidOrder(f"unknown payment method {order.method!r}") from None
 
 
 def refund_instruction(payment: Payment, why: str) -> str:

@@ -142,6 +142,19 @@ class TerminalOp:
         return self.state not in UNSETTLED_OPS
 
 
+class SlipOutcome(enum.StrEnum):
+    """What became of a payment's staff slip (``Payment.staff_slip``); a slip that could not be printed
+    is ``not_printed:<reason>`` (``not_printed:no_receipt_printer``, ``not_printed:held`` …)."""
+
+    NONE = ""  # none yet: not needed, or waiting for the grace period of an UNKNOWN payment
+    QUEUED = "queued"  # journaled in the print queue, which reprints it after a restart
+    PRINTED = "printed"
+
+
+#: States that need a staff slip: 障害伝票 for UNKNOWN, 返金指示 for REFUND_REQUIRED.
+SLIP_STATES = frozenset({PaymentState.UNKNOWN, PaymentState.REFUND_REQUIRED})
+
+
 @dataclass(frozen=True)
 class Payment:
     order_id: str
@@ -160,6 +173,7 @@ class Payment:
     staff_note: str = ""
     issued_job: str = ""
     sale_date: str = ""  # ISO date of the approval (daemon clock)
+    issue_failed: bool = False  # the certificate was not issued: the charge must be voided or refunded
     created: float = 0.0
     updated: float = 0.0
     settlement_pending: bool = False
@@ -167,3 +181,8 @@ class Payment:
     @property
     def name(self) -> str:
         return f"payments/{self.order_id}"
+
+    @property
+    def slip_owed(self) -> bool:
+        """A staff slip is needed and was neither printed nor handed to the print queue."""
+        return self.state in SLIP_STATES and self.staff_slip not in (SlipOutcome.QUEUED, SlipOutcome.PRINTED)

@@ -16,7 +16,7 @@ the IPP job id at once. A failure *during* Print-Job leaves the outcome unknown:
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import cast
 
 from drivers.base import Device, DeviceBusy, DeviceError, DeviceUnavailable
 from drivers.ipp import FormPrinter, IppStatusError, JobStatus, MalformedResponseError
@@ -24,11 +24,8 @@ from drivers.ipp import JobState as IppJobState
 from drivers.ipp.status import PrinterStatus, error_for_status, parse_state_reason
 
 from ..registry import DeviceSlot
+from .book import JobBook, resume_allowed
 from .model import SETTLED_STATES, Job, JobState
-from .receipt_jobs import resume_allowed
-
-if TYPE_CHECKING:
-    from .queue import PrintQueue
 
 IPP_NOT_FOUND = 0x0406
 IPP_NOT_POSSIBLE = 0x0404
@@ -51,7 +48,7 @@ def stop_reason(reasons: tuple[str, ...]) -> str:
     return "printer_stopped"
 
 
-async def form_step(queue: PrintQueue, slot: DeviceSlot, job: Job) -> None:
+async def form_step(queue: JobBook, slot: DeviceSlot, job: Job) -> None:
     if job.ipp_job_id is None:
         submitted = await _submit(queue, slot, job)
         if submitted is None:
@@ -60,14 +57,14 @@ async def form_step(queue: PrintQueue, slot: DeviceSlot, job: Job) -> None:
     await _follow(queue, slot, job)
 
 
-async def _submit(queue: PrintQueue, slot: DeviceSlot, job: Job) -> Job | None:
+async def _submit(queue: JobBook, slot: DeviceSlot, job: Job) -> Job | None:
     if job.state is JobState.HELD:
         resumed = await resume_allowed(queue, slot, job)
         if resumed is None:
             return None
         job = resumed
-    queue.retry_requested.discard(job.id)
-    pdf = queue.journal.payload(job.id)
+    queue.clear_retry(job)
+    pdf = queue.payload(job)
     if pdf is None:
         queue.change(job, JobState.FAILED, reason="payload_gone", message="the PDF is gone")
         return None
@@ -101,7 +98,7 @@ async def _submit(queue: PrintQueue, slot: DeviceSlot, job: Job) -> Job | None:
     try:
         ipp_job_id = await slot.call(print_it, operation=job.name)
     except DeviceBusy:
-        queue.change(job, previous.state, reason=previous.reason, attempts=previous.attempts)
+        await queue.back_off_busy(job, previous, slot)
         return None
     except IppStatusError as exc:  # the printer answered "no": no job was created
         queue.change_for_error(job, JobState.FAILED, exc)
@@ -109,18 +106,18 @@ async def _submit(queue: PrintQueue, slot: DeviceSlot, job: Job) -> Job | None:
     except DeviceError as exc:  # no answer, or a garbled one: the job may or may not exist
         queue.change(job, JobState.HELD, reason="outcome_unknown", message=f"Print-Job: {exc}")
         return None
-    return queue.journal.update(job.id, ipp_job_id=ipp_job_id)
+    return queue.record_ipp_job(job, ipp_job_id)
 
 
-async def _follow(queue: PrintQueue, slot: DeviceSlot, job: Job) -> None:
+async def _follow(queue: JobBook, slot: DeviceSlot, job: Job) -> None:
     ipp_job_id = job.ipp_job_id
     assert ipp_job_id is not None
     malformed = 0
     while not queue.stopping:
-        job = queue.journal.get(job.id)
+        job = queue.current(job)
         if job.state in SETTLED_STATES or job.ipp_job_id != ipp_job_id:
             return
-        if job.id in queue.cancel_requested and await _cancel_at_printer(queue, slot, job, ipp_job_id):
+        if queue.cancel_requested(job) and await _cancel_at_printer(queue, slot, job, ipp_job_id):
             return
 
         def read_job(device: Device) -> JobStatus:
@@ -153,7 +150,7 @@ async def _follow(queue: PrintQueue, slot: DeviceSlot, job: Job) -> None:
             error = exc
         else:
             malformed = 0
-            queue.retry_requested.discard(job.id)
+            queue.clear_retry(job)
             if _apply(queue, job, status):
                 return
             await queue.pause(slot, queue.follow_poll_s)
@@ -165,7 +162,7 @@ async def _follow(queue: PrintQueue, slot: DeviceSlot, job: Job) -> None:
         )
 
 
-def _apply(queue: PrintQueue, job: Job, status: JobStatus) -> bool:
+def _apply(queue: JobBook, job: Job, status: JobStatus) -> bool:
     """Journal what the printer says about the job; True when the job is settled."""
     done = min(status.pages_completed, job.total)
     if status.state is IppJobState.COMPLETED:
@@ -202,7 +199,7 @@ def _apply(queue: PrintQueue, job: Job, status: JobStatus) -> bool:
     return False
 
 
-async def _cancel_at_printer(queue: PrintQueue, slot: DeviceSlot, job: Job, ipp_job_id: int) -> bool:
+async def _cancel_at_printer(queue: JobBook, slot: DeviceSlot, job: Job, ipp_job_id: int) -> bool:
     """Cancel-Job; True when the job is settled (cancelled, or already finished at the printer)."""
 
     def cancel_it(device: Device) -> None:
@@ -213,13 +210,13 @@ async def _cancel_at_printer(queue: PrintQueue, slot: DeviceSlot, job: Job, ipp_
     except IppStatusError as exc:
         if exc.status not in (IPP_NOT_POSSIBLE, IPP_NOT_FOUND):
             return False
-        queue.cancel_requested.discard(job.id)  # already finished there: the next poll tells how
+        queue.clear_cancel(job)  # already finished there: the next poll tells how
         if exc.status == IPP_NOT_FOUND:
             queue.change(job, JobState.CANCELLED, reason="")
             return True
         return False
     except DeviceError:
         return False
-    queue.cancel_requested.discard(job.id)
+    queue.clear_cancel(job)
     queue.change(job, JobState.CANCELLED, reason="")
     return True

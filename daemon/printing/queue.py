@@ -1,4 +1,4 @@
-"""``PrintQueue``: durable print jobs, one FIFO worker task per printer slot (``daemon.print_queue``).
+"""``PrintQueue``: durable print jobs, one FIFO worker task per printer slot.
 
 A job is journaled (QUEUED) before any printer sees it; the worker of its printer takes the oldest
 unsettled job, journals PRINTING, asks the printer, and journals the outcome. The head job blocks the
@@ -25,9 +25,9 @@ from kiosk.v1 import events_pb2
 from drivers.base import DeviceError, DeviceKind
 from drivers.escpos.document import Receipt
 
-from ..config import option_number
 from ..errors import FailedPrecondition, InvalidArgument, NotFound, storage_full
 from ..events import EventLog
+from ..options import PrintingOptions
 from ..redaction import redact_text
 from ..registry import DeviceRegistry, DeviceSlot
 from .form_jobs import form_step
@@ -46,18 +46,18 @@ OFFLINE = events_pb2.OFFLINE
 
 class PrintQueue:
     def __init__(
-        self, storage_dir: Path, registry: DeviceRegistry, events: EventLog, options: dict[str, Any]
+        self, storage_dir: Path, registry: DeviceRegistry, events: EventLog, options: PrintingOptions
     ) -> None:
         self.journal = JobJournal(storage_dir / "print-jobs.sqlite3")
         self.registry = registry
         self.events = events
-        self.hold_poll_s = option_number("printing", options, "hold_poll_s", 0.5, minimum=0.01)
-        self.follow_poll_s = option_number("printing", options, "follow_poll_s", 0.2, minimum=0.01)
-        self.failed_payload_ttl_s = option_number("printing", options, "failed_payload_ttl_s", 8 * 3600)
-        self.cancel_timeout_s = option_number("printing", options, "cancel_timeout_s", 10.0, minimum=0.1)
-        self.retry_requested: set[int] = set()
-        self.cancel_requested: set[int] = set()
-        self.stopping = False
+        self.hold_poll_s = options.hold_poll_s
+        self.follow_poll_s = options.follow_poll_s
+        self.failed_payload_ttl_s = options.failed_payload_ttl_s
+        self.cancel_timeout_s = options.cancel_timeout_s
+        self._retry_requested: set[int] = set()
+        self._cancel_requested: set[int] = set()
+        self._stopping = False
         self._wake: dict[str, asyncio.Event] = {}
         self._tasks: list[asyncio.Task[None]] = []
         self._changed = asyncio.Event()
@@ -123,7 +123,7 @@ class PrintQueue:
         """Retry: a HELD job tries now, a FAILED job is queued again."""
         job = self.get(job_name)
         if job.state is JobState.HELD:
-            self.retry_requested.add(job.id)
+            self._retry_requested.add(job.id)
             self.wake(job.device)
             return job
         if job.state is JobState.FAILED:
@@ -147,7 +147,7 @@ class PrintQueue:
         if job.state in FINAL_STATES:
             raise FailedPrecondition(f"{job.name} is already {job.state.value}", reason="job_finished")
         if job.kind is JobKind.FORMS and job.ipp_job_id is not None:
-            self.cancel_requested.add(job.id)
+            self._cancel_requested.add(job.id)
             self.wake(job.device)
             state = await self.wait(job_name, self.cancel_timeout_s)
             if state is not JobState.CANCELLED:
@@ -193,7 +193,7 @@ class PrintQueue:
 
     async def stop(self, grace: float = 10.0) -> None:
         """Let a running device call finish (it is journaled), then stop the workers."""
-        self.stopping = True
+        self._stopping = True
         for event in self._wake.values():
             event.set()
         if self._tasks:
@@ -204,7 +204,32 @@ class PrintQueue:
                     await task
         self.journal.close()
 
-    # --- what the workers use --------------------------------------------------------------------
+    # --- what the job steps use (``JobBook``) ----------------------------------------------------
+
+    @property
+    def stopping(self) -> bool:
+        return self._stopping
+
+    def current(self, job: Job) -> Job:
+        return self.journal.get(job.id)
+
+    def payload(self, job: Job) -> bytes | None:
+        return self.journal.payload(job.id)
+
+    def record_ipp_job(self, job: Job, ipp_job_id: int) -> Job:
+        return self.journal.update(job.id, ipp_job_id=ipp_job_id)
+
+    def retry_requested(self, job: Job) -> bool:
+        return job.id in self._retry_requested
+
+    def clear_retry(self, job: Job) -> None:
+        self._retry_requested.discard(job.id)
+
+    def cancel_requested(self, job: Job) -> bool:
+        return job.id in self._cancel_requested
+
+    def clear_cancel(self, job: Job) -> None:
+        self._cancel_requested.discard(job.id)
 
     def change(self, job: Job, state: JobState, **changes: Any) -> Job:
         """Journal a state change (reason/message default to empty) and publish it."""
@@ -304,33 +329,37 @@ class PrintQueue:
         return job.name
 
     async def _run(self, slot: DeviceSlot) -> None:
-        wake = self._wake[slot.name]
-        while not self.stopping:
-            wake.clear()
-            if time.monotonic() - self._last_purge > PURGE_EVERY_S:
-                self._last_purge = time.monotonic()
-                self.journal.purge_payloads(self.failed_payload_ttl_s)
-            jobs = self.journal.unsettled(slot.name)
-            if not jobs:
-                await self.pause(slot, PURGE_EVERY_S)
-                continue
-            job = jobs[0]
-            if slot.device is None and job.ipp_job_id is None:  # not open yet, or offline
-                if slot.state == OFFLINE and job.state is JobState.QUEUED:
-                    self.change(
-                        job, JobState.HELD, reason="device_offline", message=f"{slot.name} is offline"
-                    )
-                await self.pause(slot, self.hold_poll_s)
-                continue
+        """The worker of one printer: the oldest unsettled job, one step at a time, until stop.
+
+        Every journal write of an iteration is inside the ``try``: a full disk keeps the job and tries
+        again later instead of ending this printer's worker."""
+        while not self._stopping:
+            self._wake[slot.name].clear()
             try:
-                await self._step(slot, job)
+                await self._next(slot)
             except asyncio.CancelledError:
                 raise
             except Exception as error:  # the journal cannot be written: keep the job, try again later
                 if storage_full(error) is None:
                     raise
-                _LOGGER.error("print journal write failed: storage full", extra={"job": job.name})
+                _LOGGER.error("print journal write failed: storage full", extra={"device": slot.name})
                 await self.pause(slot, max(self.hold_poll_s, 1.0))
+
+    async def _next(self, slot: DeviceSlot) -> None:
+        if time.monotonic() - self._last_purge > PURGE_EVERY_S:
+            self._last_purge = time.monotonic()
+            self.journal.purge_payloads(self.failed_payload_ttl_s)
+        jobs = self.journal.unsettled(slot.name)
+        if not jobs:
+            await self.pause(slot, PURGE_EVERY_S)
+            return
+        job = jobs[0]
+        if slot.device is None and job.ipp_job_id is None:  # not open yet, or offline
+            if slot.state == OFFLINE and job.state is JobState.QUEUED:
+                self.change(job, JobState.HELD, reason="device_offline", message=f"{slot.name} is offline")
+            await self.pause(slot, self.hold_poll_s)
+            return
+        await self._step(slot, job)
 
     async def _step(self, slot: DeviceSlot, job: Job) -> None:
         try:

@@ -13,7 +13,7 @@ A HELD job resumes when a fresh health reading says the printer is ready, or at 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import cast
 
 from drivers.base import Device, DeviceBusy, DeviceError, DeviceUnavailable
 from drivers.escpos import (
@@ -26,34 +26,21 @@ from drivers.escpos import (
 )
 
 from ..registry import DeviceSlot
-from .model import MANUAL_REASONS, Job, JobState
+from .book import JobBook, resume_allowed
+from .model import Job, JobState
 from .receipt_codec import ReceiptCodecError, decode_receipt
-
-if TYPE_CHECKING:
-    from .queue import PrintQueue
 
 HOLDING_ERRORS = (PaperOutError, CoverOpenError, PrinterOfflineError, CutterError)
 
 
-async def resume_allowed(queue: PrintQueue, slot: DeviceSlot, job: Job) -> Job | None:
-    """For a HELD job: the job (re-read) when it may run now, else None after a short pause."""
-    if job.id not in queue.retry_requested and (
-        job.reason in MANUAL_REASONS or not await queue.device_ready(slot)
-    ):
-        await queue.pause(slot, queue.hold_poll_s)
-        return None
-    current = queue.journal.get(job.id)
-    return current if current.state is JobState.HELD else None
-
-
-async def receipt_step(queue: PrintQueue, slot: DeviceSlot, job: Job) -> None:
+async def receipt_step(queue: JobBook, slot: DeviceSlot, job: Job) -> None:
     if job.state is JobState.HELD:
         resumed = await resume_allowed(queue, slot, job)
         if resumed is None:
             return
         job = resumed
-    queue.retry_requested.discard(job.id)
-    payload = queue.journal.payload(job.id)
+    queue.clear_retry(job)
+    payload = queue.payload(job)
     if payload is None:
         queue.change(job, JobState.FAILED, reason="payload_gone", message="the receipt document is gone")
         return

@@ -3,8 +3,9 @@
 Every camera operation runs on the camera slot's worker through ``slot.call`` (one at a time). WatchQr
 polls one frame per short operation, without flipping the slot to BUSY, and steps aside while a Capture or
 ReadDocument waits, which in turn waits up to ``BUSY_WAIT_S`` for a running QR poll instead of failing
-with ``device_busy``. Readings live in ``daemon.camera_readings`` (``daemon.camera.store``), in memory
-only. Configuration: ``[options.camera] reading_ttl_s = 600``. OpenCV is imported on first use.
+with ``device_busy``. Readings live in the daemon's ``ReadingStore`` (``daemon.camera.store``, built by
+``daemon.server.create_server`` and shared with the front-yard service), in memory only. Configuration:
+``[options.camera] reading_ttl_s = 600``. OpenCV is imported on first use.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import logging
 import time
 from collections.abc import AsyncIterator, Callable
 from types import ModuleType
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 import grpc
 from google.protobuf.timestamp_pb2 import Timestamp
@@ -25,13 +26,10 @@ from kiosk.v1 import camera_pb2_grpc, events_pb2
 
 from drivers.base import Device, DeviceBusy, DeviceError, DeviceKind, DeviceUnavailable
 
-from ..camera.store import DEFAULT_TTL_S, HeldReading, ReadingStore
-from ..config import ConfigError
+from ..camera.store import HeldReading, ReadingStore
 from ..errors import FailedPrecondition, InvalidArgument, NotFound
-from ..registry import DeviceSlot
-
-if TYPE_CHECKING:
-    from ..server import Daemon
+from ..ports import EventPublisher
+from ..registry import DeviceRegistry, DeviceSlot
 
 _LOGGER = logging.getLogger(__name__)
 Context = grpc.aio.ServicerContext[Any, Any]
@@ -88,30 +86,24 @@ def reading_message(held: HeldReading) -> pb.DocumentReading:
     )
 
 
-def reading_ttl(options: dict[str, Any]) -> float:
-    value = options.get("reading_ttl_s", DEFAULT_TTL_S)
-    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
-        raise ConfigError("[options.camera] reading_ttl_s must be a positive number of seconds")
-    return float(value)
-
-
 class CameraService(camera_pb2_grpc.CameraServiceServicer):
-    def __init__(self, daemon: Daemon, store: ReadingStore) -> None:
-        self.daemon = daemon
+    def __init__(self, registry: DeviceRegistry, events: EventPublisher, store: ReadingStore) -> None:
+        self.registry = registry
+        self.events = events
         self.store = store
         self._waiting = 0  # Capture / ReadDocument calls waiting for the slot: QR polls step aside
 
     def _slot(self, name: str) -> DeviceSlot:
         if not name:
             try:
-                return self.daemon.registry.of_kind(DeviceKind.CAMERA)
+                return self.registry.of_kind(DeviceKind.CAMERA)
             except KeyError:
                 raise FailedPrecondition(
                     "no camera is configured", reason="camera_not_configured",
                     message_ja="カメラが設定されていません。",
                 ) from None  # fmt: skip
         try:
-            slot = self.daemon.registry.get(name)
+            slot = self.registry.get(name)
         except KeyError:
             raise NotFound(f"no device {name!r}; see ListDevices", reason="device_not_found") from None
         if slot.kind != DeviceKind.CAMERA:
@@ -139,7 +131,7 @@ class CameraService(camera_pb2_grpc.CameraServiceServicer):
             raise
         finally:
             self._waiting -= 1
-        self.daemon.events.publish(
+        self.events.publish(
             events_pb2.Event(
                 device=slot.name,
                 completed=events_pb2.OperationCompleted(operation_id=operation_id, result=operation),
@@ -149,7 +141,7 @@ class CameraService(camera_pb2_grpc.CameraServiceServicer):
 
     def _publish_failed(self, slot: DeviceSlot, operation_id: str, error: DeviceError) -> None:
         actions = [events_pb2.RETRY, events_pb2.CLEAR]
-        self.daemon.events.publish(
+        self.events.publish(
             events_pb2.Event(
                 device=slot.name,
                 failed=events_pb2.OperationFailed(
@@ -222,10 +214,9 @@ class CameraService(camera_pb2_grpc.CameraServiceServicer):
 class CameraServiceRunner:
     service_names = ("kiosk.v1.CameraService",)
 
-    def __init__(self, daemon: Daemon) -> None:
-        self.store = ReadingStore(reading_ttl(daemon.config.options.get("camera", {})))
-        daemon.camera_readings = self.store
-        self.servicer = CameraService(daemon, self.store)
+    def __init__(self, registry: DeviceRegistry, events: EventPublisher, store: ReadingStore) -> None:
+        self.store = store
+        self.servicer = CameraService(registry, events, store)
         self._purge_task: asyncio.Task[None] | None = None
 
     def add_to_server(self, server: grpc.aio.Server) -> None:
@@ -247,7 +238,3 @@ class CameraServiceRunner:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._purge_task
         self.store.clear()
-
-
-def create(daemon: Daemon) -> CameraServiceRunner:
-    return CameraServiceRunner(daemon)

@@ -2,8 +2,9 @@
 
 Every card operation runs on the card slot's worker (``slot.call``); the PIN is passed to the driver once
 and never retried (DESIGN.md principle 5). Errors are the driver's typed errors (``pin_wrong`` carries
-``tries_left`` in ``ErrorInfo.metadata``). Reads go into the resident session of ``daemon.sessions``
-(see daemon/sessions.py), which is wiped on card removal, ``EndSession`` or the idle timeout.
+``tries_left`` in ``ErrorInfo.metadata``). Reads go into the resident sessions store (daemon/sessions.py,
+built by ``daemon.server.create_server``), which is wiped on card removal, ``EndSession`` or the idle
+timeout.
 
 Options (``[options.card]``): ``idle_timeout_s`` (120), ``warn_before_s`` (20), ``verify_integrity``
 (false: when true, ReadBasicInfo also checks EF 0003's hashes, at the cost of a second VERIFY).
@@ -16,31 +17,22 @@ import contextlib
 import logging
 import os
 from collections.abc import AsyncIterator, Callable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 import grpc
 from google.protobuf.timestamp_pb2 import Timestamp
-from kiosk.v1 import card_pb2, card_pb2_grpc, events_pb2
+from kiosk.v1 import card_pb2, card_pb2_grpc
 
-from drivers.base import DeviceKind, DeviceUnavailable
+from drivers.base import DeviceUnavailable
 from drivers.mynumber import AuthResult, BasicInfo, CertificateInfo, MyNumberCardReader, PinKind, Sex
 from drivers.mynumber.errors import CardRemoved, PinBlocked, WrongPin
 
 from ..card.monitor import CardMonitor
-from ..config import ConfigError
 from ..errors import FailedPrecondition, InvalidArgument
 from ..events import EventLog
+from ..options import CardOptions
 from ..registry import DeviceSlot
-from ..sessions import (
-    DEFAULT_IDLE_TIMEOUT_S,
-    DEFAULT_WARN_BEFORE_S,
-    EndReason,
-    ResidentSession,
-    ResidentSessions,
-)
-
-if TYPE_CHECKING:
-    from ..server import Daemon
+from ..sessions import EndReason, ResidentSession, ResidentSessions
 
 _LOGGER = logging.getLogger(__name__)
 Context = grpc.aio.ServicerContext[Any, Any]
@@ -225,33 +217,16 @@ class CardService(card_pb2_grpc.CardServiceServicer):
         return self.sessions.message(self.sessions.get(request.name))
 
 
-def _float_option(options: dict[str, Any], key: str, default: float) -> float:
-    value = options.get(key, default)
-    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-        raise ConfigError(f"options.card.{key}: must be a number ≥ 0, got {value!r}")
-    return float(value)
-
-
 class CardServiceRunner:
     service_names = ("kiosk.v1.CardService",)
 
-    def __init__(self, daemon: Daemon) -> None:
-        options = dict(daemon.config.options.get("card", {}))
-        self.events = daemon.events
-        try:
-            self.slot: DeviceSlot | None = daemon.registry.of_kind(DeviceKind.CARD_READER)
-        except KeyError:
-            self.slot = None
-        device = self.slot.name if self.slot is not None else ""
-        self.sessions = ResidentSessions(
-            lambda event: daemon.events.publish(events_pb2.Event(device=device, resident_session=event)),
-            idle_timeout_s=_float_option(options, "idle_timeout_s", DEFAULT_IDLE_TIMEOUT_S),
-            warn_before_s=_float_option(options, "warn_before_s", DEFAULT_WARN_BEFORE_S),
-        )
-        daemon.sessions = self.sessions
-        self.monitor = CardMonitor(self.slot, self.sessions, daemon.events)
-        self.servicer = CardService(self.slot, self.sessions, self.monitor, daemon.events)
-        self.servicer.verify_integrity = bool(options.get("verify_integrity", False))
+    def __init__(
+        self, options: CardOptions, slot: DeviceSlot | None, sessions: ResidentSessions, events: EventLog
+    ) -> None:
+        self.sessions = sessions
+        self.monitor = CardMonitor(slot, sessions, events)
+        self.servicer = CardService(slot, sessions, self.monitor, events)
+        self.servicer.verify_integrity = options.verify_integrity
         self._timer: asyncio.Task[None] | None = None
 
     def add_to_server(self, server: grpc.aio.Server) -> None:
@@ -276,7 +251,3 @@ class CardServiceRunner:
                 await self._timer
         await self.monitor.stop()
         self.sessions.end_current(EndReason.ENDED)
-
-
-def create(daemon: Daemon) -> CardServiceRunner:
-    return CardServiceRunner(daemon)

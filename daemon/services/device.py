@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import grpc
 from google.protobuf.timestamp_pb2 import Timestamp
@@ -14,9 +14,6 @@ from drivers.base import DeviceKind
 from ..errors import NotFound
 from ..events import EventLog
 from ..registry import DeviceRegistry, DeviceSlot
-
-if TYPE_CHECKING:
-    from ..server import Daemon
 
 Context = grpc.aio.ServicerContext[Any, Any]
 
@@ -103,8 +100,8 @@ class DeviceService(device_pb2_grpc.DeviceServiceServicer):
 class DeviceServiceRunner:
     service_names = ("kiosk.v1.DeviceService",)
 
-    def __init__(self, daemon: Daemon) -> None:
-        self.servicer = DeviceService(daemon.registry, daemon.events)
+    def __init__(self, registry: DeviceRegistry, events: EventLog) -> None:
+        self.servicer = DeviceService(registry, events)
 
     def add_to_server(self, server: grpc.aio.Server) -> None:
         device_pb2_grpc.add_DeviceServiceServicer_to_server(self.servicer, server)
@@ -114,7 +111,3 @@ class DeviceServiceRunner:
 
     async def stop(self) -> None:
         """Nothing in flight: watchers end when the servers stop."""
-
-
-def create(daemon: Daemon) -> DeviceServiceRunner:
-    return DeviceServiceRunner(daemon)

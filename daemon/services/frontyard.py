@@ -11,7 +11,8 @@ import datetime as dt
 import logging
 import re
 import uuid
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import Any
 
 import grpc
 from kiosk.v1 import events_pb2, frontyard_pb2_grpc
@@ -25,25 +26,27 @@ from frontyard.kpi import KpiRow
 from frontyard.questionnaire import AnswerValue
 
 from ..errors import FailedPrecondition, InvalidArgument, NotFound
+from ..ports import EventPublisher, PrintSubmitter, ReadingLookup, SessionLookup
 from ..visits import messages
 from ..visits.book import CardHolder, parse_date
 from ..visits.flows import Frontyard, now
-from ..visits.settings import read_settings
+from ..visits.settings import FrontyardSettings
 
 _LOGGER = logging.getLogger(__name__)
 _KEY = re.compile(r"[A-Za-z0-9_-]*")  # screen and reason keys from the kiosk: never free text
-
-if TYPE_CHECKING:
-    from ..server import Daemon
 
 Context = grpc.aio.ServicerContext[Any, Any]
 _CARD_SEXES = {"1": Sex.MALE, "2": Sex.FEMALE}
 
 
 class FrontyardService(frontyard_pb2_grpc.FrontyardServiceServicer):
-    def __init__(self, daemon: Daemon, flows: Frontyard) -> None:
-        self.daemon = daemon
+    def __init__(
+        self, flows: Frontyard, events: EventPublisher, sessions: SessionLookup, readings: ReadingLookup
+    ) -> None:
         self.flows = flows
+        self.events = events
+        self.sessions = sessions
+        self.readings = readings
         self.book = flows.book
 
     # --- helpers ---------------------------------------------------------------------------------------
@@ -52,10 +55,7 @@ class FrontyardService(frontyard_pb2_grpc.FrontyardServiceServicer):
         return messages.visit(self.book.get(name), len(self.book.pending(name)))
 
     def _card_holder(self, session_name: str) -> CardHolder:
-        sessions = getattr(self.daemon, "sessions", None)
-        if sessions is None:
-            raise FailedPrecondition("no card service in this daemon", reason="card_service_unavailable")
-        info = sessions.get(session_name).basic_info
+        info = self.sessions.get(session_name).basic_info
         if info is None:
             raise FailedPrecondition(
                 "the card's basic information has not been read in this session",
@@ -67,10 +67,7 @@ class FrontyardService(frontyard_pb2_grpc.FrontyardServiceServicer):
 
     def _person_from_reading(self, reading_name: str, relationship: str) -> Person:
         """A member from a camera reading: confident fields only; the rest is left for staff."""
-        readings = getattr(self.daemon, "camera_readings", None)
-        if readings is None:
-            raise FailedPrecondition("no camera service in this daemon", reason="camera_service_unavailable")
-        reading = readings.get(reading_name)
+        reading = self.readings.get(reading_name)
 
         def confident(field_name: str) -> str | None:
             found = reading.value_of(field_name)
@@ -192,15 +189,13 @@ class FrontyardService(frontyard_pb2_grpc.FrontyardServiceServicer):
             raise InvalidArgument("screen and reason are keys like 'print-wait'", reason="bad_screen_key")
         name = f"staffCalls/{uuid.uuid4().hex[:12]}"
         _LOGGER.info("staff called", extra={"call": name, "screen": screen_key, "reason": reason})
-        self.daemon.events.publish(
+        self.events.publish(
             events_pb2.Event(staff_called=pb.StaffCalled(name=name, screen=screen_key, reason=reason))
         )
         return pb.CallStaffResponse(name=name)
 
     def _forget_readings(self, visit: str) -> None:
-        readings = getattr(self.daemon, "camera_readings", None)
-        if readings is not None:
-            readings.drop_visit(visit)
+        self.readings.drop_visit(visit)
 
     # --- certificates ------------------------------------------------------------------------------------
 
@@ -346,10 +341,18 @@ class FrontyardService(frontyard_pb2_grpc.FrontyardServiceServicer):
 class FrontyardServiceRunner:
     service_names = ("kiosk.v1.FrontyardService",)
 
-    def __init__(self, daemon: Daemon) -> None:
-        settings = read_settings(daemon.config)
-        self.flows = Frontyard(settings, daemon.config.storage_dir, daemon)
-        self.servicer = FrontyardService(daemon, self.flows)
+    def __init__(
+        self,
+        settings: FrontyardSettings,
+        storage_dir: Path,
+        *,
+        events: EventPublisher,
+        printer: PrintSubmitter,
+        sessions: SessionLookup,
+        readings: ReadingLookup,
+    ) -> None:
+        self.flows = Frontyard(settings, storage_dir, events, printer)
+        self.servicer = FrontyardService(self.flows, events, sessions, readings)
 
     def add_to_server(self, server: grpc.aio.Server) -> None:
         frontyard_pb2_grpc.add_FrontyardServiceServicer_to_server(self.servicer, server)
@@ -361,7 +364,3 @@ class FrontyardServiceRunner:
     async def stop(self) -> None:
         """Visits in memory are dropped (by design); the outbox and KPIs are already on disk."""
         self.flows.close()
-
-
-def create(daemon: Daemon) -> FrontyardServiceRunner:
-    return FrontyardServiceRunner(daemon)

@@ -5,7 +5,14 @@ Every manager method that talks to the terminal runs on the terminal's worker (`
 journal and terminal see one operation at a time. A sale runs as its own task: a client that disconnects
 does not stop it, and a retry of the same order attaches to it. A background task settles unsettled
 operations at start-up and whenever the terminal is back. Options (``[options.payment]``):
-``municipality`` (slip header), ``slip_timeout_s``.
+``municipality`` (slip header), ``slip_timeout_s``, ``slip_grace_s``.
+
+Staff slips go to the receipt printer through the print queue, which the daemon stops only after this
+service (``daemon.server``). A 返金指示 (REFUND_REQUIRED) prints at once, and so does the 障害伝票 of a
+payment the terminal itself answered UNKNOWN (処理未了: only staff can settle it). A payment UNKNOWN because
+the terminal could not be reached (``settlement_pending``) gets its 障害伝票 only when the terminal's log
+has not settled it within ``slip_grace_s``: a brief drop that settles by itself within seconds needs none.
+A slip owed when the daemon stopped (never printed, or not printable then) is printed at the next start.
 """
 
 from __future__ import annotations
@@ -14,24 +21,24 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Callable
-from typing import TYPE_CHECKING, Any, TypeVar
+from pathlib import Path
+from typing import Any, TypeVar
 
 import grpc
 from google.protobuf.timestamp_pb2 import Timestamp
 from kiosk.v1 import events_pb2, payment_pb2, payment_pb2_grpc
 
-from drivers.base import DeviceError, DeviceKind
+from drivers.base import DeviceError
 from drivers.payment import PaymentTerminal, SaleProgress
 
-from ..config import option_number
 from ..errors import FailedPrecondition, InvalidArgument
+from ..options import PaymentOptions
 from ..payments import FeeLine, Payment, PaymentJournal, PaymentManager, PaymentState, SaleOrder, daily_close
 from ..payments.closing import SubjectTotal
+from ..payments.model import SLIP_STATES, SlipOutcome
 from ..payments.slips import staff_slip
+from ..ports import EventPublisher, JobWaiter, PrintSubmitter
 from ..registry import DeviceSlot
-
-if TYPE_CHECKING:
-    from ..server import Daemon
 
 _LOGGER = logging.getLogger(__name__)
 Context = grpc.aio.ServicerContext[Any, Any]
@@ -126,19 +133,34 @@ def order_id_of(name: str) -> str:
 class PaymentRunner:
     service_names = ("kiosk.v1.PaymentService",)
 
-    def __init__(self, daemon: Daemon) -> None:
-        self.daemon = daemon
-        options = daemon.config.options.get("payment", {})
-        self.municipality = str(options.get("municipality", "市役所"))
-        self.slip_timeout_s = option_number("payment", options, "slip_timeout_s", 60.0, minimum=1.0)
-        self.closes_dir = daemon.config.storage_dir / "payments"
-        self.journal = PaymentJournal(daemon.config.storage_dir / "payments.sqlite3")
+    def __init__(
+        self,
+        options: PaymentOptions,
+        storage_dir: Path,
+        *,
+        terminal: DeviceSlot | None,
+        events: EventPublisher,
+        slip_printer: PrintSubmitter | None,
+        jobs: JobWaiter,
+    ) -> None:
+        """``slip_printer`` is None when no receipt printer is configured; ``jobs`` follows print jobs."""
+        self.terminal = terminal
+        self.events = events
+        self.slip_printer = slip_printer
+        self.jobs = jobs
+        self.municipality = options.municipality
+        self.slip_timeout_s = options.slip_timeout_s
+        self.slip_grace_s = options.slip_grace_s
+        self.closes_dir = storage_dir / "payments"
+        self.journal = PaymentJournal(storage_dir / "payments.sqlite3")
         self.manager = PaymentManager(self.journal, on_change=self._published, on_attention=self._attention)
         self.sales: dict[str, asyncio.Task[Payment]] = {}
         self.watchers: dict[str, list[asyncio.Queue[SaleProgress]]] = {}
-        self._tasks: set[asyncio.Task[Any]] = set()
+        self.slip_tasks: set[asyncio.Task[Any]] = set()  # staff slips being printed; stop waits for them
         self._loop: asyncio.AbstractEventLoop | None = None
         self._recovery: asyncio.Task[None] | None = None
+        self._stopping = asyncio.Event()
+        self._printing_slips: set[str] = set()  # order ids whose slip is being printed
 
     def add_to_server(self, server: grpc.aio.Server) -> None:
         payment_pb2_grpc.add_PaymentServiceServicer_to_server(PaymentServicer(self), server)
@@ -146,12 +168,11 @@ class PaymentRunner:
     # ---- the terminal -------------------------------------------------------------------------------
 
     def slot(self) -> DeviceSlot:
-        try:
-            return self.daemon.registry.of_kind(DeviceKind.PAYMENT_TERMINAL)
-        except KeyError:
+        if self.terminal is None:
             raise FailedPrecondition(
                 "no payment terminal is configured", reason="payment_terminal_not_configured"
-            ) from None
+            )
+        return self.terminal
 
     async def on_terminal(self, function: Callable[[PaymentTerminal], T], operation: str) -> T:
         slot = self.slot()
@@ -166,25 +187,28 @@ class PaymentRunner:
     async def start(self) -> None:
         self._loop = asyncio.get_running_loop()
         self._recovery = self._loop.create_task(self._recover_when_possible(), name="payment-recovery")
+        for payment in self.journal.payments(SLIP_STATES):
+            if payment.slip_owed:  # the daemon stopped before this slip was printed
+                self._spawn(self._staff_slip(payment))
 
     async def _recover_when_possible(self) -> None:
         """Settle the journal from the terminal's log at start-up and whenever it is back."""
+        slot = self.terminal
+        if slot is None:
+            return
         while True:
-            try:
-                slot = self.daemon.registry.of_kind(DeviceKind.PAYMENT_TERMINAL)
-            except KeyError:
-                return
             if self.manager.has_unsettled() and slot.device is not None and slot.state == IDLE:
                 with contextlib.suppress(DeviceError):
                     await self.on_terminal(self.manager.recover, "payment_recovery")
             await asyncio.sleep(0.5 if self.manager.has_unsettled() else 2.0)
 
     async def stop(self) -> None:
+        self._stopping.set()  # slips still in their grace period are owed: printed at the next start
         if self._recovery is not None:
             self._recovery.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._recovery
-        pending = [*self.sales.values(), *self._tasks]
+        pending = [*self.sales.values(), *self.slip_tasks]
         if pending:
             await asyncio.wait(pending, timeout=10)
         self.journal.close()
@@ -192,51 +216,68 @@ class PaymentRunner:
     # ---- events and staff slips ---------------------------------------------------------------------
 
     def _device_name(self) -> str:
-        try:
-            return self.slot().name
-        except FailedPrecondition:
-            return ""
+        return self.terminal.name if self.terminal is not None else ""
 
     def _published(self, payment: Payment) -> None:
         """Thread-safe: called from the terminal's worker."""
         changed = payment_pb2.PaymentChanged(
             payment=payment.name, state=state_to_proto(payment.state), reason=payment.reason
         )
-        self.daemon.events.publish(events_pb2.Event(device=self._device_name(), payment_changed=changed))
+        self.events.publish(events_pb2.Event(device=self._device_name(), payment_changed=changed))
 
     def _attention(self, payment: Payment) -> None:
         loop = self._loop
         if loop is not None and not loop.is_closed():
-            loop.call_soon_threadsafe(self._spawn, self._print_slip(payment))
+            loop.call_soon_threadsafe(self._spawn, self._staff_slip(payment))
 
     def _spawn(self, coroutine: Any) -> None:
         task = asyncio.get_running_loop().create_task(coroutine)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        self.slip_tasks.add(task)
+        task.add_done_callback(self.slip_tasks.discard)
+
+    async def _staff_slip(self, payment: Payment) -> None:
+        """The slip ``payment`` needs; a pending UNKNOWN only when not settled within the grace period."""
+        if payment.state is PaymentState.UNKNOWN and payment.settlement_pending and self.slip_grace_s > 0:
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(self.slip_grace_s):
+                    await self._stopping.wait()
+            if self._stopping.is_set():
+                return
+            payment = self.manager.get(payment.order_id)
+            if not payment.slip_owed:
+                _LOGGER.info(
+                    "payment settled within the grace period: no staff slip",
+                    extra={"order": payment.order_id},
+                )
+                return
+        await self._print_slip(payment)
 
     async def _print_slip(self, payment: Payment) -> None:
-        """Print the staff slip; never fails the bookkeeping, records what happened instead."""
-        queue = getattr(self.daemon, "print_queue", None)
+        """Print the staff slip once; never fails the bookkeeping, records what happened instead."""
+        if payment.order_id in self._printing_slips:  # e.g. recovery said 処理未了 during the grace period
+            return
+        self._printing_slips.add(payment.order_id)
         try:
-            self.daemon.registry.of_kind(DeviceKind.RECEIPT_PRINTER)
-        except KeyError:
-            queue = None
-            outcome = "not_printed:no_receipt_printer"
-        else:
-            outcome = "not_printed:no_print_queue"
-        if queue is not None:
+            await self._print_slip_now(payment)
+        finally:
+            self._printing_slips.discard(payment.order_id)
+
+    async def _print_slip_now(self, payment: Payment) -> None:
+        printer = self.slip_printer
+        outcome = "not_printed:no_receipt_printer"
+        if printer is not None:
             try:
                 title = "障害伝票" if payment.state is PaymentState.UNKNOWN else "返金指示"
                 receipt = staff_slip(payment, self.municipality)
-                job = await queue.submit_receipt(receipt, title=title, order_id=payment.order_id)
-                self._mark_slip(payment, "queued")
-                state = await queue.wait(job, timeout=self.slip_timeout_s)
-                value = str(getattr(state, "value", state))
-                outcome = "printed" if value == "completed" else f"not_printed:{value}"
+                job = await printer.submit_receipt(receipt, title=title, order_id=payment.order_id)
+                self._mark_slip(payment, SlipOutcome.QUEUED)
+                state = await self.jobs.wait(job, timeout=self.slip_timeout_s)
+                value = state.value
+                outcome = SlipOutcome.PRINTED if value == "completed" else f"not_printed:{value}"
             except Exception as exc:  # the slip never breaks the payment journal
                 outcome = f"not_printed:{getattr(exc, 'reason', type(exc).__name__)}"
         self._mark_slip(payment, outcome)
-        if outcome != "printed":
+        if outcome != SlipOutcome.PRINTED:
             _LOGGER.warning("staff slip not printed", extra={"order": payment.order_id, "outcome": outcome})
             failed = events_pb2.OperationFailed(
                 operation_id=payment.name,
@@ -244,7 +285,7 @@ class PaymentRunner:
                 message=f"staff slip for {payment.name} not printed: {outcome}",
                 message_ja="職員用伝票を印刷できませんでした。決済端末の取引履歴を確認してください。",
             )
-            self.daemon.events.publish(events_pb2.Event(device=self._device_name(), failed=failed))
+            self.events.publish(events_pb2.Event(device=self._device_name(), failed=failed))
 
     def _mark_slip(self, payment: Payment, outcome: str) -> None:
         with contextlib.suppress(Exception):
@@ -267,7 +308,7 @@ class PaymentRunner:
                 for watcher in list(watchers):
                     loop.call_soon_threadsafe(watcher.put_nowait, step)
                 event = events_pb2.OperationProgress(operation_id=operation, step=step.value, percent=-1)
-                self.daemon.events.publish(events_pb2.Event(device=device, progress=event))
+                self.events.publish(events_pb2.Event(device=device, progress=event))
 
             task = loop.create_task(
                 self.on_terminal(lambda terminal: self.manager.sale(terminal, order, progress), "sale")
@@ -358,11 +399,8 @@ class PaymentServicer(payment_pb2_grpc.PaymentServiceServicer):
         self.manager.get(order_id)
         issued = request.issued
         if request.issued_job:
-            queue = getattr(self.runner.daemon, "print_queue", None)
-            if queue is None:
-                raise FailedPrecondition("the daemon has no print queue", reason="print_queue_missing")
-            state = await queue.wait(request.issued_job, timeout=float(request.timeout_s or 120))
-            value = str(getattr(state, "value", state))
+            state = await self.runner.jobs.wait(request.issued_job, timeout=float(request.timeout_s or 120))
+            value = state.value
             if value not in ("completed", "failed", "cancelled"):
                 raise FailedPrecondition(
                     f"{request.issued_job} is {value}; commit again when it has finished",
@@ -418,7 +456,3 @@ class PaymentServicer(payment_pb2_grpc.PaymentServiceServicer):
             csv_path=report.csv_path,
             close_time=close_time,
         )
-
-
-def create(daemon: Daemon) -> PaymentRunner:
-    return PaymentRunner(daemon)

@@ -1,13 +1,14 @@
 """kiosk.v1.PrinterService: print receipts and forms as durable jobs, follow them, Retry or Clear them.
 
 The servicer turns requests into ``drivers.escpos.Receipt`` documents (daemon/receipts.py) or PDFs and
-hands them to ``daemon.print_queue``; the queue journals, prints and publishes the job events.
+hands them to the print queue; the queue journals, prints and publishes the job events. The daemon starts
+the queue before the services and stops it after them (``daemon.server``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import grpc
 from google.protobuf.timestamp_pb2 import Timestamp
@@ -19,9 +20,6 @@ from .. import receipts
 from ..errors import InvalidArgument
 from ..printing import PrintQueue
 from ..printing.messages import PROTO_TO_STATE, job_message
-
-if TYPE_CHECKING:
-    from ..server import Daemon
 
 Context = grpc.aio.ServicerContext[Any, Any]
 JST = dt.timezone(dt.timedelta(hours=9), "JST")
@@ -189,22 +187,14 @@ class PrinterService(printer_pb2_grpc.PrinterServiceServicer):
 class PrinterServiceRunner:
     service_names = ("kiosk.v1.PrinterService",)
 
-    def __init__(self, daemon: Daemon) -> None:
-        self.queue = daemon.print_queue
-        municipality = str(daemon.config.options.get("printing", {}).get("municipality", ""))
-        self.servicer = PrinterService(self.queue, ReceiptBuilder(municipality))
+    def __init__(self, queue: PrintQueue, municipality: str) -> None:
+        self.servicer = PrinterService(queue, ReceiptBuilder(municipality))
 
     def add_to_server(self, server: grpc.aio.Server) -> None:
         printer_pb2_grpc.add_PrinterServiceServicer_to_server(self.servicer, server)
 
     async def start(self) -> None:
-        """Recover the journal (receipts to reprint, IPP jobs to follow), then start the workers."""
-        await self.queue.start()
+        """Nothing of its own: the daemon starts the print queue before the services."""
 
     async def stop(self) -> None:
-        """Let a running print call finish and journal it, then stop the workers."""
-        await self.queue.stop()
-
-
-def create(daemon: Daemon) -> PrinterServiceRunner:
-    return PrinterServiceRunner(daemon)
+        """Nothing of its own: the daemon stops the print queue after the services."""

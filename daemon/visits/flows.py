@@ -13,7 +13,8 @@ import logging
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any, ParamSpec, TypeVar
+from pathlib import Path
+from typing import ParamSpec, TypeVar
 
 from kiosk.v1 import events_pb2
 from kiosk.v1 import frontyard_pb2 as pb
@@ -33,6 +34,7 @@ from frontyard.render import render_forms
 from frontyard.writing import WritingCount, count_writes
 
 from ..errors import FailedPrecondition
+from ..ports import EventPublisher, PrintSubmitter
 from .book import VisitBook, VisitRecord, reception_id
 from .desk import CertificateDesk, CertificateRecord
 from .kpi_store import PersistentKpiRecorder
@@ -69,9 +71,12 @@ class Printed:
 
 
 class Frontyard:
-    def __init__(self, settings: FrontyardSettings, storage_dir: Any, daemon: Any) -> None:
+    def __init__(
+        self, settings: FrontyardSettings, storage_dir: Path, events: EventPublisher, printer: PrintSubmitter
+    ) -> None:
         self.settings = settings
-        self.daemon = daemon
+        self.events = events
+        self.printer = printer
         self.municipality = load_municipality(settings.municipality)
         self.book = VisitBook(self.municipality, settings.visit_ttl)
         self.desk = CertificateDesk(self.municipality, settings.visit_ttl)
@@ -96,7 +101,7 @@ class Frontyard:
 
     def visit_changed(self, record: VisitRecord, change: str) -> None:
         message = pb.VisitChanged(visit=record.name, change=change, reception_id=record.reception_id)
-        self.daemon.events.publish(events_pb2.Event(visit_changed=message))
+        self.events.publish(events_pb2.Event(visit_changed=message))
 
     def application_changed(self, package: PackageSummary) -> None:
         message = pb.ApplicationChanged(
@@ -104,7 +109,7 @@ class Frontyard:
             status=STATUSES[package.status],
             reception_id=package.reception_id,
         )
-        self.daemon.events.publish(events_pb2.Event(application_changed=message))
+        self.events.publish(events_pb2.Event(application_changed=message))
 
     # --- visits ------------------------------------------------------------------------------------------
 
@@ -125,7 +130,7 @@ class Frontyard:
         ticket = self._reception(record)
         record, documents, pdf = await self.off_loop(self._render_visit, name)
         title = f"{documents.checklist.title} {reception_id(ticket)}"
-        job = await submit_pdf(self.daemon, pdf, title)
+        job = await submit_pdf(self.printer, pdf, title)
         self.book.mark_printed(name, ticket, len(documents.forms), now())
         self.visit_changed(record, "printed")
         _LOGGER.info("visit documents submitted", extra={"visit": record.name, "forms": len(documents.forms)})
@@ -195,7 +200,7 @@ class Frontyard:
         ticket = record.reception
         number = reception_id(ticket)
         pdf = await self.off_loop(render_forms, [record.form])
-        jobs = [await submit_pdf(self.daemon, pdf, f"交付請求書 {number}")]
+        jobs = [await submit_pdf(self.printer, pdf, f"交付請求書 {number}")]
         issued = now()
         counter = self.municipality.counter(CERTIFICATE_COUNTER).name
         kind = certificate_type(record.kind)
@@ -209,9 +214,9 @@ class Frontyard:
                 counter=counter,
             )
         )
-        jobs.append(await submit_receipt(self.daemon, slip, f"受付票 {number}"))
+        jobs.append(await submit_receipt(self.printer, slip, f"受付票 {number}"))
         ticket_slip = numbered_ticket(TicketInput(self.municipality.name, ticket.serial, counter, issued))
-        jobs.append(await submit_receipt(self.daemon, ticket_slip, f"整理券 {number}"))
+        jobs.append(await submit_receipt(self.printer, ticket_slip, f"整理券 {number}"))
         if record.printed is None:
             record.printed = issued
             self.kpis.record(

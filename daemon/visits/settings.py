@@ -1,4 +1,5 @@
-"""``[options.frontyard]`` of the daemon configuration, validated (paths relative to the config file)::
+"""The front-yard's settings: ``[options.frontyard]`` (parsed and checked by ``daemon.options``) with its
+defaults under the storage directory filled in::
 
 [options.frontyard]
 municipality = "ibusuki"         # frontyard/data/municipalities/<key>.toml
@@ -14,16 +15,10 @@ visit_ttl_hours = 10             # an unfinished visit is dropped after this
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from ..config import Config
-
-
-class FrontyardSettingsError(ValueError):
-    """An unusable ``[options.frontyard]`` value; the message names the key."""
+from ..options import FrontyardOptions
 
 
 @dataclass(frozen=True)
@@ -38,39 +33,15 @@ class FrontyardSettings:
     visit_ttl: dt.timedelta
 
 
-def _get(table: dict[str, Any], key: str, kind: type, default: Any) -> Any:
-    value = table.get(key, default)
-    if not isinstance(value, kind) or (isinstance(value, bool) and kind is int):
-        raise FrontyardSettingsError(f"options.frontyard.{key}: expected {kind.__name__}, got {value!r}")
-    return value
-
-
-def read_settings(config: Config) -> FrontyardSettings:
-    table = config.options.get("frontyard", {})
-    if not isinstance(table, dict):
-        raise FrontyardSettingsError("options.frontyard: expected a table")
-    base = config.path.parent.resolve()
-    storage = config.storage_dir
-
-    def path(key: str, default: Path) -> Path:
-        text = _get(table, key, str, "")
-        return base / text if text else default
-
-    outbox_dir = path("outbox_dir", storage / "outbox")
-    counter = _get(table, "reception_counter", str, "SHIMIN").upper()
-    if not re.fullmatch(r"[A-Z0-9-]{1,12}", counter):
-        raise FrontyardSettingsError("options.frontyard.reception_counter: 1-12 of A-Z, 0-9 and '-'")
-    retention = _get(table, "retention_days", int, 30)
-    hours = _get(table, "visit_ttl_hours", int, 10)
-    if retention < 0 or hours <= 0:
-        raise FrontyardSettingsError("options.frontyard: retention_days ≥ 0 and visit_ttl_hours > 0")
+def frontyard_settings(options: FrontyardOptions, storage_dir: Path) -> FrontyardSettings:
+    outbox_dir = options.outbox_dir or storage_dir / "outbox"
     return FrontyardSettings(
-        municipality=_get(table, "municipality", str, "ibusuki"),
-        secret_file=path("secret_file", storage / "reception.secret"),
+        municipality=options.municipality,
+        secret_file=options.secret_file or storage_dir / "reception.secret",
         outbox_dir=outbox_dir,
-        export_dir=path("export_dir", outbox_dir / "export"),
-        retention_days=retention,
-        reception_counter=counter,
-        kpi_period=_get(table, "kpi_period", str, "改革後"),
-        visit_ttl=dt.timedelta(hours=hours),
+        export_dir=options.export_dir or outbox_dir / "export",
+        retention_days=options.retention_days,
+        reception_counter=options.reception_counter,
+        kpi_period=options.kpi_period,
+        visit_ttl=dt.timedelta(hours=options.visit_ttl_hours),
     )

@@ -7,7 +7,7 @@
 import { rpc } from "./api.js";
 import { plain, t } from "./i18n.js";
 import { button, h } from "./ui.js";
-import { context, render, showError } from "./resident.js";
+import { context, render, showError } from "./shell.js";
 
 // The member fields a document gives (licence number and expiry are never shown: not needed here).
 const FIELDS = [

@@ -4,7 +4,7 @@
 import { rpc } from "./api.js";
 import { plain, t } from "./i18n.js";
 import { certificateOrder, paymentStart } from "./payment.js";
-import { askPin, callStaffScreen, context, home, printAndWait, render, showError, waitForCard, wipe } from "./resident.js";
+import { askPin, callStaffScreen, context, home, printAndWait, render, showError, waitForCard, wipe } from "./shell.js";
 import { button, h, yen } from "./ui.js";
 
 export function startCertificate() {

@@ -5,7 +5,7 @@
 import { follow, rpc } from "./api.js";
 import { t } from "./i18n.js";
 import { certificateOrder, paymentStart } from "./payment.js";
-import { context, home, render, showError } from "./resident.js";
+import { context, home, render, showError } from "./shell.js";
 import { button, h, yen } from "./ui.js";
 
 let scanner = null; // the WatchQr stream while the scan screen is open

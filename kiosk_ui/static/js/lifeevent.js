@@ -3,7 +3,7 @@
 import { rpc } from "./api.js";
 import { plain, t } from "./i18n.js";
 import { button, h } from "./ui.js";
-import { askPin, context, home, printAndWait, render, showError, waitForCard, wipe } from "./resident.js";
+import { askPin, context, home, printAndWait, render, showError, waitForCard, wipe } from "./shell.js";
 import { canReadDocuments, readDocument } from "./camera.js";
 
 const RELATIONSHIPS = ["世帯主", "妻", "夫", "子", "父", "母", "子の妻", "孫", "その他"];

@@ -3,7 +3,7 @@
 import { postStream, rpc } from "./api.js";
 import { plain, t } from "./i18n.js";
 import { button, h, yen } from "./ui.js";
-import { context, render, showError } from "./resident.js";
+import { context, render, showError } from "./shell.js";
 
 const METHODS = ["PAYMENT_METHOD_CREDIT", "PAYMENT_METHOD_EMONEY", "PAYMENT_METHOD_QR"];
 

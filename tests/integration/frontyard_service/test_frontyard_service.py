@@ -288,6 +288,7 @@ def test_visit_validation_and_roles(daemon: RunningDaemon) -> None:
     with pytest.raises(grpc.RpcError) as bad_answer:
         kiosk.AnswerQuestion(pb.AnswerQuestionRequest(visit=visit.name, question_id="dogs", count_value=99))
     assert error_reason(bad_answer.value) == "answer_invalid"
+    assert bad_answer.value.code() == grpc.StatusCode.INVALID_ARGUMENT  # bad input, not a conflict
     kiosk.CancelVisit(pb.CancelVisitRequest(visit=visit.name))
     with pytest.raises(grpc.RpcError) as cancelled:
         kiosk.GetVisit(pb.GetVisitRequest(name=visit.name))

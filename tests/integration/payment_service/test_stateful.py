@@ -26,7 +26,6 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 
-from daemon.errors import FailedPrecondition
 from daemon.payments import (
     FeeLine,
     OpKind,
@@ -41,6 +40,7 @@ from daemon.payments.model import CHARGED
 from drivers.base import DeviceError
 from drivers.payment import SaleProgress
 from drivers.zvt import ZvtTerminal, ZvtTimers
+from frontyard.errors import Conflict
 from tests.fixtures.payment import ZvtSimulator
 from tests.integration.payment_service.channel import factory
 from tests.support.processes import free_port
@@ -141,7 +141,7 @@ def make_machine(world: World) -> type[RuleBasedStateMachine]:
                 action()
             except Crash:
                 self._kill()
-            except FailedPrecondition:
+            except Conflict:
                 pass  # recovery pending (terminal unreachable), wrong state, not voidable
 
         # ---- rules ----------------------------------------------------------------------------------
@@ -218,7 +218,7 @@ def make_machine(world: World) -> type[RuleBasedStateMachine]:
                 return
             try:
                 report = daily_close(self.manager, self.terminal, directory=world.directory / "closes")
-            except (FailedPrecondition, DeviceError):
+            except (Conflict, DeviceError):
                 return  # staff close again when the terminal answers
             assert report.reconciled, [check for check in report.brands if not check.matches]
             assert report.csv_bytes.startswith("\ufeff".encode())

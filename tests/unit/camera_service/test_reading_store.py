@@ -8,8 +8,7 @@ from hypothesis import strategies as st
 from kiosk.v1 import camera_pb2 as pb
 
 from daemon.camera.store import MAX_READINGS, FieldValue, ReadingNotFound, ReadingStore
-from daemon.config import ConfigError
-from daemon.services.camera import reading_message, reading_ttl
+from daemon.services.camera import reading_message
 
 
 class FakeClock:
@@ -95,11 +94,3 @@ def test_reading_message_maps_types_fields_and_flags() -> None:
     assert message.needs_confirmation
     assert message.expire_time.seconds - message.create_time.seconds == 600
     assert message.visit == "visits/a"
-
-
-@pytest.mark.parametrize("bad", [0, -1, "10", True, None])
-def test_reading_ttl_must_be_a_positive_number(bad: object) -> None:
-    with pytest.raises(ConfigError):
-        reading_ttl({"reading_ttl_s": bad})
-    assert reading_ttl({}) == 600.0
-    assert reading_ttl({"reading_ttl_s": 30}) == 30.0

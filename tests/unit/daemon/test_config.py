@@ -113,7 +113,7 @@ def test_any_text_gives_a_config_or_a_config_error(
     ("options", "expected"),
     [
         ('[options.printing]\nhold_poll_s = "fast"\n', "options.printing.hold_poll_s: expected a number"),
-        ("[options.card]\nidle_timeout_s = -5\n", "options.card.idle_timeout_s: must be a number"),
+        ("[options.card]\nidle_timeout_s = -5\n", "options.card.idle_timeout_s: expected a number > 0"),
         ("[options.payment]\nslip_timeout_s = 0\n", "options.payment.slip_timeout_s: expected a number ≥ 1"),
     ],
 )

@@ -4,6 +4,8 @@ from pathlib import Path
 from kiosk.v1 import events_pb2
 
 from daemon.events import EventLog
+from daemon.payments import PaymentJournal
+from daemon.printing.journal import JobJournal
 
 
 def progress(step: str, device: str = "devices/receipt") -> events_pb2.Event:
@@ -63,3 +65,21 @@ async def test_watch_filters_devices(tmp_path: Path) -> None:
     watcher = log.watch(0, frozenset({"devices/card"}))
     got = [await anext(watcher), await anext(watcher)]
     assert [e.progress.step for e in got] == ["a", "c"]
+
+
+def test_the_event_log_is_as_durable_as_the_journals(tmp_path: Path) -> None:
+    """synchronous=FULL everywhere: a power cut cannot roll back an event a watcher saw (and reuse its
+    sequence number) while the journal rows it describes survive."""
+    log = EventLog(tmp_path / "events.sqlite3")
+    payments = PaymentJournal(tmp_path / "payments.sqlite3")
+    jobs = JobJournal(tmp_path / "print-jobs.sqlite3")
+    try:
+        levels = {
+            name: store._db.execute("PRAGMA synchronous").fetchone()[0]
+            for name, store in (("events", log), ("payments", payments), ("jobs", jobs))
+        }
+    finally:
+        log.close()
+        payments.close()
+        jobs.close()
+    assert levels == {"events": 2, "payments": 2, "jobs": 2}  # 2 = FULL

@@ -12,7 +12,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from daemon.errors import FailedPrecondition, InvalidArgument
 from daemon.payments import (
     FeeLine,
     OpState,
@@ -43,6 +42,7 @@ from drivers.payment import (
     TransactionKind,
     TransactionRecord,
 )
+from frontyard.errors import BadInput, Conflict
 
 
 @dataclass
@@ -219,7 +219,7 @@ def test_terminal_unknown_blocks_the_order_until_staff_resolve(journal: PaymentJ
     assert unknown.state is PaymentState.UNKNOWN and attention == ["unknown"]
     assert manager.sale(terminal, order()).state is PaymentState.UNKNOWN
     assert len(terminal.sales_sent) == 1, "never retried blindly"
-    with pytest.raises(InvalidArgument):
+    with pytest.raises(BadInput):
         manager.resolve("o1", PaymentState.DECLINED, " ")
     resolved = manager.resolve("o1", PaymentState.DECLINED, "端末履歴で不成立を確認")
     assert (resolved.state, resolved.reason) == (PaymentState.DECLINED, "staff_resolved")
@@ -246,7 +246,7 @@ def test_issue_failed_with_a_brand_that_cannot_be_voided_needs_a_refund(journal:
     for fact in ("900円", "nanaco", "123456", f"端末通番 {paid.trace_number}", "還付"):
         assert fact in required.refund_instruction
     assert attention == [required.refund_instruction]
-    with pytest.raises(FailedPrecondition) as refused:
+    with pytest.raises(Conflict) as refused:
         manager.refund(terminal, "o1")
     assert refused.value.reason == "refund_not_on_terminal"
     assert manager.resolve("o1", PaymentState.REFUNDED, "窓口で現金返金").state is PaymentState.REFUNDED
@@ -354,7 +354,7 @@ def test_sequence_numbers_stay_above_what_the_terminal_used(journal: PaymentJour
 def test_invalid_orders_are_refused_before_anything_is_journaled(
     journal: PaymentJournal, bad: SaleOrder
 ) -> None:
-    with pytest.raises(InvalidArgument):
+    with pytest.raises(BadInput):
         PaymentManager(journal).sale(FakeTerminal(), bad)
     assert journal.payments() == []
 

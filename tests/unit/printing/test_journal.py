@@ -9,6 +9,7 @@ from pathlib import Path
 from kiosk.v1 import events_pb2
 
 from daemon.events import EventLog
+from daemon.options import PrintingOptions
 from daemon.printing import JobKind, JobState, PrintQueue
 from daemon.printing.form_jobs import stop_reason
 from daemon.printing.journal import JobJournal
@@ -70,7 +71,7 @@ async def test_recovery_reprints_receipts_and_holds_unsubmitted_forms(tmp_path: 
 
     events = EventLog(tmp_path / "events.sqlite3")
     events.bind_loop(asyncio.get_running_loop())
-    queue = PrintQueue(tmp_path, DeviceRegistry((), events), events, {})
+    queue = PrintQueue(tmp_path, DeviceRegistry((), events), events, PrintingOptions())
     await queue.start()
     try:
         assert (queue.get(f"jobs/{receipt}").state, queue.get(f"jobs/{receipt}").reason) == (

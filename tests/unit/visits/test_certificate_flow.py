@@ -1,7 +1,8 @@
-"""A certificate request from a card session, through the servicer, with the public daemon.sessions API.
+"""A certificate request from a card session, through the servicer, with the real resident sessions.
 
-The daemon is a stand-in holding the real ``ResidentSessions`` store and a print queue that records what
-it was given; the card's BasicInfo is a synthetic resident.
+The service gets what ``create_server`` would give it: the real ``ResidentSessions`` and ``ReadingStore``,
+an event publisher and a print submitter that record what they were given; the card's BasicInfo is a
+synthetic resident.
 """
 
 from __future__ import annotations
@@ -9,16 +10,18 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import pytest
 from google.protobuf import text_format
+from kiosk.v1 import events_pb2
 from kiosk.v1 import frontyard_pb2 as pb
 
-from daemon.config import Config
+from daemon.camera.store import ReadingStore
 from daemon.errors import FailedPrecondition
+from daemon.options import FrontyardOptions
 from daemon.services.frontyard import FrontyardServiceRunner
 from daemon.sessions import ResidentSessions, SessionNotFound
+from daemon.visits.settings import frontyard_settings
 from drivers.escpos.document import QrCode, Receipt
 from drivers.mynumber import BasicInfo, Sex
 
@@ -26,42 +29,55 @@ INFO = BasicInfo("見本 花子", "鹿児島県指宿市見本町1番地", dt.da
 
 
 @dataclass
-class FakeQueue:
+class RecordingPrinter:
     pdfs: list[tuple[bytes, str, int]] = field(default_factory=list)
     receipts: list[tuple[Receipt, str]] = field(default_factory=list)
 
-    async def submit_pdf(self, pdf: bytes, *, title: str, pages: int) -> str:
+    async def submit_pdf(
+        self, pdf: bytes, *, title: str, pages: int, copies: int = 1, order_id: str = ""
+    ) -> str:
         self.pdfs.append((pdf, title, pages))
         return f"jobs/{len(self.pdfs) + len(self.receipts)}"
 
-    async def submit_receipt(self, receipt: Receipt, *, title: str) -> str:
+    async def submit_receipt(self, receipt: Receipt, *, title: str, order_id: str = "") -> str:
         self.receipts.append((receipt, title))
         return f"jobs/{len(self.pdfs) + len(self.receipts)}"
 
 
 @dataclass
-class FakeEvents:
-    published: list[Any] = field(default_factory=list)
+class RecordingEvents:
+    published: list[events_pb2.Event] = field(default_factory=list)
 
-    def publish(self, event: Any) -> None:
+    def publish(self, event: events_pb2.Event) -> None:
         self.published.append(event)
 
 
-class FakeDaemon:
-    def __init__(self, directory: Path) -> None:
-        self.config = Config(path=directory / "daemon.toml", storage_dir=directory / "var")
-        self.events = FakeEvents()
-        self.sessions = ResidentSessions(lambda event: None)
-        self.print_queue = FakeQueue()
+@dataclass
+class Parts:
+    """What ``create_server`` hands the front-yard service, with recorders for events and printing."""
+
+    events: RecordingEvents
+    print_queue: RecordingPrinter
+    sessions: ResidentSessions
+    runner: FrontyardServiceRunner
 
 
 @pytest.fixture
-def daemon(tmp_path: Path) -> FakeDaemon:
-    return FakeDaemon(tmp_path)
+def daemon(tmp_path: Path) -> Parts:
+    events, printer, sessions = RecordingEvents(), RecordingPrinter(), ResidentSessions(lambda event: None)
+    runner = FrontyardServiceRunner(
+        frontyard_settings(FrontyardOptions(), tmp_path / "var"),
+        tmp_path / "var",
+        events=events,
+        printer=printer,
+        sessions=sessions,
+        readings=ReadingStore(),
+    )
+    return Parts(events, printer, sessions, runner)
 
 
-async def test_request_is_filled_from_the_card_and_printed_with_a_reception_qr(daemon: FakeDaemon) -> None:
-    runner = FrontyardServiceRunner(daemon)  # type: ignore[arg-type]
+async def test_request_is_filled_from_the_card_and_printed_with_a_reception_qr(daemon: Parts) -> None:
+    runner = daemon.runner
     servicer = runner.servicer
     session = daemon.sessions.start()
     session.set_basic_info(INFO)
@@ -113,8 +129,8 @@ async def test_request_is_filled_from_the_card_and_printed_with_a_reception_qr(d
     runner.flows.close()
 
 
-async def test_a_card_member_joins_a_visit_and_an_ended_session_is_refused(daemon: FakeDaemon) -> None:
-    runner = FrontyardServiceRunner(daemon)  # type: ignore[arg-type]
+async def test_a_card_member_joins_a_visit_and_an_ended_session_is_refused(daemon: Parts) -> None:
+    runner = daemon.runner
     servicer = runner.servicer
     session = daemon.sessions.start()
     session.set_basic_info(INFO)

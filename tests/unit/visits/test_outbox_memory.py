@@ -16,11 +16,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from kiosk.v1 import events_pb2
 from kiosk.v1 import frontyard_pb2 as pb
 
-from daemon.config import Config
+from daemon.camera.store import ReadingStore
+from daemon.options import FrontyardOptions
 from daemon.services.frontyard import FrontyardService, FrontyardServiceRunner
+from daemon.sessions import ResidentSessions
 from daemon.visits.outbox_store import PersistentOutbox, form_to_json
+from daemon.visits.settings import frontyard_settings
+from drivers.escpos.document import Receipt
 from frontyard.documents import FilledForm, FormField
 from frontyard.outbox import ApplicationPackage, PackageStatus
 from tests.unit.visits.test_stores import FORM, NOW
@@ -31,17 +36,35 @@ CONTEXT: Any = None
 
 
 @dataclass
-class FakeEvents:
-    published: list[Any] = field(default_factory=list)
+class RecordingEvents:
+    published: list[events_pb2.Event] = field(default_factory=list)
 
-    def publish(self, event: Any) -> None:
+    def publish(self, event: events_pb2.Event) -> None:
         self.published.append(event)
 
 
-class FakeDaemon:
-    def __init__(self, directory: Path) -> None:
-        self.config = Config(path=directory / "daemon.toml", storage_dir=directory / "var")
-        self.events = FakeEvents()
+class NoPrinter:
+    """These visits are completed without printing: a submit is a test failure."""
+
+    async def submit_receipt(self, receipt: Receipt, *, title: str, order_id: str = "") -> str:
+        raise AssertionError("nothing is printed here")
+
+    async def submit_pdf(
+        self, pdf: bytes, *, title: str, pages: int, copies: int = 1, order_id: str = ""
+    ) -> str:
+        raise AssertionError("nothing is printed here")
+
+
+def frontyard_runner(directory: Path) -> FrontyardServiceRunner:
+    """The service as ``create_server`` builds it; nothing here prints (the visits are completed)."""
+    return FrontyardServiceRunner(
+        frontyard_settings(FrontyardOptions(), directory / "var"),
+        directory / "var",
+        events=RecordingEvents(),
+        printer=NoPrinter(),
+        sessions=ResidentSessions(lambda event: None),
+        readings=ReadingStore(),
+    )
 
 
 async def complete_one_visit(servicer: FrontyardService) -> list[str]:
@@ -84,7 +107,7 @@ def personal_objects() -> list[object]:
 
 
 async def test_completed_visits_leave_no_form_in_memory_and_get_reads_it_back(tmp_path: Path) -> None:
-    runner = FrontyardServiceRunner(FakeDaemon(tmp_path))  # type: ignore[arg-type]
+    runner = frontyard_runner(tmp_path)
     try:
         names = [name for _ in range(VISITS) for name in await complete_one_visit(runner.servicer)]
         assert len(names) >= VISITS and len(runner.flows.book) == 0

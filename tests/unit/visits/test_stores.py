@@ -13,11 +13,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from daemon.config import Config
 from daemon.visits.kpi_store import PersistentKpiRecorder
 from daemon.visits.outbox_store import PersistentOutbox, form_from_json, form_to_json
 from daemon.visits.secret import SecretFileError, load_or_create_secret
-from daemon.visits.settings import FrontyardSettingsError, read_settings
 from frontyard.corrections import FieldCorrection, correct_form
 from frontyard.documents import FieldKind, FilledForm, FormField
 from frontyard.errors import OutboxError
@@ -149,33 +147,3 @@ def test_secret_is_generated_once_with_mode_0600(tmp_path: Path) -> None:
     path.write_bytes(b"short")
     with pytest.raises(SecretFileError):
         load_or_create_secret(path)
-
-
-def config(tmp_path: Path, frontyard: object) -> Config:
-    return Config(
-        path=tmp_path / "daemon.toml", storage_dir=tmp_path / "var", options={"frontyard": frontyard}
-    )
-
-
-def test_settings_defaults_and_errors(tmp_path: Path) -> None:
-    settings = read_settings(config(tmp_path, {}))
-    assert settings.secret_file == tmp_path / "var" / "reception.secret"
-    assert settings.export_dir == tmp_path / "var" / "outbox" / "export"
-    assert (settings.retention_days, settings.reception_counter, settings.municipality) == (
-        30,
-        "SHIMIN",
-        "ibusuki",
-    )
-    custom = read_settings(config(tmp_path, {"outbox_dir": "out", "reception_counter": "madoguchi"}))
-    assert custom.export_dir == tmp_path.resolve() / "out" / "export"
-    assert custom.reception_counter == "MADOGUCHI"
-    for bad in (
-        {"retention_days": "30"},
-        {"retention_days": True},
-        {"reception_counter": "窓口"},
-        {"visit_ttl_hours": 0},
-    ):
-        with pytest.raises(FrontyardSettingsError):
-            read_settings(config(tmp_path, bad))
-    with pytest.raises(FrontyardSettingsError):
-        read_settings(config(tmp_path, "not a table"))

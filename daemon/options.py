@@ -1,0 +1,211 @@
+"""The ``[options.*]`` tables of the daemon configuration, each parsed into a typed dataclass.
+
+``load_config`` calls ``read_options``, so ``frontyard-daemon --check`` validates every option and the
+services receive typed values (never a ``dict``). Errors name the file, the line and the key, like every
+other configuration error: ``daemon.toml:12: options.payment.slip_timeout_s: expected a number ≥ 1, got 0``.
+An unknown table or key is an error too (a typo would otherwise be ignored silently).
+
+    [options.card]       idle_timeout_s, warn_before_s, verify_integrity
+    [options.printing]   hold_poll_s, follow_poll_s, failed_payload_ttl_s, cancel_timeout_s, municipality
+    [options.payment]    municipality, slip_timeout_s, slip_grace_s
+    [options.camera]     reading_ttl_s
+    [options.frontyard]  municipality, secret_file, outbox_dir, export_dir, retention_days,
+                         reception_counter, kpi_period, visit_ttl_hours
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from frontyard.errors import DomainError
+from frontyard.municipality import load_municipality
+
+
+@dataclass(frozen=True)
+class CardOptions:
+    idle_timeout_s: float = 120.0  # a resident session's idle time before its data is wiped
+    warn_before_s: float = 20.0  # the countdown shown before
+    verify_integrity: bool = False  # ReadBasicInfo also checks EF 0003 (one more VERIFY)
+
+
+@dataclass(frozen=True)
+class PrintingOptions:
+    hold_poll_s: float = 0.5
+    follow_poll_s: float = 0.2
+    failed_payload_ttl_s: float = 8 * 3600.0  # how long a FAILED job keeps its document for RetryJob
+    cancel_timeout_s: float = 10.0
+    municipality: str = ""  # printed on receipts whose request leaves it empty
+
+
+@dataclass(frozen=True)
+class PaymentOptions:
+    municipality: str = "市役所"  # printed on staff slips
+    slip_timeout_s: float = 60.0  # how long a staff slip's print job is awaited
+    slip_grace_s: float = 15.0  # a pending UNKNOWN payment that settles within this gets no 障害伝票
+
+
+@dataclass(frozen=True)
+class CameraOptions:
+    reading_ttl_s: float = 600.0  # how long a document reading stays in memory
+
+
+@dataclass(frozen=True)
+class FrontyardOptions:
+    """Paths are absolute (relative to the configuration file); None takes the default under storage."""
+
+    municipality: str = "ibusuki"
+    secret_file: Path | None = None
+    outbox_dir: Path | None = None
+    export_dir: Path | None = None
+    retention_days: int = 30
+    reception_counter: str = "SHIMIN"
+    kpi_period: str = "改革後"
+    visit_ttl_hours: int = 10
+
+
+@dataclass(frozen=True)
+class Options:
+    card: CardOptions = field(default_factory=CardOptions)
+    printing: PrintingOptions = field(default_factory=PrintingOptions)
+    payment: PaymentOptions = field(default_factory=PaymentOptions)
+    camera: CameraOptions = field(default_factory=CameraOptions)
+    frontyard: FrontyardOptions = field(default_factory=FrontyardOptions)
+
+
+class ErrorAt(Protocol):
+    """Makes the configuration error for ``table.key`` at its line (``daemon.config``'s reader)."""
+
+    def error(self, table: str, key: str, message: str) -> Exception: ...
+
+
+class _Table:
+    """Typed reads from one ``[options.NAME]`` table; refuses keys its dataclass does not have."""
+
+    def __init__(self, at: ErrorAt, name: str, data: Any, kind: type) -> None:
+        self.at, self.name = at, f"options.{name}"
+        if not isinstance(data, dict):
+            raise at.error(self.name, "", f"expected a table [{self.name}], got {type(data).__name__}")
+        self.data: dict[str, Any] = data
+        known = [item.name for item in dataclasses.fields(kind)]
+        for key in data:
+            if key not in known:
+                raise at.error(self.name, key, f"unknown option; expected one of {', '.join(known)}")
+
+    def number(self, key: str, default: float, *, minimum: float = 0.0, above: bool = False) -> float:
+        value = self.data.get(key, default)
+        ok = isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+        if not ok or value < minimum or (above and value <= minimum):
+            bound = f"> {minimum:g}" if above else f"≥ {minimum:g}"
+            raise self.at.error(self.name, key, f"expected a number {bound}, got {value!r}")
+        return float(value)
+
+    def integer(self, key: str, default: int, *, minimum: int) -> int:
+        value = self.data.get(key, default)
+        if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
+            raise self.at.error(self.name, key, f"expected a whole number ≥ {minimum}, got {value!r}")
+        return value
+
+    def boolean(self, key: str, default: bool) -> bool:
+        value = self.data.get(key, default)
+        if not isinstance(value, bool):  # "no" or 0 is not false: say so instead of guessing
+            raise self.at.error(self.name, key, f"expected true or false, got {value!r}")
+        return value
+
+    def text(self, key: str, default: str) -> str:
+        value = self.data.get(key, default)
+        if not isinstance(value, str):
+            raise self.at.error(self.name, key, f"expected a string, got {value!r}")
+        return value
+
+    def path(self, key: str, base: Path) -> Path | None:
+        text = self.text(key, "")
+        return base / text if text else None
+
+
+def read_options(at: ErrorAt, data: Any, base: Path) -> Options:
+    """Every ``[options.*]`` table of ``data`` (the parsed ``options`` table) as typed dataclasses."""
+    if not isinstance(data, dict):
+        raise at.error("options", "", f"expected [options.NAME] tables, got {type(data).__name__}")
+    tables: dict[str, tuple[type, Callable[[_Table], Any]]] = {
+        "card": (CardOptions, _card),
+        "printing": (PrintingOptions, _printing),
+        "payment": (PaymentOptions, _payment),
+        "camera": (CameraOptions, _camera),
+        "frontyard": (FrontyardOptions, lambda table: _frontyard(table, base)),
+    }
+    parsed: dict[str, Any] = {}
+    for name, table in data.items():
+        if name not in tables:
+            known = ", ".join(tables)
+            raise at.error(f"options.{name}", "", f"unknown options table; expected one of {known}")
+        kind, read = tables[name]
+        parsed[name] = read(_Table(at, name, table, kind))
+    return Options(**parsed)
+
+
+def _card(table: _Table) -> CardOptions:
+    idle = table.number("idle_timeout_s", CardOptions.idle_timeout_s, above=True)
+    return CardOptions(
+        idle_timeout_s=idle,
+        warn_before_s=table.number("warn_before_s", CardOptions.warn_before_s),
+        verify_integrity=table.boolean("verify_integrity", CardOptions.verify_integrity),
+    )
+
+
+def _printing(table: _Table) -> PrintingOptions:
+    defaults = PrintingOptions()
+    return PrintingOptions(
+        hold_poll_s=table.number("hold_poll_s", defaults.hold_poll_s, minimum=0.01),
+        follow_poll_s=table.number("follow_poll_s", defaults.follow_poll_s, minimum=0.01),
+        failed_payload_ttl_s=table.number("failed_payload_ttl_s", defaults.failed_payload_ttl_s),
+        cancel_timeout_s=table.number("cancel_timeout_s", defaults.cancel_timeout_s, minimum=0.1),
+        municipality=table.text("municipality", defaults.municipality),
+    )
+
+
+def _payment(table: _Table) -> PaymentOptions:
+    defaults = PaymentOptions()
+    return PaymentOptions(
+        municipality=table.text("municipality", defaults.municipality),
+        slip_timeout_s=table.number("slip_timeout_s", defaults.slip_timeout_s, minimum=1.0),
+        slip_grace_s=table.number("slip_grace_s", defaults.slip_grace_s),
+    )
+
+
+def _camera(table: _Table) -> CameraOptions:
+    return CameraOptions(reading_ttl_s=table.number("reading_ttl_s", CameraOptions.reading_ttl_s, above=True))
+
+
+_COUNTER = re.compile(r"[A-Z0-9-]{1,12}")
+
+
+def _frontyard(table: _Table, base: Path) -> FrontyardOptions:
+    defaults = FrontyardOptions()
+    municipality = table.text("municipality", defaults.municipality)
+    try:
+        load_municipality(municipality)
+    except DomainError:
+        raise table.at.error(
+            table.name,
+            "municipality",
+            f"unknown municipality {municipality!r} (frontyard/data/municipalities)",
+        ) from None
+    counter = table.text("reception_counter", defaults.reception_counter).upper()
+    if not _COUNTER.fullmatch(counter):
+        raise table.at.error(table.name, "reception_counter", "expected 1-12 of A-Z, 0-9 and '-'")
+    return FrontyardOptions(
+        municipality=municipality,
+        secret_file=table.path("secret_file", base),
+        outbox_dir=table.path("outbox_dir", base),
+        export_dir=table.path("export_dir", base),
+        retention_days=table.integer("retention_days", defaults.retention_days, minimum=0),
+        reception_counter=counter,
+        kpi_period=table.text("kpi_period", defaults.kpi_period),
+        visit_ttl_hours=table.integer("visit_ttl_hours", defaults.visit_ttl_hours, minimum=1),
+    )
