@@ -15,9 +15,10 @@ Files (⚠ = inferred, not read in any source):
   named in any source, so it is not checked.
 - DF1 EF 0001 記載事項 (本籍除く), 880 bytes, PIN1: simple TLV, tags ``11``–``33`` below, ``FF``
   padding after the last (TRET ``convert``; Java ``parse_tag``; Java's ``DF1EF1length``).
-- DF1 EF 0003 外字 1–2, 264 bytes, PIN1: tags ``48``, ``49`` (Java ``parse_tag``). ⚠ Value = 2-byte
-  文字構成 (width, height in dots) + 1-bit bitmap, inferred from the sizes: 264 = 2 × (2 + 130), and
-  EF 0005's 663 = 3 + 5 × 132 (Java ``DF1EF3length``, ``DF1EF5length``); a 32×32 bitmap is 128 bytes.
+- DF1 EF 0003 外字 1–2, 264 bytes, PIN1: tags ``48``, ``49`` (Java ``parse_tag``), each with a 文字構成
+  byte and the 外字 data (TRET's commented ``文字構成1: Int``, ``外字1: Data``). ⚠ Length ``81 81`` and a
+  32×32 1-bit bitmap (128 bytes) are inferred from the sizes: 264 = 2 × (1 + 2 + 1 + 128) and EF 0005's
+  663 = 3 + 5 × 132 (Java ``DF1EF3length``, ``DF1EF5length``); the 文字構成 value is kept, not interpreted.
 - DF1 EF 0005 外字 3–7 (記載事項変更), 663 bytes, PIN1: ``50 01`` 追記の有無, then ⚠ tags ``4A``–``4E``.
 
 Dates in EF 0001 are 7 ASCII digits, era + YYMMDD, era 1 明治 2 大正 3 昭和 4 平成 5 令和 (TRET
@@ -50,6 +51,8 @@ TAG_AUTHORITY = 0x20  # 公安委員会名
 TAG_NUMBER = 0x21  # 免許証の番号
 TAG_GAIJI_EF03 = {0x48: 1, 0x49: 2}
 TAG_GAIJI_EF05 = {0x4A: 3, 0x4B: 4, 0x4C: 5, 0x4D: 6, 0x4E: 7}  # ⚠ inferred
+GLYPH_DOTS = 32
+GLYPH_BYTES = GLYPH_DOTS * GLYPH_DOTS // 8
 _ERAS = {1: 1868, 2: 1912, 3: 1926, 4: 1989, 5: 2019}  # first Gregorian year of each era
 
 
@@ -159,6 +162,7 @@ class Glyph:
     width: int
     height: int
     bitmap: bytes
+    composition: int = 0  # 文字構成 byte as stored (meaning not in any public source)
 
     def __repr__(self) -> str:
         return f"Glyph({self.number}, {self.width}x{self.height})"
@@ -180,13 +184,10 @@ class Glyph:
 
 
 def _glyph(number: int, value: bytes, what: str) -> Glyph:
-    # ⚠ inferred layout: 文字構成 = width, height in dots; then width*height/8 bytes of bitmap.
-    if len(value) < 2:
-        raise LicenceDataError(f"{what}: 外字 {number} has no 文字構成")
-    width, height, bitmap = value[0], value[1], value[2:]
-    if width == 0 or height == 0 or width % 8 or len(bitmap) != width * height // 8:
-        raise LicenceDataError(f"{what}: 外字 {number} bitmap does not match its {width}x{height} size")
-    return Glyph(number, width, height, bytes(bitmap))
+    # ⚠ inferred layout: 1 byte 文字構成, then a 32×32 bitmap, 1 bit per dot (128 bytes).
+    if len(value) != 1 + GLYPH_BYTES:
+        raise LicenceDataError(f"{what}: 外字 {number} is {len(value)} bytes, not 文字構成 + a 32x32 bitmap")
+    return Glyph(number, GLYPH_DOTS, GLYPH_DOTS, bytes(value[1:]), composition=value[0])
 
 
 def parse_glyphs(data: bytes, what: str) -> dict[int, Glyph]:

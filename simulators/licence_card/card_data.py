@@ -3,7 +3,8 @@
 Layouts follow the public specification as open readers use it (see drivers/licence/records.py for the
 sources; this module shares no code with it): MF EF 2F01 共通データ要素 and EF 000A 暗証番号設定, DF1 EF01
 記載事項 (simple TLV, JIS X 0208 2-byte codes, era dates, ``FF`` padding to 880 bytes), EF03/EF05 外字.
-A character outside JIS X 0208 becomes 外字 n (``FFF0 + n``) with a 32×32 1-bit image rendered from IPAmj
+A character outside JIS X 0208 becomes 外字 n (``FFF0 + n``): a TLV ``48+n-1 81 81`` holding a 文字構成
+byte and a 32×32 1-bit image (sizes as the specification's EF03 264 / EF05 663 bytes imply) rendered from IPAmj
 Mincho (the font the camera simulator uses for 𠮷), a ``missing`` character becomes 欠字 ``FFFA``.
 """
 
@@ -50,6 +51,8 @@ class LicenceFiles:
 def tlv(tag: int, value: bytes) -> bytes:
     if len(value) < 0x80:
         return bytes([tag, len(value)]) + value
+    if len(value) <= 0xFF:
+        return bytes([tag, 0x81, len(value)]) + value
     return bytes([tag, 0x82]) + len(value).to_bytes(2, "big") + value
 
 
@@ -143,12 +146,13 @@ def build_licence(person: LicencePersona) -> LicenceFiles:
     files.df1[0x0001] = matters.ljust(880, b"\xff")
     files.glyphs = {number: render_glyph(char) for char, number in encoder.gaiji.items()}
     slots = [
-        tlv(0x48 + number - 1, bytes([GLYPH_SIZE, GLYPH_SIZE]) + files.glyphs.get(number, b""))
+        tlv(0x48 + number - 1, b"\x01" + files.glyphs[number])  # 文字構成 byte ⚠ illustrative
         if number in files.glyphs
         else tlv(0x48 + number - 1, b"")
         for number in range(1, 8)
     ]
     files.df1[0x0003] = b"".join(slots[:2]).ljust(264, b"\xff")
+    assert len(files.df1[0x0003]) == 264
     files.df1[0x0005] = (
         tlv(0x50, b"\x01" if len(files.glyphs) > 2 else b"\x00") + b"".join(slots[2:])
     ).ljust(663, b"\xff")
