@@ -4,7 +4,7 @@ Layouts follow the public specification as open readers use it (see drivers/lice
 sources; this module shares no code with it): MF EF 2F01 共通データ要素 and EF 000A 暗証番号設定, DF1 EF01
 記載事項 (simple TLV, JIS X 0208 2-byte codes, era dates, ``FF`` padding to 880 bytes), EF03/EF05 外字.
 A character outside JIS X 0208 becomes 外字 n (``FFF0 + n``): a TLV ``48+n-1 81 81`` holding a 文字構成
-byte and a 32×32 1-bit image (sizes as the specification's EF03 264 / EF05 663 bytes imply) rendered from IPAmj
+byte and a 32×32 1-bit image (sizes as EF03 264 / EF05 663 bytes imply) rendered from IPAmj
 Mincho (the font the camera simulator uses for 𠮷), a ``missing`` character becomes 欠字 ``FFFA``.
 """
 

@@ -98,7 +98,7 @@ def test_probe_status_and_read_cost_four_apdus_after_the_pin() -> None:
 
 def test_no_gaiji_skips_ef03() -> None:
     transport = Scripted(
-        primed() + [("0020008104 31333537", OK), (SELECT_DF1, OK), (READ_EF01, matters() + bytes.fromhex(OK))]
+        [*primed(), ("0020008104 31333537", OK), (SELECT_DF1, OK), (READ_EF01, matters() + bytes.fromhex(OK))]
     )
     reader = DriversLicenceReader(transport)
     assert reader.read_licence(bytearray(b"1357")).matters.name.text == "山田　太郎"
@@ -107,15 +107,19 @@ def test_no_gaiji_skips_ef03() -> None:
 
 def test_unset_pin_sends_the_default_pin_and_needs_none() -> None:
     transport = Scripted(
-        primed(PIN_UNSET)
-        + [("0020008104 2A2A2A2A", OK), (SELECT_DF1, OK), (READ_EF01, matters() + bytes.fromhex(OK))]
+        [
+            *primed(PIN_UNSET),
+            ("0020008104 2A2A2A2A", OK),
+            (SELECT_DF1, OK),
+            (READ_EF01, matters() + bytes.fromhex(OK)),
+        ]
     )
     reader = DriversLicenceReader(transport)
     assert reader.read_licence(None).matters.number == "461200123450"
 
 
 def test_wrong_pin_is_reported_once_and_never_retried() -> None:
-    transport = Scripted(primed() + [("0020008104 30303030", "63C2")])
+    transport = Scripted([*primed(), ("0020008104 30303030", "63C2")])
     reader = DriversLicenceReader(transport)
     with pytest.raises(WrongPin) as raised:
         reader.read_licence("0000")
@@ -148,7 +152,8 @@ def test_pin_required_when_the_card_has_one() -> None:
 
 def test_refused_short_ef_and_extended_fall_back_to_select_and_chunks() -> None:
     body = matters()
-    script = primed() + [
+    script = [
+        *primed(),
         ("0020008104 31333537", OK),
         (SELECT_DF1, OK),
         (READ_EF01, "6700"),
