@@ -13,7 +13,8 @@ from collections.abc import Callable
 
 import grpc
 import pytest
-from kiosk.v1 import card_pb2
+from kiosk.v1 import card_pb2, frontyard_pb2_grpc
+from kiosk.v1 import frontyard_pb2 as fy
 from PIL import Image
 
 from daemon.errors import error_reason
@@ -165,3 +166,32 @@ def assert_no_licence_data(card: CardDaemon) -> None:
             if person.pin:
                 pin = re.escape(person.pin.encode())
                 assert not re.search(rb"(?<![0-9A-Za-z])" + pin + rb"(?![0-9A-Za-z])", data), where
+
+
+def test_tennyu_adds_a_member_by_licence_with_the_gaiji_image(card_daemon: StartCardDaemon) -> None:
+    card = card_daemon()
+    person = licence_persona("L2")  # 髙橋: 髙 is outside JIS X 0208
+    insert_licence(card, person.id)
+    licence = card.kiosk.ReadLicence(card_pb2.ReadLicenceRequest(pin=person.pin or ""))
+    frontyard = frontyard_pb2_grpc.FrontyardServiceStub(card.daemon.channel("kiosk"))
+    visit = frontyard.CreateVisit(
+        fy.CreateVisitRequest(life_event=fy.LIFE_EVENT_TENNYU, event_date="2025-09-09")
+    )
+    visit = frontyard.AddMember(fy.AddMemberRequest(visit=visit.name, from_licence_session=licence.session))
+    member = visit.members[0]
+    assert (member.from_licence, member.from_card, member.needs_confirmation) == (True, False, True)
+    assert member.relationship == "世帯主"
+    assert member.name == licence.name.text and member.name.startswith(GETA)
+    assert [c.position for c in member.name_characters] == [0]
+    glyph = Image.open(io.BytesIO(member.name_characters[0].glyph_png))
+    card_glyph = Image.open(io.BytesIO(licence.name.characters[0].glyph_png))
+    assert glyph.convert("1").tobytes() == card_glyph.convert("1").tobytes(), "the card's own image"
+    assert member.furigana == licence.kana.text
+    assert member.birth_date == licence.birth_date
+    assert unicodedata.normalize("NFKC", visit.facts.old_address) == expected(person.address)
+    evaluation = frontyard.EvaluateVisit(fy.EvaluateVisitRequest(visit=visit.name))
+    names = [f.value for form in evaluation.forms for f in form.fields if f.value.endswith("健一")]
+    assert names and all(name.startswith(GETA) for name in names), "screens show 〓, never a guess"
+    frontyard.CancelVisit(fy.CancelVisitRequest(visit=visit.name))
+    card.remove()
+    assert_no_licence_data(card)
