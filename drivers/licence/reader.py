@@ -4,7 +4,8 @@ Uses the same :class:`drivers.mynumber.model.CardTransport` and APDU builders as
 Sequence (numbers are APDUs):
 
 - :meth:`probe` (card arrives, no PIN): SELECT MF ``00 A4 00 00``; SELECT ``2F01``; READ 17 (共通データ).
-- :meth:`pin_status` (no PIN, no try used): SELECT ``000A``; READ 3 (PIN chosen?); ``00 20 00 81``.
+- :meth:`pin_status` (no PIN, no try used): READ ``00 B0 8A 00 03`` (EF 000A by short EF id: PIN
+  chosen?); ``00 20 00 81`` (PIN1 tries left).
 - :meth:`read_licence` (primed): VERIFY ``00 20 00 81 04 PIN``; SELECT DF1; READ ``00 B0 81 00 00 03 70``
   (EF 0001 by short EF id, extended Le 880); READ ``00 B0 83 …`` (EF 0003, only when a 外字 is used).
 
@@ -45,7 +46,7 @@ DF1_AID = bytes.fromhex("A0000002310100000000000000000000")
 EF_COMMON = 0x2F01
 EF_PIN_SETTING = 0x000A
 PIN1_P2 = 0x81  # VERIFY P2: 80 | short EF id of MF IEF01
-SFI_MATTERS, SFI_GAIJI, SFI_GAIJI_CHANGES = 0x01, 0x03, 0x05
+SFI_MATTERS, SFI_GAIJI, SFI_GAIJI_CHANGES, SFI_PIN_SETTING = 0x01, 0x03, 0x05, 0x0A
 FID_MATTERS, FID_GAIJI, FID_GAIJI_CHANGES = 0x0001, 0x0003, 0x0005
 SIZE_MATTERS, SIZE_GAIJI, SIZE_GAIJI_CHANGES = 880, 264, 663  # Java DF1EF1length / EF3 / EF5
 DEFAULT_PIN = b"****"  # 2A2A2A2A: PIN1 when the holder chose none
@@ -199,9 +200,8 @@ class DriversLicenceReader:
 
     def _pin_status(self) -> LicencePinStatus:
         card = self._session()
-        self._select_mf_ef(EF_PIN_SETTING)
-        data = apdu.check(self._send(apdu.read_binary(0, 3)), "read EF 000A").data
-        card.pin_set = records.parse_pin_setting(data)
+        self._select_mf()
+        card.pin_set = records.parse_pin_setting(self._read_ef(SFI_PIN_SETTING, EF_PIN_SETTING, 3))
         response = self._send(apdu.verify_query(PIN1_P2))
         if response.sw & 0xFFF0 == 0x63C0:
             card.tries = response.sw & 0x0F
@@ -267,6 +267,8 @@ class DriversLicenceReader:
             _LOGGER.info("card refuses short-EF-id READ (SW=%04X); using SELECT + READ", response.sw)
             self._short_ef_refused[card.atr] = True
         apdu.check(self._send(apdu.select_ef(fid)), f"select EF {fid:04X}")
+        if size <= _CHUNK:
+            return apdu.check(self._send(apdu.read_binary(0, size)), f"read EF {fid:04X}").data
         if not self._extended_refused.get(card.atr, False):
             response = self._send(apdu.read_binary_extended(0, size))
             if response.ok:

@@ -66,7 +66,7 @@ class Scripted:
 
 def primed(pin_setting: str = PIN_SET, tries: str = "63C3") -> list[tuple[str, str | bytes]]:
     """What the driver sends before the PIN when nothing was probed yet (MF, EF 000A, retry query)."""
-    return [(SELECT_MF, OK), ("00A4020C02000A", OK), ("00B0000003", pin_setting + OK), (QUERY, tries)]
+    return [(SELECT_MF, OK), ("00B08A0003", pin_setting + OK), (QUERY, tries)]
 
 
 def test_probe_status_and_read_cost_four_apdus_after_the_pin() -> None:
@@ -92,7 +92,8 @@ def test_probe_status_and_read_cost_four_apdus_after_the_pin() -> None:
     assert licence.matters.name.text == "〓田　太郎"
     assert licence.needs_confirmation
     assert licence.glyphs[1].bitmap == bytes([0xF0] * 128)
-    assert transport.sent[6] == bytearray(9)  # the VERIFY command was zeroed after sending
+    sent_verify = [c for c in transport.sent if isinstance(c, bytearray)]
+    assert sent_verify == [bytearray(9)]  # the VERIFY command object was zeroed after sending
     assert transport.unpowered == 1 and not transport.script
 
 
@@ -178,3 +179,15 @@ def test_trace_masks_the_pin_and_the_data() -> None:
     line = apdu.format_exchange(bytes.fromhex("002000810431333537"), matters() + b"\x90\x00")
     assert "31 33" not in line and "XX XX XX XX" in line
     assert "masked" in apdu.format_exchange(bytes.fromhex(READ_EF01), matters() + b"\x90\x00")
+
+
+def test_pin_setting_without_short_ef_ids_selects_the_file() -> None:
+    script: list[tuple[str, str | bytes]] = [
+        (SELECT_MF, OK),
+        ("00B08A0003", "6A86"),
+        ("00A4020C02000A", OK),
+        ("00B0000003", PIN_UNSET + OK),
+        (QUERY, "63C3"),
+    ]
+    status = DriversLicenceReader(Scripted(script)).pin_status()
+    assert (status.pin_set, status.tries_left) == (False, 3)
