@@ -94,6 +94,7 @@ class DriversLicenceReader:
         self._short_ef_refused: dict[bytes, bool] = {}
         self._extended_refused: dict[bytes, bool] = {}
         self._busy = threading.Lock()
+        self._checked = False
         self.last_operation_apdus = 0
         self.apdus_after_pin = 0
 
@@ -137,6 +138,7 @@ class DriversLicenceReader:
         if not self._busy.acquire(blocking=False):
             raise DeviceBusy("another card operation is running")
         self.last_operation_apdus = 0
+        self._checked = False
         try:
             result = operation()
         except CardRemoved:
@@ -165,8 +167,10 @@ class DriversLicenceReader:
             _LOGGER.debug("power-off after licence read failed", exc_info=True)
 
     def _session(self) -> _Card:
-        if self._card is not None and not self._transport.still_connected():
-            self._card = None
+        if self._card is not None and not self._checked:
+            self._checked = True  # once per operation: was the card swapped since the last one?
+            if not self._transport.still_connected():
+                self._card = None
         if self._card is None:
             self._card = _Card(atr=self._transport.connect())
         return self._card
