@@ -9,6 +9,7 @@ Staff see the name with 〓, the glyph images and a confirmation flag (:func:`na
 
 from __future__ import annotations
 
+import dataclasses
 import io
 from dataclasses import dataclass
 
@@ -16,6 +17,7 @@ from kiosk.v1 import frontyard_pb2 as pb
 from PIL import Image
 
 from drivers.licence import DriversLicence, LicenceText
+from frontyard.documents import FilledForm
 from frontyard.household import Person
 from frontyard.render import glyphs
 
@@ -69,8 +71,23 @@ def name_characters(name: str) -> tuple[str, list[pb.NameCharacter]]:
         if image is not None:
             characters.append(pb.NameCharacter(position=position, glyph_png=_png(image)))
             shown.append(GETA)
+        elif glyphs.PRIVATE_USE_FIRST <= ord(char) < glyphs.PRIVATE_USE_FIRST + glyphs.PRIVATE_USE_SIZE:
+            characters.append(pb.NameCharacter(position=position))  # an image already released
+            shown.append(GETA)
         else:
             if char == GETA:
                 characters.append(pb.NameCharacter(position=position))
             shown.append(char)
     return "".join(shown), characters
+
+
+def without_glyphs(form: FilledForm) -> FilledForm:
+    """``form`` with each registered 外字 character as 〓: what the outbox keeps after the visit (its
+    glyph images are released then; the application's PDF, rendered before, still shows them)."""
+    fields = tuple(
+        dataclasses.replace(item, value=name_characters(item.value)[0])
+        if isinstance(item.value, str)
+        else item
+        for item in form.fields
+    )
+    return dataclasses.replace(form, fields=fields)

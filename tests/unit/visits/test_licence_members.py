@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from daemon.visits.licence_members import GETA, member_from_licence, name_characters
+from daemon.visits.licence_members import GETA, member_from_licence, name_characters, without_glyphs
 from drivers.licence import DriversLicence, Glyph, LicenceMatters, LicenceText, Placeholder
+from frontyard.documents import FieldKind, FilledForm, FormField
 from frontyard.render import glyphs
 
 INK = bytes([0xFF] * 128)
@@ -60,3 +61,16 @@ def test_gaiji_becomes_a_registered_glyph_and_missing_stays_geta() -> None:
 def test_plain_name_needs_no_confirmation() -> None:
     shown, characters = name_characters("指宿　太郎")
     assert (shown, characters) == ("指宿　太郎", [])
+
+
+def test_outbox_forms_keep_geta_not_private_use_characters() -> None:
+    read = member_from_licence(licence(), "世帯主")
+    name = read.person.name or ""
+    form = FilledForm("f", "届出書", "p", "市民課", (FormField("name", "氏名", FieldKind.NAME, name),))
+    try:
+        filed = without_glyphs(form)
+    finally:
+        glyphs.release(read.glyph_chars)
+    assert filed.fields[0].value == f"{GETA}橋　健一"
+    shown, characters = name_characters(name)  # released: still 〓, no image
+    assert shown == f"{GETA}橋　健一" and [c.glyph_png for c in characters] == [b""]
