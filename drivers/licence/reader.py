@@ -73,6 +73,7 @@ class LicencePinStatus:
 class _Card:
     atr: bytes
     in_mf: bool = False
+    common: CommonData | None = None  # EF 2F01, once read: the card is a licence
     tries: int | None = None
     pin_set: bool | None = None
 
@@ -198,12 +199,16 @@ class DriversLicenceReader:
         apdu.check(response, f"select MF EF {fid:04X}")
 
     def _probe(self) -> CommonData:
+        card = self._session()
         self._select_mf_ef(EF_COMMON)
         response = apdu.check(self._send(apdu.read_binary(0, 17)), "read EF 2F01")
-        return records.parse_common_data(response.data)
+        card.common = records.parse_common_data(response.data)
+        return card.common
 
     def _pin_status(self) -> LicencePinStatus:
         card = self._session()
+        if card.common is None:
+            self._probe()  # never send licence commands to a card not known to be one
         self._select_mf()
         card.pin_set = records.parse_pin_setting(self._read_ef(SFI_PIN_SETTING, EF_PIN_SETTING, 3))
         response = self._send(apdu.verify_query(PIN1_P2))

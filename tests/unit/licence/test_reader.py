@@ -64,24 +64,23 @@ class Scripted:
         self.connected = False
 
 
+PROBE: list[tuple[str, str | bytes]] = [(SELECT_MF, OK), ("00A4020C022F01", OK), ("00B0000011", COMMON + OK)]
+
+
 def primed(pin_setting: str = PIN_SET, tries: str = "63C3") -> list[tuple[str, str | bytes]]:
-    """What the driver sends before the PIN when nothing was probed yet (MF, EF 000A, retry query)."""
-    return [(SELECT_MF, OK), ("00B08A0003", pin_setting + OK), (QUERY, tries)]
+    """What the driver sends before the PIN when nothing was probed yet (EF 2F01, EF 000A, retry query)."""
+    return [*PROBE, ("00B08A0003", pin_setting + OK), (QUERY, tries)]
 
 
 def test_probe_status_and_read_cost_four_apdus_after_the_pin() -> None:
     body = matters(t12=GAIJI_NAME)
-    probe = [(SELECT_MF, OK), ("00A4020C022F01", OK), ("00B0000011", COMMON + OK)]
-    script = (
-        probe
-        + primed()[1:]
-        + [
-            ("0020008104 31333537", OK),
-            (SELECT_DF1, OK),
-            (READ_EF01, body + bytes.fromhex(OK)),
-            (READ_EF03, EF03 + bytes.fromhex(OK)),
-        ]
-    )
+    script = [
+        *primed(),
+        ("0020008104 31333537", OK),
+        (SELECT_DF1, OK),
+        (READ_EF01, body + bytes.fromhex(OK)),
+        (READ_EF03, EF03 + bytes.fromhex(OK)),
+    ]
     transport = Scripted(script)
     reader = DriversLicenceReader(transport)
     assert reader.probe().expiry_date.isoformat() == "2027-05-01"
@@ -173,6 +172,11 @@ def test_a_my_number_card_is_not_a_licence() -> None:
     with pytest.raises(NotDriversLicence) as raised:
         DriversLicenceReader(Scripted([(SELECT_MF, "6A86")])).probe()
     assert raised.value.reason == "not_drivers_licence"
+    # A My Number card with its text AP selected answers SELECT MF with 9000: EF 2F01 still tells.
+    transport = Scripted([(SELECT_MF, OK), ("00A4020C022F01", "6A82")])
+    with pytest.raises(NotDriversLicence):
+        DriversLicenceReader(transport).read_licence("1357")
+    assert not any(bytes(c[:2]) == b"\x00\x20" for c in transport.sent), "no VERIFY to a non-licence"
 
 
 def test_trace_masks_the_pin_and_the_data() -> None:
@@ -183,7 +187,7 @@ def test_trace_masks_the_pin_and_the_data() -> None:
 
 def test_pin_setting_without_short_ef_ids_selects_the_file() -> None:
     script: list[tuple[str, str | bytes]] = [
-        (SELECT_MF, OK),
+        *PROBE,
         ("00B08A0003", "6A86"),
         ("00A4020C02000A", OK),
         ("00B0000003", PIN_UNSET + OK),
