@@ -10,11 +10,13 @@ Sequence (numbers are APDUs):
   (EF 0001 by short EF id, extended Le 880); READ ``00 B0 83 …`` (EF 0003, only when a 外字 is used).
 
 After the PIN it costs 4 APDUs (5 when a 外字 3–7 needs EF05). TRETJapanNFCReader reads 記載事項 in 9
-(SELECT MF, SELECT 000A, READ, SELECT MF, SELECT IEF 0001, VERIFY, SELECT DF1, SELECT EF 0001, READ 880).
-A card that refuses the short-EF-id READ (``B0 8x``) gets SELECT + READ; one that refuses extended Le gets
-256-byte chunks; both remembered per ATR. ``00 20 00 81``: VERIFY P2 = 80 | short EF id 1 = MF IEF01
-(PIN1), per the specification's P2 coding as the takusan23 blog quotes it (v009 p.24); a blocked PIN
-answers ``6984`` there (observed on a card, same blog). PIN1: 4 digits, 3 tries, never changeable, reset
+(SELECT MF, SELECT 000A, READ, SELECT MF, SELECT IEF 0001, VERIFY, SELECT DF1, SELECT EF 0001,
+READ 880). A card that refuses the short-EF-id READ (``B0 8x``) gets SELECT + READ; one that
+refuses extended Le gets 256-byte chunks; both remembered per ATR (⚠ no source shows a licence
+answering ``B0 8x`` or extended Le; the TRET reader asks Le 880 in one READ, which iOS sends as
+extended). ``00 20 00 81``: VERIFY P2 = 80 | short EF id 1 = MF IEF01 (PIN1), per the
+specification's P2 coding as the takusan23 blog quotes it (v009 p.24); a blocked PIN answers
+``6984`` there (observed on a card, same blog). PIN1: 4 digits, 3 tries, never changeable, reset
 only by the 公安委員会 (Perl reader quoting §3(2)カ(ア)). When EF 000A says no PIN was chosen, the card's
 PIN1 is ``****`` (``2A2A2A2A``) and the driver sends that instead of asking the resident.
 
