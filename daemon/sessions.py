@@ -46,6 +46,9 @@ _LOGGER = logging.getLogger(__name__)
 DEFAULT_IDLE_TIMEOUT_S = 120.0
 DEFAULT_WARN_BEFORE_S = 20.0
 PREFIX = "sessions/"
+LICENCE_KEY = (
+    "card.licence"  # a drivers.licence.DriversLicence read into the session (daemon/card/licence.py)
+)
 
 __all__ = ["BasicInfo", "EndReason", "ResidentSession", "ResidentSessions", "SessionNotFound"]
 
@@ -213,6 +216,7 @@ class ResidentSessions:
             expire_time=self._expire_time(session),
             seconds_left=round(session.seconds_left),
             has_basic_info=session.basic_info is not None,
+            has_licence=session.attached(LICENCE_KEY) is not None,
             authenticated=session.authenticated,
         )
 

@@ -26,18 +26,21 @@ from google.protobuf.timestamp_pb2 import Timestamp
 from kiosk.v1 import card_pb2, events_pb2
 
 from drivers.base import DeviceBusy, DeviceError, DeviceUnavailable
+from drivers.licence import LicencePinStatus
 from drivers.mynumber import CardStatus, MyNumberCardReader, PinKind, ReaderEvent, ReaderEventKind
 from drivers.mynumber.errors import CardAbsent, CardRemoved
 
 from ..events import EventLog
 from ..registry import DeviceSlot
 from ..sessions import EndReason, ResidentSessions
+from . import licence as licence_card
 
 _LOGGER = logging.getLogger(__name__)
 
 WAIT_SLICE_S = 0.5
 PROBE_BUSY_RETRIES = 30
 PROBE_BUSY_DELAY_S = 0.1
+_SESSION_PRESENCES = (card_pb2.MY_NUMBER_CARD, card_pb2.DRIVERS_LICENCE)
 
 
 @dataclass(frozen=True)
@@ -48,12 +51,14 @@ class _Resync:
 _Item = list[ReaderEvent] | DeviceError | _Resync
 
 
-def _probe_card(device: object) -> tuple[CardStatus, int | None]:
-    """On the device worker: what is in the reader, and the text PIN's tries left (primes the card)."""
+def _probe_card(device: object) -> tuple[CardStatus, int | None, LicencePinStatus | None]:
+    """On the device worker: what is in the reader, and the text PIN's tries left (primes the card);
+    for another card, whether it is a 運転免許証 and its PIN1 status (daemon/card/licence.py)."""
     assert isinstance(device, MyNumberCardReader)
     status = device.card_status()
     tries = device.pin_tries_left(PinKind.TEXT) if status is CardStatus.MY_NUMBER_CARD else None
-    return status, tries
+    licence = licence_card.probe(device) if status is CardStatus.OTHER_CARD else None
+    return status, tries, licence
 
 
 class _WaitThread:
@@ -163,13 +168,13 @@ class CardMonitor:
         for event in self.readers.values():
             copy = card_pb2.CardEvent()
             copy.CopyFrom(event)
-            copy.session = current.name if current and event.presence == card_pb2.MY_NUMBER_CARD else ""
+            copy.session = current.name if current and event.presence in _SESSION_PRESENCES else ""
             result.append(copy)
         return result
 
     def reader_of_session(self) -> str:
         for name, event in self.readers.items():
-            if event.presence == card_pb2.MY_NUMBER_CARD:
+            if event.presence in _SESSION_PRESENCES:
                 return name
         return next(iter(self.readers), "")
 
@@ -185,6 +190,17 @@ class CardMonitor:
         if previous is None or previous.presence != card_pb2.MY_NUMBER_CARD:
             return
         event = self._event(reader, previous.presence, session=self._session_name(), tries=tries_left)
+        self.publish(event)
+
+    def update_licence_tries(self, tries_left: int) -> None:
+        """After a licence VERIFY: show PIN1's new retry counter."""
+        reader = self.reader_of_session()
+        previous = self.readers.get(reader)
+        if previous is None or previous.presence != card_pb2.DRIVERS_LICENCE:
+            return
+        event = self._event(reader, previous.presence, session=self._session_name())
+        event.licence_pin_tries_left = tries_left
+        event.licence_pin_set = previous.licence_pin_set
         self.publish(event)
 
     def _session_name(self) -> str:
@@ -253,7 +269,7 @@ class CardMonitor:
         assert self.slot is not None
         for _ in range(PROBE_BUSY_RETRIES):
             try:
-                status, tries = await self.slot.call(_probe_card, operation="card_probe")
+                status, tries, licence = await self.slot.call(_probe_card, operation="card_probe")
                 break
             except DeviceBusy:
                 await asyncio.sleep(PROBE_BUSY_DELAY_S)
@@ -273,6 +289,11 @@ class CardMonitor:
         if status is CardStatus.MY_NUMBER_CARD:
             session = self.sessions.start()
             self.publish(self._event(reader, card_pb2.MY_NUMBER_CARD, session=session.name, tries=tries))
+        elif licence is not None:
+            session = self.sessions.start()
+            event = self._event(reader, card_pb2.DRIVERS_LICENCE, session=session.name)
+            event.licence_pin_tries_left, event.licence_pin_set = licence.tries_left, licence.pin_set
+            self.publish(event)
         elif status is CardStatus.OTHER_CARD:
             self._end_session(EndReason.CARD_REMOVED)
             self.publish(self._event(reader, card_pb2.OTHER_CARD, reason="not_my_number_card"))

@@ -27,6 +27,7 @@ from drivers.base import DeviceUnavailable
 from drivers.mynumber import AuthResult, BasicInfo, CertificateInfo, MyNumberCardReader, PinKind, Sex
 from drivers.mynumber.errors import CardRemoved, PinBlocked, WrongPin
 
+from ..card import licence as licence_card
 from ..card.monitor import CardMonitor
 from ..errors import FailedPrecondition, InvalidArgument
 from ..events import EventLog
@@ -198,6 +199,27 @@ class CardService(card_pb2_grpc.CardServiceServicer):
             certificate_serial=f"{result.serial:X}",
             certificate_not_after=not_after,
         )
+
+    async def GetLicencePinStatus(
+        self, request: card_pb2.GetLicencePinStatusRequest, context: Context
+    ) -> card_pb2.LicencePinStatus:
+        self._touch_current()
+        status = await self._call(licence_card.pin_status, "licence_pin_status", None)
+        return card_pb2.LicencePinStatus(pin_set=status.pin_set, tries_left=status.tries_left)
+
+    async def ReadLicence(self, request: card_pb2.ReadLicenceRequest, context: Context) -> card_pb2.Licence:
+        session = self._touch_current()
+        try:
+            licence = await self._call(licence_card.read_licence(request.pin), "read_licence", None)
+        except (WrongPin, PinBlocked) as exc:
+            self.monitor.update_licence_tries(exc.tries_left)
+            raise
+        if session is None or not session.active:
+            session = self.sessions.start()
+        session.attach(licence_card.LICENCE_KEY, licence)
+        self.sessions.touch(session)
+        _LOGGER.info("licence read", extra={"session": session.name, "gaiji": len(licence.glyphs)})
+        return licence_card.licence_message(licence, session.name)
 
     async def EndSession(
         self, request: card_pb2.EndSessionRequest, context: Context

@@ -18,18 +18,22 @@ import grpc
 from kiosk.v1 import events_pb2, frontyard_pb2_grpc
 from kiosk.v1 import frontyard_pb2 as pb
 
+from drivers.licence import DriversLicence
 from frontyard.certificates import ChannelQuery, advise_channel
 from frontyard.corrections import FieldCorrection
 from frontyard.errors import CorrectionError
 from frontyard.household import Person, Sex, age_on
 from frontyard.kpi import KpiRow
 from frontyard.questionnaire import AnswerValue
+from frontyard.render import glyphs
 
+from ..card.licence import session_licence
 from ..errors import FailedPrecondition, InvalidArgument, NotFound
 from ..ports import EventPublisher, PrintSubmitter, ReadingLookup, SessionLookup
 from ..visits import messages
 from ..visits.book import CardHolder, parse_date
 from ..visits.flows import Frontyard, now
+from ..visits.licence_members import member_from_licence
 from ..visits.settings import FrontyardSettings
 
 _LOGGER = logging.getLogger(__name__)
@@ -64,6 +68,9 @@ class FrontyardService(frontyard_pb2_grpc.FrontyardServiceServicer):
             )
         sex = _CARD_SEXES.get(str(getattr(info.sex, "value", info.sex)), Sex.UNSPECIFIED)
         return CardHolder(info.name, info.address, info.birth_date, sex)
+
+    def _licence(self, session_name: str) -> DriversLicence:
+        return session_licence(self.sessions.get(session_name))
 
     def _person_from_reading(self, reading_name: str, relationship: str) -> Person:
         """A member from a camera reading: confident fields only; the rest is left for staff."""
@@ -108,6 +115,16 @@ class FrontyardService(frontyard_pb2_grpc.FrontyardServiceServicer):
             relationship = request.relationship or ("世帯主" if first else "")
             person = Person("", relationship, holder.name, None, holder.birth_date, holder.sex, True)
             card: CardHolder | None = holder
+        elif request.HasField("from_licence_session"):
+            relationship = request.relationship or ("世帯主" if first else "")
+            read = member_from_licence(self._licence(request.from_licence_session), relationship)
+            if not read.person.relationship:
+                glyphs.release(read.glyph_chars)
+                raise InvalidArgument("relationship is required", reason="relationship_required",
+                                      message_ja="続柄を選んでください。")  # fmt: skip
+            self.book.add_member(request.visit, read.person, None, now(), licence_address=read.address,
+                                 glyph_chars=read.glyph_chars)  # fmt: skip
+            return self._visit(request.visit)
         elif request.HasField("from_document_reading"):
             relationship = request.relationship or ("世帯主" if first else "")
             person = self._person_from_reading(request.from_document_reading, relationship)
@@ -122,7 +139,8 @@ class FrontyardService(frontyard_pb2_grpc.FrontyardServiceServicer):
             card = None
         else:
             raise InvalidArgument(
-                "give member, from_card_session or from_document_reading", reason="member_required"
+                "give member, from_card_session, from_licence_session or from_document_reading",
+                reason="member_required",
             )
         if not person.relationship:
             raise InvalidArgument("relationship is required", reason="relationship_required",

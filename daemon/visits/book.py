@@ -20,6 +20,7 @@ from frontyard.lifeevents import Evaluation, evaluate
 from frontyard.municipality import Municipality
 from frontyard.questionnaire import AnswerValue, PendingQuestion
 from frontyard.reception import ReceptionTicket
+from frontyard.render import glyphs
 
 from ..errors import FailedPrecondition, InvalidArgument, NotFound
 
@@ -42,6 +43,8 @@ class VisitRecord:
     status: VisitStatus = VisitStatus.OPEN
     answered: set[tuple[str, str | None]] = field(default_factory=set)
     card_person_ids: set[str] = field(default_factory=set)
+    licence_person_ids: set[str] = field(default_factory=set)
+    glyph_chars: set[str] = field(default_factory=set)  # 外字 images registered for this visit's names
     card_read: dt.datetime | None = None
     printed: dt.datetime | None = None
     forms_printed: int = 0
@@ -106,7 +109,7 @@ class VisitBook:
 
     def _expire(self, now: dt.datetime) -> None:
         for visit_id in [v for v, record in self._visits.items() if now - record.started > self.ttl]:
-            del self._visits[visit_id]
+            glyphs.release(self._visits.pop(visit_id).glyph_chars)
 
     def get(self, name: str) -> VisitRecord:
         visit_id = name.removeprefix("visits/")
@@ -123,6 +126,7 @@ class VisitBook:
         record = self.get(name)
         with self._lock:
             self._visits.pop(record.visit_id, None)
+            glyphs.release(record.glyph_chars)
         return record
 
     def by_reception(self, payload: str) -> VisitRecord | None:
@@ -134,7 +138,18 @@ class VisitBook:
 
     # --- members and facts -------------------------------------------------------------------------------
 
-    def add_member(self, name: str, person: Person, card: CardHolder | None, now: dt.datetime) -> Person:
+    def add_member(
+        self,
+        name: str,
+        person: Person,
+        card: CardHolder | None,
+        now: dt.datetime,
+        *,
+        licence_address: str | None = None,
+        glyph_chars: frozenset[str] = frozenset(),
+    ) -> Person:
+        """Add ``person``; ``card`` (基本4情報) or ``licence_address`` (a 運転免許証 read) also fill the
+        address fact when it is empty. ``glyph_chars`` are released with the visit."""
         with self._lock:
             record = self.get(name)
             household = record.household
@@ -154,6 +169,12 @@ class VisitBook:
                 address_fact = "old_address" if household.event is LifeEvent.TENNYU else "new_address"
                 if getattr(household, address_fact) is None:
                     changes[address_fact] = card.address
+            if licence_address is not None:
+                record.licence_person_ids.add(person_id)
+                record.glyph_chars |= glyph_chars
+                address_fact = "old_address" if household.event is LifeEvent.TENNYU else "new_address"
+                if getattr(household, address_fact) is None:
+                    changes[address_fact] = licence_address
             if person.newborn:
                 record.answered.add(("has_mn_card", person_id))
             record.household = dataclasses.replace(household, **changes)  # type: ignore[arg-type]

@@ -38,6 +38,7 @@ from ..ports import EventPublisher, PrintSubmitter
 from .book import VisitBook, VisitRecord, reception_id
 from .desk import CertificateDesk, CertificateRecord
 from .kpi_store import PersistentKpiRecorder
+from .licence_members import without_glyphs
 from .messages import STATUSES
 from .outbox_store import PersistentOutbox
 from .printing import count_pages, submit_pdf, submit_receipt
@@ -151,11 +152,10 @@ class Frontyard:
         record, documents = await self.off_loop(self.documents, name)
         ticket = self._reception(record)
         pdfs = await self.off_loop(lambda: [render_forms([form]) for form in documents.forms])
+        forms = tuple(without_glyphs(form) for form in documents.forms)  # the PDFs keep licence 外字 images
         record = self.book.take(name)
         done = now()
-        created = await self.off_loop(
-            self._file_applications, documents.forms, pdfs, reception_id(ticket), done
-        )
+        created = await self.off_loop(self._file_applications, forms, pdfs, reception_id(ticket), done)
         del pdfs
         satisfaction, time_rating, ease_rating = (value if value > 0 else None for value in ratings)
         visit = Visit(

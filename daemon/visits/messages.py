@@ -20,6 +20,7 @@ from frontyard.writing import WritingCount
 
 from .book import VisitRecord, VisitStatus
 from .desk import CertificateRecord
+from .licence_members import name_characters
 
 LIFE_EVENTS = {pb.LIFE_EVENT_TENNYU: LifeEvent.TENNYU, pb.LIFE_EVENT_BIRTH: LifeEvent.BIRTH}
 SEXES = {Sex.MALE: pb.MEMBER_SEX_MALE, Sex.FEMALE: pb.MEMBER_SEX_FEMALE}
@@ -52,11 +53,15 @@ def _date(day: dt.date | None) -> str:
     return day.isoformat() if day is not None else ""
 
 
-def member(person: Person, from_card: bool) -> pb.Member:
+def member(person: Person, from_card: bool, from_licence: bool = False) -> pb.Member:
+    name, characters = name_characters(person.name or "")
     return pb.Member(
         person_id=person.person_id,
         relationship=person.relationship,
-        name=person.name or "",
+        name=name,
+        from_licence=from_licence,
+        name_characters=characters,
+        needs_confirmation=bool(characters),
         furigana=person.furigana or "",
         birth_date=_date(person.birth_date),
         sex=SEXES.get(person.sex, pb.MEMBER_SEX_UNSPECIFIED),
@@ -76,7 +81,7 @@ def visit(record: VisitRecord, pending_questions: int) -> pb.Visit:
     for key in ("new_address", "old_address", "phone", "bank_account", "vehicle_number"):
         value = getattr(household, key)
         if value is not None:
-            setattr(facts, key, value)
+            setattr(facts, key, name_characters(value)[0])
     if household.mother_id:
         facts.mother_person_id = household.mother_id
     event = next(key for key, value in LIFE_EVENTS.items() if value is household.event)
@@ -85,7 +90,10 @@ def visit(record: VisitRecord, pending_questions: int) -> pb.Visit:
         life_event=event,
         event_date=household.event_date.isoformat(),
         state=pb.VISIT_STATE_PRINTED if record.status is VisitStatus.PRINTED else pb.VISIT_STATE_OPEN,
-        members=[member(p, p.person_id in record.card_person_ids) for p in household.members],
+        members=[
+            member(p, p.person_id in record.card_person_ids, p.person_id in record.licence_person_ids)
+            for p in household.members
+        ],
         facts=facts,
         pending_questions=pending_questions,
         reception_code=record.reception.payload if record.reception else "",
@@ -117,7 +125,7 @@ def form(filled: FilledForm) -> pb.Form:
                 kind=FIELD_KINDS[item.kind],
                 value=value.isoformat()
                 if isinstance(value, dt.date)
-                else value
+                else name_characters(value)[0]  # a licence 外字 shows as 〓 on screen, its image on paper
                 if isinstance(value, str)
                 else "",
                 checked=value is True,

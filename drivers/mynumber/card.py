@@ -26,7 +26,7 @@ import threading
 import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from drivers.base import DeviceBusy, DeviceHealth, DeviceKind, DriverInfo, parse_device_uri
 from drivers.mynumber import apdu, jpki, text_ap
@@ -42,6 +42,9 @@ from drivers.mynumber.jpki import AuthResult, CertificateInfo
 from drivers.mynumber.model import CardStatus, CardTransport, PinKind, ReaderEvent, ReaderEventKind
 from drivers.mynumber.text_ap import BasicInfo
 from drivers.mynumber.tlv import TlvError, parse_one
+
+if TYPE_CHECKING:
+    from drivers.licence import DriversLicenceReader
 
 _LOGGER = logging.getLogger(__name__)
 _T = TypeVar("_T")
@@ -98,6 +101,7 @@ class MyNumberCardReader:
         self._stale = False
         self._short_ef_refused: dict[bytes, bool] = {}
         self._busy = threading.Lock()
+        self._licence: DriversLicenceReader | None = None
         self.last_operation_apdus = 0
 
     # -- Device protocol -------------------------------------------------------------------------------
@@ -122,7 +126,19 @@ class MyNumberCardReader:
         events = self._transport.wait_for_change(timeout_s)
         if any(e.kind in (ReaderEventKind.CARD_REMOVED, ReaderEventKind.CARD_INSERTED) for e in events):
             self._stale = True
+            if self._licence is not None:
+                self._licence.forget()
         return events
+
+    def licence(self) -> DriversLicenceReader:
+        """The 運転免許証 driver (drivers.licence) on this reader's transport; call it on the same worker.
+        This reader forgets its card state, so its next operation reconnects."""
+        from drivers.licence import DriversLicenceReader
+
+        self._stale = True
+        if self._licence is None:
+            self._licence = DriversLicenceReader(self._transport)
+        return self._licence
 
     # -- operations ------------------------------------------------------------------------------------
     def card_status(self) -> CardStatus:

@@ -2,7 +2,8 @@
 
 Text is IPAex Gothic (shipped in ``fonts/``); a character IPAex lacks (𠮷 and other 人名 variants outside
 JIS X 0208) is set in Debian's IPAmj Mincho (``fonts-ipamj-mincho``) when installed, else left to
-IPAex's empty box with one warning in the log: a name is never silently dropped.
+IPAex's empty box with one warning in the log: a name is never silently dropped. A 外字 image registered
+in :mod:`frontyard.render.glyphs` (from a 運転免許証) is drawn as its bitmap, one em square.
 """
 
 from __future__ import annotations
@@ -14,18 +15,23 @@ import threading
 from pathlib import Path
 
 import segno
+from PIL import Image
 from reportlab.lib.colors import Color, black
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
+
+from frontyard.render import glyphs
 
 MM: float = float(mm)  # one millimetre in points
 FONT = "IPAexGothic"
 FONT_PATH = Path(__file__).resolve().parents[2] / "fonts" / "ipaexg.ttf"
 FALLBACK_FONT = "IPAmjMincho"
 FALLBACK_FONT_PATH = Path("/usr/share/fonts/truetype/ipamj/ipamjm.ttf")
+GLYPH_RUN = "glyph"  # a run of registered 外字 images, not a font
 PAGE_WIDTH: float = float(A4[0])
 PAGE_HEIGHT: float = float(A4[1])
 MARGIN = 15 * MM
@@ -88,7 +94,10 @@ def font_runs(text: str) -> list[tuple[str, str]]:
         return [(FONT, text)]
     runs: list[tuple[str, str]] = []
     for char in text:
-        font = FONT if ord(char) in covered or char.isspace() else _fallback_font() or FONT
+        if glyphs.is_glyph(char):
+            font = GLYPH_RUN
+        else:
+            font = FONT if ord(char) in covered or char.isspace() else _fallback_font() or FONT
         if runs and runs[-1][0] == font:
             runs[-1] = (font, runs[-1][1] + char)
         else:
@@ -107,8 +116,14 @@ def new_canvas(buffer: io.BytesIO, title: str) -> Canvas:
     return canvas
 
 
+def _run_width(font: str, run: str, size: float) -> float:
+    if font == GLYPH_RUN:
+        return len(run) * size
+    return float(pdfmetrics.stringWidth(run, font, size))
+
+
 def text_width(text: str, size: float) -> float:
-    return sum(float(pdfmetrics.stringWidth(run, font, size)) for font, run in font_runs(text))
+    return sum(_run_width(font, run, size) for font, run in font_runs(text))
 
 
 def fit_size(text: str, size: float, width: float, smallest: float = 6.0) -> float:
@@ -135,10 +150,25 @@ def wrap(text: str, size: float, width: float) -> list[str]:
 def draw_text(canvas: Canvas, x: float, y: float, text: str, size: float, color: Color = black) -> None:
     canvas.setFillColor(color)
     for font, run in font_runs(text):
+        if font == GLYPH_RUN:
+            for char in run:
+                _draw_glyph(canvas, x, y, char, size)
+                x += size
+            continue
         canvas.setFont(font, size)
         canvas.drawString(x, y, run)
         x += float(pdfmetrics.stringWidth(run, font, size))
     canvas.setFillColor(black)
+
+
+def _draw_glyph(canvas: Canvas, x: float, y: float, char: str, size: float) -> None:
+    """A registered 外字 bitmap in one em square on the text baseline (descending like a kanji)."""
+    image = glyphs.lookup(char)
+    if image is None:
+        return
+    bits = Image.frombytes("1", (image.width, image.height), image.bitmap)
+    ink = Image.eval(bits.convert("L"), lambda value: 255 - value)  # card bit 1 = ink = black
+    canvas.drawImage(ImageReader(ink), x, y - 0.12 * size, size, size)
 
 
 def draw_right(canvas: Canvas, x: float, y: float, text: str, size: float, color: Color = black) -> None:

@@ -4,6 +4,9 @@ Control actions (``POST /<action>`` with a JSON object; ``GET /state``):
 
 - ``insert`` ``{"persona": "P1"}``: a fresh card of that persona enters the field
 - ``insert_foreign_card`` ``{}``: a transit IC card (6A82 to every AID)
+- ``insert_licence`` ``{"persona": "L1"}``: a 運転免許証 of that licence persona (simulators.licence_card);
+  ``set_tries``/``block`` then take ``{"key": "pin1"}``; ``refuse_extended`` ``{"on": true}``: 6700 to
+  extended-length READ BINARY
 - ``remove`` ``{}``: the card leaves the field
 - ``set_tries`` ``{"key": "text"|"auth"|"sign", "tries": n}``; ``block`` ``{"key": ...}`` (tries 0)
 - ``latency`` ``{"ms": n}``: delay every APDU answer
@@ -28,6 +31,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+from simulators.licence_card.card_data import LICENCE_ATR, build_licence
+from simulators.licence_card.card_os import LicenceCardOS
+from simulators.licence_card.personas import licence_persona
 from simulators.mynumber_card.card_data import FOREIGN_ATR, MY_NUMBER_ATR, KeyStore, build_card
 from simulators.mynumber_card.card_os import CardOS
 from simulators.mynumber_card.vpcd_link import GET_ATR, POWER_OFF, POWER_ON, RESET, VpcdLink
@@ -49,7 +55,7 @@ class CardSimulator:
     def __init__(self, host: str, port: int, state_dir: Path | None) -> None:
         self.keys = KeyStore(state_dir)
         self.lock = threading.Condition()
-        self.card: CardOS | None = None
+        self.card: CardOS | LicenceCardOS | None = None
         self.atr = b""
         self.persona_id: str | None = None
         self.kind: str | None = None
@@ -61,6 +67,7 @@ class CardSimulator:
         self.atr_polls = 0  # GET ATR requests answered since the last insert/remove
         self.refuse_short_ef = False
         self.corrupt_tlv = False
+        self.refuse_extended = False
         self.link = VpcdLink(host, port, self)
 
     # -- link callbacks (link thread) ------------------------------------------------------------------
@@ -98,6 +105,8 @@ class CardSimulator:
             self.apdu_count += 1
             self.apdu_log.append(command[:4].hex(" ").upper())
             card.refuse_short_ef, card.corrupt_tlv = self.refuse_short_ef, self.corrupt_tlv
+            if isinstance(card, LicenceCardOS):
+                card.refuse_extended = self.refuse_extended
             response = card.process(command)
         if delay:
             time.sleep(delay)
@@ -158,6 +167,21 @@ class CardSimulator:
             self._wait_polls()
             return self.state_locked()
 
+    def insert_licence(self, body: dict[str, Any]) -> dict[str, Any]:
+        persona_id = str(body.get("persona", ""))
+        try:
+            person = licence_persona(persona_id)
+        except KeyError as exc:
+            raise ControlError(404, f"no licence persona {persona_id!r}") from exc
+        card = LicenceCardOS(build_licence(person), blocked=person.blocked)
+        with self.lock:
+            self._swap_out_locked()
+            self.card, self.atr, self.persona_id, self.kind = card, LICENCE_ATR, persona_id, "licence"
+            self.apdu_count, self.atr_polls = 0, 0
+            self.link.insert()
+            self._wait_polls()
+            return self.state_locked()
+
     def _swap_out_locked(self) -> None:
         if self.card is not None:
             self._eject_locked()
@@ -181,6 +205,12 @@ class CardSimulator:
 
     def set_tries(self, body: dict[str, Any]) -> dict[str, Any]:
         with self.lock:
+            if isinstance(self.card, LicenceCardOS):
+                tries = body.get("tries")
+                if body.get("key") != "pin1" or not isinstance(tries, int) or not 0 <= tries <= 3:
+                    raise ControlError(400, 'a licence takes {"key": "pin1", "tries": 0..3}')
+                self.card.pin_tries[1] = tries
+                return self.state_locked()
             key = self.card.key(self._key(body)) if self.card else None
             tries = body.get("tries")
             assert key is not None
@@ -219,11 +249,14 @@ class CardSimulator:
     def refuse_short_ef_action(self, body: dict[str, Any]) -> dict[str, Any]:
         return self._flag(body, "refuse_short_ef")
 
+    def refuse_extended_action(self, body: dict[str, Any]) -> dict[str, Any]:
+        return self._flag(body, "refuse_extended")
+
     def reset(self, body: dict[str, Any]) -> dict[str, Any]:
         self.remove(body)
         with self.lock:
             self.latency_s, self.remove_after = 0.0, None
-            self.corrupt_tlv = self.refuse_short_ef = False
+            self.corrupt_tlv = self.refuse_short_ef = self.refuse_extended = False
             self.apdu_log.clear()
             self.apdu_count = 0
             return self.state_locked()
@@ -236,7 +269,9 @@ class CardSimulator:
 
     def state_locked(self) -> dict[str, Any]:
         tries: dict[str, int] = {}
-        if self.card is not None and self.card.apps:
+        if isinstance(self.card, LicenceCardOS):
+            tries = {"pin1": self.card.pin_tries[1]}
+        elif self.card is not None and self.card.apps:
             tries = {kind: self.card.key(kind).tries for kind in ("text", "auth", "sign")}
         return {
             "inserted": self.card is not None,
@@ -253,6 +288,7 @@ class CardSimulator:
                 "remove_after_apdus": self.remove_after,
                 "corrupt_tlv": self.corrupt_tlv,
                 "refuse_short_ef": self.refuse_short_ef,
+                "refuse_extended": self.refuse_extended,
             },
         }
 
@@ -264,6 +300,8 @@ class CardSimulator:
         actions = {
             "insert": self.insert,
             "insert_foreign_card": self.insert_foreign_card,
+            "insert_licence": self.insert_licence,
+            "refuse_extended": self.refuse_extended_action,
             "remove": self.remove,
             "set_tries": self.set_tries,
             "block": self.block,

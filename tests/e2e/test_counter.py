@@ -273,3 +273,26 @@ def test_staff_console_devices_simulators_outbox_payments_kpi(kiosk: KioskStack,
     ui_log = (kiosk.directory / "ui-0.log").read_text(encoding="utf-8")
     for secret in (PIN, "太郎", "花子", "十町", CORRECTED):
         assert secret not in ui_log, "the UI server logs no PIN, name or address"
+
+
+def test_tennyu_member_by_licence_shows_the_gaiji_image_and_asks_to_confirm(
+    kiosk: KioskStack, page: Page
+) -> None:
+    page.goto(kiosk.ui_url)
+    on_screen(page, "home")
+    page.click("#start-life-event")
+    page.click("#life-tennyu")
+    on_screen(page, "members")
+    page.select_option("#member-relationship", "世帯主")
+    page.click("#add-by-licence")
+    on_screen(page, "card-wait")
+    kiosk.card.insert_licence("L2")  # 髙橋 健一: 髙 is a 外字 on the licence
+    on_screen(page, "pin")
+    enter_pin(page, "2468")
+    on_screen(page, "members")
+    member = page.locator("#member-list li").first
+    expect(member).to_contain_text("〓橋")
+    expect(member.locator("img.gaiji")).to_have_count(1)
+    expect(member).to_contain_text("氏名を確認")
+    capture(page, "life-member-by-licence")
+    kiosk.card.remove()

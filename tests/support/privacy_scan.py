@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from simulators.licence_card.personas import LicencePersona
 from simulators.personas import Persona
 
 TEXT_ENCODINGS = ("utf-8", "utf-16-le", "cp932")
@@ -97,6 +98,27 @@ def persona_needles(persona: Persona, address: str) -> list[Needle]:
     needles += _text_needles(persona, "name", {"family name": family}, not_before="市")
     card_form = unicodedata.normalize("NFKC", address).translate(_FULLWIDTH)
     needles += _text_needles(persona, "address", {"address": address, "address (card form)": card_form})
+    return needles
+
+
+def licence_needles(licence: LicencePersona) -> list[Needle]:
+    """A 運転免許証 persona's own data: licence number and PIN1 (allowed nowhere), the address as the
+    licence holds it (full-width digits), besides the resident's needles (:func:`persona_needles`)."""
+    number = re.compile(
+        re.escape(licence.number.encode())
+        + b"|"
+        + re.escape(licence.number.translate(_FULLWIDTH).encode("utf-8"))
+    )
+    needles = [Needle(licence.id, "licence number", "number", number)]
+    if licence.pin:
+        digits = re.escape(licence.pin.encode())
+        context = rb"(?:[\"']" + digits + rb"[\"']|pin\s*[=:]\s*[\"']?" + digits + rb"(?![0-9]))"
+        needles.append(Needle(licence.id, "licence PIN1", "pin", re.compile(context, re.IGNORECASE)))
+    licence_form = unicodedata.normalize("NFKC", licence.address).translate(_FULLWIDTH)
+    for encoding, data in zip(TEXT_ENCODINGS, _encoded(licence_form, TEXT_ENCODINGS), strict=False):
+        needles.append(
+            Needle(licence.id, f"licence address ({encoding})", "address", re.compile(re.escape(data)))
+        )
     return needles
 
 

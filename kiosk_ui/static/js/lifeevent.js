@@ -3,6 +3,7 @@
 import { rpc } from "./api.js";
 import { plain, t } from "./i18n.js";
 import { button, h } from "./ui.js";
+import { pinPad } from "./pinpad.js";
 import { askPin, context, home, printAndWait, render, showError, waitForCard, wipe } from "./shell.js";
 import { canReadDocuments, readDocument } from "./camera.js";
 
@@ -61,7 +62,17 @@ function members() {
         "ul",
         { class: "members", id: "member-list" },
         ...visit.members.map((m) =>
-          h("li", {}, h("strong", {}, m.name), ` (${m.relationship}) `, m.from_card ? h("span", { class: "badge", html: t("life.from_card") }) : null),
+          h(
+            "li",
+            {},
+            h("strong", {}, m.name),
+            ` (${m.relationship}) `,
+            m.from_card ? h("span", { class: "badge", html: t("life.from_card") }) : null,
+            m.from_licence ? h("span", { class: "badge", html: t("life.from_licence") }) : null,
+            // A licence 外字: the card's own glyph image for staff to confirm against the card face.
+            ...(m.name_characters || []).map((c) => (c.glyph_png ? h("img", { class: "gaiji", alt: "外字", src: `data:image/png;base64,${c.glyph_png}` }) : null)),
+            m.needs_confirmation ? h("span", { class: "badge warn", html: t("life.confirm_name") }) : null,
+          ),
         ),
       ),
       visit.members.length ? null : h("p", { html: t("life.no_members") }),
@@ -71,6 +82,7 @@ function members() {
         "div",
         { class: "choices" },
         button("life.add_card", () => addByCard(relation.value), "primary", { id: "add-by-card" }),
+        button("life.add_licence", () => addByLicence(relation.value), "secondary", { id: "add-by-licence" }),
         button("life.add_typed", () => typedMember(relation.value), "secondary", { id: "add-typed" }),
         canReadDocuments() ? button("life.add_camera", () => readDocument(relation.value, members), "secondary", { id: "add-by-camera" }) : null,
       ),
@@ -100,6 +112,34 @@ function addByCard(relationship) {
   app.flow.onCardRemoved = null;
   if (app.card.presence === "MY_NUMBER_CARD") read();
   else waitForCard("life.place_member_card");
+}
+
+// A 運転免許証 on the reader: PIN1 (none when the holder chose none), one read, the member added.
+function addByLicence(relationship) {
+  const app = context();
+  const add = async (pin) => {
+    try {
+      const licence = await rpc("CardService", "ReadLicence", { pin });
+      app.visit = await rpc("FrontyardService", "AddMember", { visit: app.visit.name, from_licence_session: licence.session, relationship });
+    } catch (error) {
+      return showError(error, { retry: () => addByLicence(relationship) });
+    }
+    members();
+  };
+  const read = async () => {
+    let status;
+    try {
+      status = await rpc("CardService", "GetLicencePinStatus", {});
+    } catch (error) {
+      return showError(error, { retry: () => addByLicence(relationship) });
+    }
+    if (status.tries_left <= 0) return showError("pin_blocked");
+    if (!status.pin_set) return add("");
+    render("pin", () => pinPad({ triesLeft: status.tries_left, onCancel: members, onSubmit: add }));
+  };
+  app.flow.onLicence = read;
+  if (app.card.presence === "DRIVERS_LICENCE") read();
+  else waitForCard("life.place_licence");
 }
 
 function field(id, key, attributes = {}) {

@@ -49,6 +49,7 @@ function watchCard() {
     app.timer.setSession(app.card.session);
     if (event.presence === "MY_NUMBER_CARD" && before !== "MY_NUMBER_CARD") cardArrived();
     else if (before === "MY_NUMBER_CARD" && event.presence !== "MY_NUMBER_CARD") cardLeft();
+    else if (event.presence === "DRIVERS_LICENCE" && before !== "DRIVERS_LICENCE" && app.flow && app.flow.onLicence) app.flow.onLicence();
     else if (event.presence === "OTHER_CARD" && app.flow) showError("not_my_number_card");
   });
 }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable
 from typing import Any, cast
@@ -20,6 +21,7 @@ from kiosk.v1 import (
 )
 from kiosk.v1 import frontyard_pb2 as fy
 
+from simulators.licence_card.personas import LicencePersona
 from simulators.personas import Persona
 from tests.integration.faults import steps
 
@@ -208,3 +210,24 @@ def wait_for_print_jobs(bench: PrivacyBench, timeout: float = 60) -> list[printe
         timeout,
     )
     return jobs
+
+
+def licence_flow(bench: PrivacyBench, licence: LicencePersona) -> fy.Visit:
+    """A 運転免許証 on the reader: PIN status, ReadLicence, a 転入 member by licence, evaluation, cancel."""
+    assert bench.watch is not None
+    bench.card.post("insert_licence", persona=licence.id)
+    event = bench.watch.expect(card_pb2.DRIVERS_LICENCE)
+    stub = card(bench)
+    stub.GetLicencePinStatus(card_pb2.GetLicencePinStatusRequest())
+    if licence.pin:
+        with contextlib.suppress(grpc.RpcError):  # a wrong PIN first: its error must not leak either
+            stub.ReadLicence(card_pb2.ReadLicenceRequest(pin=wrong_pin(licence.pin)))
+    read = stub.ReadLicence(card_pb2.ReadLicenceRequest(pin=licence.pin or ""))
+    assert read.session == event.session
+    kiosk = frontyard(bench)
+    visit = kiosk.CreateVisit(fy.CreateVisitRequest(life_event=fy.LIFE_EVENT_TENNYU, event_date="2025-09-09"))
+    visit = kiosk.AddMember(fy.AddMemberRequest(visit=visit.name, from_licence_session=read.session))
+    kiosk.EvaluateVisit(fy.EvaluateVisitRequest(visit=visit.name))
+    kiosk.CancelVisit(fy.CancelVisitRequest(visit=visit.name))
+    remove(bench)
+    return visit

@@ -15,8 +15,17 @@ from pathlib import Path
 import pytest
 from kiosk.v1 import payment_pb2, printer_pb2
 
+from simulators.licence_card.personas import LICENCE_PERSONAS
 from simulators.personas import Persona, load_households
-from tests.support.privacy_scan import Hit, Needle, files_under, persona_needles, read_targets, scan
+from tests.support.privacy_scan import (
+    Hit,
+    Needle,
+    files_under,
+    licence_needles,
+    persona_needles,
+    read_targets,
+    scan,
+)
 
 from . import flows
 from .conftest import PrivacyBench
@@ -27,9 +36,10 @@ H1 = next(household for household in load_households() if household.id == "H1")
 
 
 def needles_of(bench: PrivacyBench) -> list[Needle]:
-    return [
+    holders = [
         needle for member in bench.holders for needle in persona_needles(member, member.household.address)
     ]
+    return holders + [needle for licence in LICENCE_PERSONAS for needle in licence_needles(licence)]
 
 
 def typed_needles() -> list[Needle]:
@@ -95,6 +105,14 @@ def test_reference_household_tennyu_visit(privacy_bench: PrivacyBench) -> None:
     applications = flows.tennyu_visit(privacy_bench, members, H1.address, H1.moving_in_from or "", H1.phone)
     assert applications
     privacy_bench.notes["applications"] = len(applications)
+
+
+def test_every_licence_persona_through_the_licence_flow(privacy_bench: PrivacyBench) -> None:
+    readable = [licence for licence in LICENCE_PERSONAS if not licence.blocked]
+    for licence in readable:
+        visit = flows.licence_flow(privacy_bench, licence)
+        assert visit.members[0].from_licence
+    privacy_bench.notes["licences"] = len(readable)
 
 
 def test_camera_and_error_paths(privacy_bench: PrivacyBench) -> None:
