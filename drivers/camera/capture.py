@@ -29,6 +29,7 @@ import cv2
 import numpy as np
 
 from drivers.base import DeviceHealth, DeviceKind, DriverInfo, parse_device_uri
+from drivers.camera.engines import EngineChoice
 from drivers.camera.errors import CameraOffline
 from drivers.camera.geometry import Image, sharpest
 from drivers.camera.qr import QrCode, QrReader
@@ -208,9 +209,9 @@ class CameraDevice:
             self.read_frame()
         return sharpest([self.read_frame() for _ in range(max(self.settings.burst, 1))])
 
-    def read_document(self) -> DocumentReading:
+    def read_document(self, engine: EngineChoice = EngineChoice.AUTO) -> DocumentReading:
         """Capture a still and read the ID document on the stand (see ``reading.read_document``)."""
-        return read_document(self.capture_still())
+        return read_document(self.capture_still(), engine)
 
     def scan_qr(self) -> list[QrCode]:
         """Decode the QR codes in the next frame."""

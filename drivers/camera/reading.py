@@ -3,7 +3,11 @@
 ``read_document(image) -> DocumentReading``. Supported: 運転免許証 and マイナンバーカード表面. The back of a
 My Number card is recognised from its label alone and refused (``MyNumberCardBack``) before any field is
 cropped; its number is never read or kept. Images are only held in memory for the call. Every field has a
-confidence; below ``CONFIDENCE_THRESHOLD`` (or when it does not parse) it is flagged ``needs_confirmation``.
+confidence and is flagged ``needs_confirmation`` with its ``reasons`` (``review.FlagReason``): below
+``CONFIDENCE_THRESHOLD``, when it does not parse, and for names and addresses whenever a character may
+be a variant (異体字) or a look-alike the context cannot settle (``review``). The recogniser is chosen
+with ``engine`` (``engines``): PP-OCRv6 reads every field once in one batch; Tesseract reads names again
+at three scales to vote, and other fields a second time at another scale.
 """
 
 from __future__ import annotations
@@ -17,10 +21,12 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from drivers.camera import ocr
+from drivers.camera.engines import EngineChoice, OcrEngine, load_engine
 from drivers.camera.errors import MyNumberCardBack, NoDocument, OcrFailed, UnsupportedDocument, WarekiError
 from drivers.camera.geometry import Image, find_card, rectify
 from drivers.camera.layouts import FIELDS, TITLES, DocumentType, FieldKind, FieldLayout, FieldName
+from drivers.camera.ocr import RegionText
+from drivers.camera.review import FlagReason, Review, review_address, review_name
 from drivers.camera.wareki import find_date
 
 _LOGGER = logging.getLogger(__name__)
@@ -39,16 +45,21 @@ _LABELS = ("氏名", "住所", "生年月日", "第", "号")
 
 @dataclass(frozen=True)
 class FieldReading:
-    """One field as read; ``value`` is "" when nothing usable was read (then it needs confirmation)."""
+    """One field as read; ``value`` is "" when nothing usable was read (then it needs confirmation).
+    ``reasons`` says why staff must confirm it; a field without reasons is not flagged."""
 
     value: str
     confidence: float
-    needs_confirmation: bool
+    reasons: tuple[FlagReason, ...] = ()
+
+    @property
+    def needs_confirmation(self) -> bool:
+        return bool(self.reasons)
 
     def __repr__(self) -> str:
         return (
             f"FieldReading(<hidden>, confidence={self.confidence:.2f}, "
-            f"needs_confirmation={self.needs_confirmation})"
+            f"reasons={[reason.value for reason in self.reasons]})"
         )
 
 
@@ -64,6 +75,8 @@ class DocumentReading:
             f"needs_confirmation={flagged})"
         )
 
+    engine: str = ""  # the recogniser that read it
+
     @property
     def needs_confirmation(self) -> bool:
         return any(field.needs_confirmation for field in self.fields.values())
@@ -73,9 +86,19 @@ def _compact(text: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
 
 
-def classify(card: Image) -> DocumentType | None:
+def fold_width(text: str) -> str:
+    """Full-width letters and digits to ASCII (NFKC) but CJK compatibility ideographs (福 U+FA1B, a
+    family-register form) and variation selectors kept: NFKC would turn them into the common form."""
+    return "".join(
+        char if 0xF900 <= ord(char) <= 0xFAFF or ord(char) >= 0x2F800 else unicodedata.normalize("NFKC", char)
+        for char in text
+    )
+
+
+def classify(card: Image, engine: OcrEngine | None = None) -> DocumentType | None:
     """The document type from its title regions, or None if no title is recognised."""
-    texts = ocr.read_regions(card, [title.region for title in TITLES])
+    engine = engine or load_engine()
+    texts = engine.read_regions(card, [title.region for title in TITLES])
     found = {
         title.doc_type
         for title, text in zip(TITLES, texts, strict=True)
@@ -98,7 +121,7 @@ def parse_field(kind: FieldKind, raw: str) -> str:
         if len(digits) != 12:
             raise ValueError(f"expected 12 digits, got {len(digits)}")
         return digits
-    text = unicodedata.normalize("NFKC", raw).strip()
+    text = fold_width(raw).strip()
     for label in _LABELS[:3]:
         text = text.removeprefix(label).strip()
     if not text:
@@ -106,7 +129,7 @@ def parse_field(kind: FieldKind, raw: str) -> str:
     return re.sub(r"\s+", "\u3000", text) if kind is FieldKind.TEXT and " " in text else text
 
 
-def _parse(layout: FieldLayout, text: ocr.RegionText) -> tuple[str, float]:
+def _parse(layout: FieldLayout, text: RegionText) -> tuple[str, float]:
     try:
         value = parse_field(layout.kind, text.text)
     except (ValueError, WarekiError):
@@ -132,19 +155,40 @@ def agreed_reading(readings: list[tuple[str, float]]) -> tuple[str, float]:
     return value, confidence
 
 
-def _name_readings(card: Image, layout: FieldLayout) -> list[tuple[str, float]]:
+def _name_readings(card: Image, layout: FieldLayout, engine: OcrEngine) -> list[tuple[str, float]]:
     """The name line alone at each of ``NAME_HEIGHTS_PX``, in one Tesseract call."""
-    texts = ocr.read_regions(card, [layout.region] * len(NAME_HEIGHTS_PX), NAME_HEIGHTS_PX)
+    texts = engine.read_regions(card, [layout.region] * len(NAME_HEIGHTS_PX), NAME_HEIGHTS_PX)
     return [_parse(layout, text) for text in texts]
 
 
-def _field_readings(card: Image, layouts: tuple[FieldLayout, ...]) -> dict[FieldName, FieldReading]:
-    """OCR every field at once; other text fields and fields that did not parse get a second pass at another
-    scale (the more confident is kept), the name three more readings alone that vote with the first."""
+def _reviewed(name: FieldName, value: str, confidence: float, charset: frozenset[str]) -> FieldReading:
+    """The field with every reason it needs confirmation (``review`` for names and addresses)."""
+    if not value:
+        return FieldReading("", confidence, (FlagReason.UNREADABLE,))
+    review = Review(value, ())
+    if name is FieldName.NAME:
+        review = review_name(value, charset)
+    elif name is FieldName.ADDRESS:
+        review = review_address(value, charset)
+    low = (FlagReason.LOW_CONFIDENCE,) if confidence < CONFIDENCE_THRESHOLD else ()
+    return FieldReading(review.value, confidence, low + review.reasons)
+
+
+def _field_readings(
+    card: Image, layouts: tuple[FieldLayout, ...], engine: OcrEngine
+) -> dict[FieldName, FieldReading]:
+    """OCR every field at once. With Tesseract, other text fields and fields that did not parse get a second
+    pass at another scale (the more confident is kept), the name three more readings alone that vote with
+    the first; PP-OCR reads each line at its own fixed height, so a second pass would read the same."""
     regions = [layout.region for layout in layouts]
     parsed = [
-        _parse(layout, text) for layout, text in zip(layouts, ocr.read_regions(card, regions), strict=True)
+        _parse(layout, text) for layout, text in zip(layouts, engine.read_regions(card, regions), strict=True)
     ]
+    if not engine.scale_sensitive:
+        return {
+            layout.name: _reviewed(layout.name, value, confidence, engine.charset)
+            for layout, (value, confidence) in zip(layouts, parsed, strict=True)
+        }
     retry = [
         index
         for index, (value, confidence) in enumerate(parsed)
@@ -152,44 +196,46 @@ def _field_readings(card: Image, layouts: tuple[FieldLayout, ...]) -> dict[Field
         and (not value or layouts[index].kind is FieldKind.TEXT or confidence < CONFIDENCE_THRESHOLD)
     ]
     if retry:
-        texts = ocr.read_regions(card, [regions[index] for index in retry], RETRY_HEIGHT_PX)
+        texts = engine.read_regions(card, [regions[index] for index in retry], RETRY_HEIGHT_PX)
         for index, text in zip(retry, texts, strict=True):
             second = _parse(layouts[index], text)
             if second[0] and (not parsed[index][0] or second[1] > parsed[index][1]):
                 parsed[index] = second
     for index, layout in enumerate(layouts):
         if layout.name is FieldName.NAME:
-            parsed[index] = agreed_reading([parsed[index], *_name_readings(card, layout)])
+            parsed[index] = agreed_reading([parsed[index], *_name_readings(card, layout, engine)])
     return {
-        layout.name: FieldReading(value, confidence, not value or confidence < CONFIDENCE_THRESHOLD)
+        layout.name: _reviewed(layout.name, value, confidence, engine.charset)
         for layout, (value, confidence) in zip(layouts, parsed, strict=True)
     }
 
 
-def read_card(card: Image) -> DocumentReading:
+def read_card(card: Image, engine: OcrEngine | None = None) -> DocumentReading:
     """Read a rectified card (1027 × 648 BGR); tries it upside down too."""
-    doc_type = classify(card)
+    engine = engine or load_engine()
+    doc_type = classify(card, engine)
     if doc_type is None:
         card = np.asarray(cv2.rotate(card, cv2.ROTATE_180), dtype=np.uint8)
-        doc_type = classify(card)
+        doc_type = classify(card, engine)
     if doc_type is None:
         raise UnsupportedDocument("card found but its type was not recognised")
     if doc_type is DocumentType.MY_NUMBER_CARD_BACK:
         raise MyNumberCardBack("the back of a My Number card was presented; it is not read")
-    fields = _field_readings(card, FIELDS[doc_type])
+    fields = _field_readings(card, FIELDS[doc_type], engine)
     if not any(field.value for field in fields.values()):
         raise OcrFailed("no field could be read")
     _LOGGER.info(
         "read %s: %s", doc_type.value, sorted(f.value for f in fields if fields[f].needs_confirmation)
     )
-    return DocumentReading(doc_type, fields)
+    return DocumentReading(doc_type, fields, engine.name)
 
 
-def read_document(image: Image) -> DocumentReading:
-    """Find the card in a camera frame (BGR) and read it."""
+def read_document(image: Image, engine: EngineChoice | OcrEngine = EngineChoice.AUTO) -> DocumentReading:
+    """Find the card in a camera frame (BGR) and read it with ``engine`` (a choice or a loaded engine)."""
     if image.ndim != 3 or image.shape[0] < 64 or image.shape[1] < 64:
         raise NoDocument("frame too small or not colour")
     quad = find_card(image)
     if quad is None:
         raise NoDocument("no card-shaped outline in the frame")
-    return read_card(rectify(image, quad))
+    loaded = load_engine(engine) if isinstance(engine, EngineChoice) else engine
+    return read_card(rectify(image, quad), loaded)
