@@ -8,7 +8,7 @@ An unknown table or key is an error too (a typo would otherwise be ignored silen
     [options.card]       idle_timeout_s, warn_before_s, verify_integrity
     [options.printing]   hold_poll_s, follow_poll_s, failed_payload_ttl_s, cancel_timeout_s, municipality
     [options.payment]    municipality, slip_timeout_s, slip_grace_s
-    [options.camera]     reading_ttl_s
+    [options.camera]     reading_ttl_s, ocr_engine
     [options.frontyard]  municipality, secret_file, outbox_dir, export_dir, retention_days,
                          reception_counter, kpi_period, visit_ttl_hours
 """
@@ -50,9 +50,14 @@ class PaymentOptions:
     slip_grace_s: float = 15.0  # a pending UNKNOWN payment that settles within this gets no 障害伝票
 
 
+# drivers.camera.EngineChoice values, spelled here so that checking the configuration loads no OpenCV
+OCR_ENGINES = ("auto", "rapidocr", "tesseract")
+
+
 @dataclass(frozen=True)
 class CameraOptions:
     reading_ttl_s: float = 600.0  # how long a document reading stays in memory
+    ocr_engine: str = "auto"  # which recogniser reads documents: OCR_ENGINES
 
 
 @dataclass(frozen=True)
@@ -179,7 +184,15 @@ def _payment(table: _Table) -> PaymentOptions:
 
 
 def _camera(table: _Table) -> CameraOptions:
-    return CameraOptions(reading_ttl_s=table.number("reading_ttl_s", CameraOptions.reading_ttl_s, above=True))
+    engine = table.text("ocr_engine", CameraOptions.ocr_engine)
+    if engine not in OCR_ENGINES:
+        raise table.at.error(
+            table.name, "ocr_engine", f"expected one of {', '.join(OCR_ENGINES)}, got {engine!r}"
+        )
+    return CameraOptions(
+        reading_ttl_s=table.number("reading_ttl_s", CameraOptions.reading_ttl_s, above=True),
+        ocr_engine=engine,
+    )
 
 
 _COUNTER = re.compile(r"[A-Z0-9-]{1,12}")

@@ -92,7 +92,7 @@ def create_server(config: Config) -> Daemon:
             sessions=sessions,
             readings=readings,
         ),
-        CameraServiceRunner(registry, events, readings),
+        CameraServiceRunner(registry, events, readings, options.camera.ocr_engine),
     ]
     return Daemon(config, events, registry, print_queue, services)
 

@@ -13,7 +13,8 @@ import cv2
 import numpy as np
 
 from drivers.base import Device
-from drivers.camera import CameraDevice, MyNumberCardBack, QrCode, QrWatcher
+from drivers.camera import CameraDevice, EngineChoice, MyNumberCardBack, QrCode, QrWatcher
+from drivers.camera.engines import load_engine
 from drivers.camera.geometry import Image, find_card, rectify
 from drivers.camera.layouts import DocumentType
 from drivers.camera.reading import classify
@@ -45,22 +46,23 @@ def _camera(device: Device) -> CameraDevice:
     return device
 
 
-def _is_my_number_back(frame: Image) -> bool:
+def _is_my_number_back(frame: Image, engine: EngineChoice) -> bool:
     """True when the card on the stand is the back of a My Number card (title OCR only, no fields)."""
     quad = find_card(frame)
     if quad is None:
         return False
     card = rectify(frame, quad)
-    doc_type = classify(card)
+    loaded = load_engine(engine)
+    doc_type = classify(card, loaded)
     if doc_type is None:
-        doc_type = classify(np.asarray(cv2.rotate(card, cv2.ROTATE_180), dtype=np.uint8))
+        doc_type = classify(np.asarray(cv2.rotate(card, cv2.ROTATE_180), dtype=np.uint8), loaded)
     return doc_type is DocumentType.MY_NUMBER_CARD_BACK
 
 
-def capture_jpeg(device: Device) -> Still:
+def capture_jpeg(device: Device, engine: str = "auto") -> Still:
     """The sharpest still of a burst as JPEG; ``MyNumberCardBack`` if the back of a My Number card shows."""
     frame = _camera(device).capture_still()
-    if _is_my_number_back(frame):
+    if _is_my_number_back(frame, EngineChoice(engine)):
         raise MyNumberCardBack("the back of a My Number card is on the stand; no still is taken")
     ok, encoded = cv2.imencode(".jpg", frame, [cv2.IMWRITE_JPEG_QUALITY, JPEG_QUALITY])
     if not ok:
@@ -69,16 +71,27 @@ def capture_jpeg(device: Device) -> Still:
     return Still(encoded.tobytes(), int(width), int(height))
 
 
-def read_fields(device: Device) -> Fields:
-    """Read the document on the stand into plain field values (driver errors pass through)."""
-    reading = _camera(device).read_document()
+def read_fields(device: Device, engine: str = "auto") -> Fields:
+    """Read the document on the stand into plain field values (driver errors pass through); ``engine``
+    is an ``EngineChoice`` value."""
+    reading = _camera(device).read_document(EngineChoice(engine))
     fields = [
-        FieldValue(name.value, item.value, float(item.confidence), bool(item.needs_confirmation))
+        FieldValue(
+            name.value,
+            item.value,
+            float(item.confidence),
+            item.needs_confirmation,
+            tuple(reason.value for reason in item.reasons),
+        )
         for name, item in reading.fields.items()
     ]
     _LOGGER.info(
         "document read",
-        extra={"doc_type": reading.doc_type.value, "flagged": sum(f.needs_confirmation for f in fields)},
+        extra={
+            "doc_type": reading.doc_type.value,
+            "engine": reading.engine,
+            "flagged": sum(f.needs_confirmation for f in fields),
+        },
     )
     return Fields(reading.doc_type.value, fields)
 

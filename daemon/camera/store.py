@@ -38,6 +38,7 @@ class FieldValue:
     value: str = field(repr=False)
     confidence: float
     needs_confirmation: bool
+    reasons: tuple[str, ...] = ()  # why it needs confirmation (drivers.camera.FlagReason values)
 
 
 @dataclass(frozen=True)

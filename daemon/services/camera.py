@@ -5,13 +5,15 @@ polls one frame per short operation, without flipping the slot to BUSY, and step
 ReadDocument waits, which in turn waits up to ``BUSY_WAIT_S`` for a running QR poll instead of failing
 with ``device_busy``. Readings live in the daemon's ``ReadingStore`` (``daemon.camera.store``, built by
 ``daemon.server.create_server`` and shared with the front-yard service), in memory only. Configuration:
-``[options.camera] reading_ttl_s = 600``. OpenCV is imported on first use.
+``[options.camera] reading_ttl_s = 600``, ``ocr_engine = "auto"`` (``rapidocr``, ``tesseract``:
+``drivers.camera.engines``). OpenCV is imported on first use.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import importlib
 import logging
 import time
@@ -76,6 +78,7 @@ def reading_message(held: HeldReading) -> pb.DocumentReading:
                 value=item.value,
                 confidence=item.confidence,
                 needs_confirmation=item.needs_confirmation,
+                confirmation_reasons=item.reasons,
             )
             for item in held.fields
         ],
@@ -87,9 +90,12 @@ def reading_message(held: HeldReading) -> pb.DocumentReading:
 
 
 class CameraService(camera_pb2_grpc.CameraServiceServicer):
-    def __init__(self, registry: DeviceRegistry, events: EventPublisher, store: ReadingStore) -> None:
+    def __init__(
+        self, registry: DeviceRegistry, events: EventPublisher, store: ReadingStore, engine: str = "auto"
+    ) -> None:
         self.registry = registry
         self.events = events
+        self.engine = engine  # a drivers.camera.EngineChoice value ([options.camera] ocr_engine)
         self.store = store
         self._waiting = 0  # Capture / ReadDocument calls waiting for the slot: QR polls step aside
 
@@ -155,7 +161,8 @@ class CameraService(camera_pb2_grpc.CameraServiceServicer):
 
     async def Capture(self, request: pb.CaptureRequest, context: Context) -> pb.CaptureResponse:
         slot = self._slot(request.device)
-        still = await self._run(slot, _operations().capture_jpeg, "capture")
+        capture = functools.partial(_operations().capture_jpeg, engine=self.engine)
+        still = await self._run(slot, capture, "capture")
         return pb.CaptureResponse(
             jpeg=still.jpeg, width=still.width, height=still.height, capture_time=_timestamp(time.time())
         )
@@ -164,7 +171,8 @@ class CameraService(camera_pb2_grpc.CameraServiceServicer):
         if request.visit and not request.visit.startswith("visits/"):
             raise InvalidArgument("visit must be a resource name 'visits/{id}'", reason="invalid_visit")
         slot = self._slot(request.device)
-        read = await self._run(slot, _operations().read_fields, "read_document")
+        read_fields = functools.partial(_operations().read_fields, engine=self.engine)
+        read = await self._run(slot, read_fields, "read_document")
         held = self.store.add(read.doc_type, read.fields, request.visit)
         return reading_message(held)
 
@@ -214,9 +222,11 @@ class CameraService(camera_pb2_grpc.CameraServiceServicer):
 class CameraServiceRunner:
     service_names = ("kiosk.v1.CameraService",)
 
-    def __init__(self, registry: DeviceRegistry, events: EventPublisher, store: ReadingStore) -> None:
+    def __init__(
+        self, registry: DeviceRegistry, events: EventPublisher, store: ReadingStore, engine: str = "auto"
+    ) -> None:
         self.store = store
-        self.servicer = CameraService(registry, events, store)
+        self.servicer = CameraService(registry, events, store, engine)
         self._purge_task: asyncio.Task[None] | None = None
 
     def add_to_server(self, server: grpc.aio.Server) -> None:

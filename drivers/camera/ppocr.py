@@ -63,12 +63,15 @@ class PpOcrEngine:
             import onnxruntime
         except ImportError as exc:
             raise EngineUnavailable("onnxruntime is not installed") from exc
+        path = path or model_path()
+        if not path.is_file():
+            raise EngineUnavailable(f"no recognition model at {path}")
         options = onnxruntime.SessionOptions()
         options.intra_op_num_threads = THREADS
         options.inter_op_num_threads = 1
         options.log_severity_level = 3
         self._session = onnxruntime.InferenceSession(
-            str(path or model_path()), sess_options=options, providers=["CPUExecutionProvider"]
+            str(path), sess_options=options, providers=["CPUExecutionProvider"]
         )
         self._input = self._session.get_inputs()[0].name
         characters = self._session.get_modelmeta().custom_metadata_map.get("character", "").splitlines()

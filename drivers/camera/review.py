@@ -95,10 +95,10 @@ def script_of(char: str) -> Script:
 def variant_reasons(text: str, table: VariantTable = VARIANTS) -> tuple[FlagReason, ...]:
     """``(VARIANT_CHARACTER,)`` when a form of ``text`` may stand for another in the variant table."""
     for form in forms(text):
-        if table.of(form):
+        if table.of(form):  # a common form: the register may hold a variant
             return (FlagReason.VARIANT_CHARACTER,)
-        common = table.common_form(form)
-        if common is not None and len(table.of(common)) > 1:
+        commons = table.common_forms(form)
+        if commons and table.siblings(form) != set(commons[:1]):  # not the sole variant of one form
             return (FlagReason.VARIANT_CHARACTER,)
     return ()
 
@@ -175,7 +175,7 @@ def review_address(value: str, charset: frozenset[str] | None = None) -> Review:
     fixed = "".join(chars)
     official, rest = split_address(fixed)
     reasons = list(variant_reasons(rest))
-    if any(VARIANTS.common_form(form) for form in forms(official)):
+    if any(VARIANTS.common_forms(form) for form in forms(official)):
         reasons.append(FlagReason.VARIANT_CHARACTER)
     reasons += charset_reasons(fixed, charset)
     return Review(fixed, tuple(dict.fromkeys(reasons)))

@@ -1,6 +1,6 @@
 """The 異体字 table: characters of names and town names whose family-register form may differ.
 
-``VARIANTS.of("高") == ("髙",)``; ``VARIANTS.common_form("髙") == "高"``. Pure data from
+``VARIANTS.of("高") == ("髙",)``; ``VARIANTS.common_forms("齊") == ("斎", "斉")``. Pure data from
 ``data/variants.csv`` (its header names the published source of each row). A *form* is one character,
 or one character plus an ideographic variation selector (U+E0100…U+E01EF) for glyph variants such as
 the one- or two-dot 辻.
@@ -30,7 +30,10 @@ class VariantGroup:
 class VariantTable:
     def __init__(self, groups: list[VariantGroup]) -> None:
         self._by_common = {group.common: group for group in groups}
-        self._by_variant = {variant: group for group in groups for variant in group.variants}
+        self._by_variant: dict[str, list[VariantGroup]] = {}
+        for group in groups:
+            for variant in group.variants:
+                self._by_variant.setdefault(variant, []).append(group)
 
     def __len__(self) -> int:
         return len(self._by_common)
@@ -40,10 +43,14 @@ class VariantTable:
         group = self._by_common.get(form)
         return group.variants if group else ()
 
-    def common_form(self, form: str) -> str | None:
-        """The common form a variant belongs to, None when ``form`` is no listed variant."""
-        group = self._by_variant.get(form)
-        return group.common if group else None
+    def common_forms(self, form: str) -> tuple[str, ...]:
+        """The common forms a variant belongs to (齊: 斎 and 斉), () when ``form`` is no listed variant."""
+        return tuple(group.common for group in self._by_variant.get(form, []))
+
+    def siblings(self, form: str) -> frozenset[str]:
+        """Every other form of the groups ``form`` belongs to: what it may be confused with."""
+        groups = [*self._by_variant.get(form, []), *filter(None, [self._by_common.get(form)])]
+        return frozenset(f for group in groups for f in (group.common, *group.variants) if f != form)
 
     def groups(self) -> list[VariantGroup]:
         return list(self._by_common.values())
@@ -51,7 +58,10 @@ class VariantTable:
 
 def parse_table(lines: list[str]) -> VariantTable:
     """Rows ``common,variants,source`` after ``#`` comments and one header line."""
-    rows = list(csv.reader(line for line in lines if line.strip() and not line.startswith("#")))
+    try:
+        rows = list(csv.reader(line for line in lines if line.strip() and not line.startswith("#")))
+    except csv.Error as exc:
+        raise VariantTableError(f"variant table: {exc}") from exc
     if not rows or rows[0] != ["common", "variants", "source"]:
         raise VariantTableError("variant table: header 'common,variants,source' missing")
     groups = []

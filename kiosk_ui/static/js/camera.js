@@ -1,7 +1,8 @@
 // 書かない窓口 on the counter tablet: a household member read from an ID document on the camera stand.
 // ReadDocument (staff role: only the counter tablet's page, /staff/counter/, reaches it) returns the fields
 // with a confidence; the ones needing confirmation are marked with an icon and a text (not colour only)
-// and every field stays editable. Nothing changed → AddMember(from_document_reading) lets the daemon fill
+// that gives each reason the daemon sent (confirmation_reasons: 異体字, look-alikes …), and every field
+// stays editable. Nothing changed → AddMember(from_document_reading) lets the daemon fill
 // only the confident fields; staff typed or confirmed something → AddMember(member) with those values and
 // the reading is deleted at once.
 import { rpc } from "./api.js";
@@ -14,6 +15,21 @@ const FIELDS = [
   ["DOCUMENT_FIELD_NAME", "camera-name", "life.name", "text"],
   ["DOCUMENT_FIELD_BIRTH_DATE", "camera-birth", "life.birth_date", "date"],
 ];
+
+// Why a field needs confirmation: DocumentFieldReading.confirmation_reasons keys (camera.proto).
+const REASONS = {
+  unreadable: () => t("camera.reason.unreadable"),
+  low_confidence: () => t("camera.reason.low_confidence"),
+  variant_character: () => t("camera.reason.variant_character"),
+  lookalike_character: () => t("camera.reason.lookalike_character"),
+  outside_charset: () => t("camera.reason.outside_charset"),
+};
+
+function reasonNotes(read) {
+  return (read.confirmation_reasons || [])
+    .filter((reason) => reason in REASONS)
+    .map((reason) => h("span", { class: "confirm-reason", "data-reason": reason, html: " " + REASONS[reason]() }));
+}
 
 export function canReadDocuments() {
   const app = context();
@@ -41,7 +57,7 @@ export async function readDocument(relationship, back) {
 }
 
 function fieldRow(reading, [key, id, label, type]) {
-  const read = (reading.fields || []).find((f) => f.field === key) || { value: "", needs_confirmation: true };
+  const read = (reading.fields || []).find((f) => f.field === key) || { value: "", needs_confirmation: true, confirmation_reasons: ["unreadable"] };
   const check = Boolean(read.needs_confirmation);
   const input = h("input", {
     id,
@@ -59,7 +75,7 @@ function fieldRow(reading, [key, id, label, type]) {
     h("label", { for: id, html: t(label) }),
     input,
     check
-      ? h("p", { class: "confirm-note", id: `${id}-check` }, h("span", { class: "icon", "aria-hidden": "true" }, "⚠ "), h("span", { html: t("camera.check_field") }))
+      ? h("p", { class: "confirm-note", id: `${id}-check` }, h("span", { class: "icon", "aria-hidden": "true" }, "⚠ "), h("span", { html: t("camera.check_field") }), ...reasonNotes(read))
       : h("p", { class: "read-note" }, h("span", { class: "icon", "aria-hidden": "true" }, "✓ "), h("span", { html: t("camera.read_ok") })),
   );
 }

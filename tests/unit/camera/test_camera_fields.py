@@ -16,6 +16,7 @@ from drivers.camera.reading import (
     agreed_reading,
     parse_field,
 )
+from drivers.camera.review import FlagReason
 
 
 @given(st.text(alphabet="0123456789", min_size=12, max_size=12), st.sampled_from(["", " ", "　"]))
@@ -83,8 +84,8 @@ def test_repr_hides_personal_data() -> None:
     reading = DocumentReading(
         DocumentType.DRIVERS_LICENCE,
         {
-            FieldName.NAME: FieldReading("指宿\u3000太郎", 0.95, False),
-            FieldName.BIRTH_DATE: FieldReading("1958-04-01", 0.5, True),
+            FieldName.NAME: FieldReading("指宿\u3000太郎", 0.95),
+            FieldName.BIRTH_DATE: FieldReading("1958-04-01", 0.5, (FlagReason.LOW_CONFIDENCE,)),
         },
     )
     shown = repr(reading) + repr(reading.fields)
