@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -167,7 +169,7 @@ def test_life_event_tennyu_card_and_typed_member_to_print(kiosk: KioskStack, pag
 
 CORRECTED = "見本 訂正"  # typed by staff in the outbox check (synthetic)
 LICENCE = {
-    "name": "鈴木\u3000一郎",
+    "name": "髙橋\u3000一郎",  # the register form 髙: the camera may read 高, so it always asks staff
     "address": "鹿児島県指宿市湊1丁目2番3号",
     "birth_date": "1975-04-12",
     "licence_number": "642013578902",
@@ -196,18 +198,17 @@ def test_counter_tablet_adds_a_member_from_a_licence_by_camera(kiosk: KioskStack
     on_screen(page, "camera-review", timeout=45_000)
     capture(page, "life-camera-review")
     name_field = page.locator(".read-field[data-field='DOCUMENT_FIELD_NAME']")
-    if "needs-confirmation" in (name_field.get_attribute("class") or ""):
-        # Flagged by text and icon, not colour only; staff types what the camera was unsure of.
-        expect(name_field.locator(".confirm-note")).to_contain_text("確認")
-        page.fill("#camera-name", LICENCE["name"])
-    else:
-        assert "鈴木" in page.input_value("#camera-name")
+    # Flagged by text and icon, not colour only, with the reason; staff types the register form.
+    expect(name_field).to_have_class(re.compile("needs-confirmation"))
+    expect(name_field.locator(".confirm-note")).to_contain_text("確認")
+    expect(name_field.locator(".confirm-reason[data-reason='variant_character']")).to_contain_text("異体字")
+    page.fill("#camera-name", LICENCE["name"])
     page.click("#camera-add")
     on_screen(page, "members")
-    expect(page.locator("#member-list")).to_contain_text("鈴木")
+    expect(page.locator("#member-list")).to_contain_text("髙橋")
     page.click("#screen .actions button.secondary")
     on_screen(page, "home")
-    assert "鈴木" not in page.content()
+    assert "髙橋" not in page.content()
     kiosk.sim("camera", "remove")
 
 

@@ -68,10 +68,27 @@ def test_licence_is_read_into_a_held_reading(
     assert values[pb.DOCUMENT_FIELD_EXPIRY_DATE] == "2027-06-30"
     for item in reading.fields:
         assert 0.0 < item.confidence <= 1.0
-        assert item.needs_confirmation == (item.confidence < 0.80 or not item.value)
+        assert item.needs_confirmation == bool(item.confirmation_reasons)
+        assert ("low_confidence" in item.confirmation_reasons) == (0 < item.confidence < 0.80)
     assert reading.needs_confirmation == any(item.needs_confirmation for item in reading.fields)
     assert reading.expire_time.seconds - reading.create_time.seconds in range(599, 601)
     assert staff.GetReading(pb.GetReadingRequest(name=reading.name)) == reading
+
+
+def test_variant_characters_are_flagged_with_their_reason(
+    staff: camera_pb2_grpc.CameraServiceStub, camera_sim: CameraSimulator
+) -> None:
+    fields = LICENCE_FIELDS | {"name": "髙橋\u3000健二", "address": "鹿児島県指宿市濱田町1番地"}
+    SECRETS_SEEN.extend([fields["name"], fields["address"]])
+    camera_sim.post("place", {"document": "licence", "fields": fields, "rotation": 5.0})
+    reading = staff.ReadDocument(pb.ReadDocumentRequest(), timeout=30)
+    by_field = {item.field: item for item in reading.fields}
+    for key in (pb.DOCUMENT_FIELD_NAME, pb.DOCUMENT_FIELD_ADDRESS):
+        assert by_field[key].needs_confirmation
+        assert "variant_character" in by_field[key].confirmation_reasons
+    assert by_field[pb.DOCUMENT_FIELD_BIRTH_DATE].confirmation_reasons == []
+    assert reading.needs_confirmation
+    staff.DeleteReading(pb.DeleteReadingRequest(name=reading.name))
 
 
 def test_my_number_front_is_read_and_readings_can_be_deleted(

@@ -21,7 +21,7 @@ class FakeClock:
 
 FIELDS = [
     FieldValue("name", "山田\u3000花子", 0.93, False),
-    FieldValue("birth_date", "", 0.0, True),
+    FieldValue("birth_date", "", 0.0, True, ("unreadable",)),
 ]
 
 
@@ -87,9 +87,11 @@ def test_reading_message_maps_types_fields_and_flags() -> None:
     store = ReadingStore(ttl_s=600, clock=FakeClock())
     message = reading_message(store.add("drivers_licence", FIELDS, visit="visits/a"))
     assert message.document_type == pb.DOCUMENT_TYPE_DRIVERS_LICENCE
-    assert [(f.field, f.value, f.needs_confirmation) for f in message.fields] == [
-        (pb.DOCUMENT_FIELD_NAME, "山田\u3000花子", False),
-        (pb.DOCUMENT_FIELD_BIRTH_DATE, "", True),
+    assert [
+        (f.field, f.value, f.needs_confirmation, list(f.confirmation_reasons)) for f in message.fields
+    ] == [
+        (pb.DOCUMENT_FIELD_NAME, "山田\u3000花子", False, []),
+        (pb.DOCUMENT_FIELD_BIRTH_DATE, "", True, ["unreadable"]),
     ]
     assert message.needs_confirmation
     assert message.expire_time.seconds - message.create_time.seconds == 600

@@ -13,6 +13,7 @@ import pytest
 
 from daemon.config import ConfigError, load_config
 from daemon.options import (
+    OCR_ENGINES,
     CameraOptions,
     CardOptions,
     FrontyardOptions,
@@ -43,13 +44,13 @@ def test_every_table_parses_into_its_dataclass(tmp_path: Path) -> None:
         "[options.card]\nidle_timeout_s = 60\nwarn_before_s = 10.5\nverify_integrity = true\n"
         '[options.printing]\nhold_poll_s = 0.1\nmunicipality = "指宿市"\n'
         "[options.payment]\nslip_timeout_s = 5\nslip_grace_s = 0\n"
-        "[options.camera]\nreading_ttl_s = 30\n"
+        '[options.camera]\nreading_ttl_s = 30\nocr_engine = "tesseract"\n'
         '[options.frontyard]\noutbox_dir = "out"\nreception_counter = "madoguchi"\nretention_days = 0\n',
     )
     assert options.card == CardOptions(60.0, 10.5, True)
     assert (options.printing.hold_poll_s, options.printing.municipality) == (0.1, "指宿市")
     assert (options.payment.slip_timeout_s, options.payment.slip_grace_s) == (5.0, 0.0)
-    assert options.camera.reading_ttl_s == 30.0
+    assert options.camera == CameraOptions(30.0, "tesseract")
     assert options.frontyard.outbox_dir == tmp_path.resolve() / "out"
     assert (options.frontyard.reception_counter, options.frontyard.retention_days) == ("MADOGUCHI", 0)
 
@@ -75,6 +76,11 @@ def test_every_table_parses_into_its_dataclass(tmp_path: Path) -> None:
         ("[options.payment]\nslip_grace_s = -1\n", 5, "options.payment.slip_grace_s: expected a number ≥ 0"),
         ("[options.camera]\nreading_ttl_s = 0\n", 5, "options.camera.reading_ttl_s: expected a number > 0"),
         ("[options.camera]\nreading_ttl_s = true\n", 5, "options.camera.reading_ttl_s: expected a number"),
+        (
+            '[options.camera]\nocr_engine = "easyocr"\n',
+            5,
+            "options.camera.ocr_engine: expected one of auto, rapidocr, tesseract",
+        ),
         (
             '[options.frontyard]\nretention_days = "30"\n',
             5,
@@ -125,3 +131,10 @@ def test_check_refuses_what_the_daemon_would_refuse(tmp_path: Path, options: str
     assert result.returncode == 2, result.stdout
     assert f"{path}:5: options." in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_ocr_engine_names_match_the_driver() -> None:
+    from drivers.camera.engines import EngineChoice  # loads OpenCV: only in this test
+
+    assert {choice.value for choice in EngineChoice} == set(OCR_ENGINES)
+    assert CameraOptions().ocr_engine == "auto"
