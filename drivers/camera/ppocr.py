@@ -1,8 +1,8 @@
 """PP-OCRv6 text-line recognition on onnxruntime, with the model the ``rapidocr`` wheel ships.
 
 ``PpOcrEngine().read_regions(card, regions)`` reads each region of a rectified card as one text line:
-the layout already locates every field, so only the recognition network runs (no text detection), all
-crops in one batch. The model file is opened from the installed ``rapidocr`` package folder and nothing
+the layout already locates every field, so only the recognition network runs (no text detection), one
+call per crop. The model file is opened from the installed ``rapidocr`` package folder and nothing
 else: no code path here downloads anything (a missing file raises ``EngineUnavailable``). The character
 set (18,708 characters with kana) is read from the model's own metadata. Models and code: Apache-2.0
 (rapidocr's ``MODEL_LICENSES.md``: weights by Baidu / PaddleOCR).
@@ -92,19 +92,20 @@ class PpOcrEngine:
         return self.read_lines(crops)
 
     def read_lines(self, lines: list[Image]) -> list[RegionText]:
-        """Each grey line image read in one batch (padded to the widest)."""
-        if not lines:
-            return []
-        widths = [max(1, math.ceil(INPUT_HEIGHT * line.shape[1] / max(line.shape[0], 1))) for line in lines]
-        batch = np.zeros((len(lines), 3, INPUT_HEIGHT, max(widths)), dtype=np.float32)
-        for index, (line, width) in enumerate(zip(lines, widths, strict=True)):
-            resized = cv2.resize(line, (width, INPUT_HEIGHT), interpolation=cv2.INTER_AREA)
-            batch[index, :, :, :width] = resized.astype(np.float32) / 127.5 - 1.0
+        """Each grey line image read on its own: a batch would pad every line to the widest, which cost
+        more than the calls it saves (5 fields of a licence: 1.4 s alone against 2.1–4.2 s batched, same
+        loaded machine)."""
+        return [self._read_line(line) for line in lines]
+
+    def _read_line(self, line: Image) -> RegionText:
+        width = max(1, math.ceil(INPUT_HEIGHT * line.shape[1] / max(line.shape[0], 1)))
+        resized = cv2.resize(line, (width, INPUT_HEIGHT), interpolation=cv2.INTER_AREA)
+        batch = np.repeat((resized.astype(np.float32) / 127.5 - 1.0)[np.newaxis, np.newaxis], 3, axis=1)
         try:
             (probabilities,) = self._session.run(None, {self._input: batch})
         except Exception as exc:  # onnxruntime raises its own exception types, not exported
             raise OcrFailed(f"recognition failed: {type(exc).__name__}") from exc
-        return [self._decode(np.asarray(row)) for row in probabilities]
+        return self._decode(np.asarray(probabilities[0]))
 
     def _decode(self, probabilities: np.ndarray) -> RegionText:
         best = probabilities.argmax(axis=1)

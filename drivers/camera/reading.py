@@ -6,7 +6,7 @@ cropped; its number is never read or kept. Images are only held in memory for th
 confidence and is flagged ``needs_confirmation`` with its ``reasons`` (``review.FlagReason``): below
 ``CONFIDENCE_THRESHOLD``, when it does not parse, and for names and addresses whenever a character may
 be a variant (異体字) or a look-alike the context cannot settle (``review``). The recogniser is chosen
-with ``engine`` (``engines``): PP-OCRv6 reads every field once in one batch; Tesseract reads names again
+with ``engine`` (``engines``): PP-OCRv6 reads every field once; Tesseract reads names again
 at three scales to vote, and other fields a second time at another scale.
 """
 

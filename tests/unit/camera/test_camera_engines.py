@@ -85,7 +85,7 @@ def test_ppocr_model_ships_inside_the_rapidocr_package(ppocr_engine: ppocr.PpOcr
     assert not {"𠮷", "﨑"} & ppocr_engine.charset  # so 吉 and 崎 are always flagged
 
 
-def test_ppocr_reads_lines_in_one_batch_without_the_network(
+def test_ppocr_reads_lines_without_the_network(
     ppocr_engine: ppocr.PpOcrEngine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def no_network(*args: Any, **kwargs: Any) -> None:
