@@ -70,6 +70,8 @@ async def visit_flow(channel: grpc.aio.Channel, rig: Rig) -> None:
             answer.count_value = 0
         elif question.kind == fy.ANSWER_KIND_CHOICE:
             answer.choice_value = question.choices[0] if question.choices else ""
+        elif question.kind in (fy.ANSWER_KIND_MEMBERS, fy.ANSWER_KIND_MULTI_CHOICE):
+            answer.values_value.SetInParent()  # none of them
         else:
             answer.bool_value = False
         pending = await stub.AnswerQuestion(answer, timeout=10)

@@ -18,6 +18,7 @@ from frontyard import conditions
 from frontyard.documents import FieldKind
 from frontyard.errors import CatalogError, ConditionError
 from frontyard.household import LifeEvent
+from frontyard.text import EMPTY, LocalizedText
 
 
 class Scope(enum.StrEnum):
@@ -71,6 +72,10 @@ class Procedure:
     reason_ja: str
     note: str
     confidence: str
+    name: LocalizedText = EMPTY
+    reason: LocalizedText = EMPTY
+    source: str = ""  # the law or public page the rule comes from
+    guidance: bool = False  # done outside city hall (年金事務所, 法務局, 税務署 …): listed with where to go
 
 
 # attribute -> (field kind, counted write kind or "")
@@ -198,8 +203,18 @@ def _procedure(raw: dict[str, Any]) -> Procedure:
         bring=tuple(raw.get("bring", ())),
         reason_ja=raw["reason_ja"],
         note=raw.get("note", ""),
-        confidence=raw["confidence"],
+        confidence=_confidence(raw),
+        name=LocalizedText(raw["name_ja"], raw.get("name_ja_easy", ""), raw.get("name_en", "")),
+        reason=LocalizedText(raw["reason_ja"], raw.get("reason_ja_easy", ""), raw.get("reason_en", "")),
+        source=raw.get("source", ""),
+        guidance=bool(raw.get("guidance", False)),
     )
+
+
+def _confidence(raw: dict[str, Any]) -> str:
+    if raw["confidence"] not in ("V", "P", "U"):
+        raise CatalogError(f"{raw['id']}: confidence must be V, P or U")
+    return str(raw["confidence"])
 
 
 def _form(raw: dict[str, Any]) -> FormSpec:

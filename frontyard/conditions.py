@@ -9,8 +9,11 @@ Grammar (keywords are lower case; names are dotted: ``person.age``, ``household.
     comparison := atom (("==" | "!=" | "<" | "<=" | ">" | ">=") atom)*     # chains: 20<=person.age<60
     atom       := INTEGER | 'string' | true | false | always | NAME | "(" expr ")"
 
-Values are ``bool``, ``int`` and ``str``; ordering works on integers only; ``and``/``or``/``not`` need
-booleans. Every failure, while parsing or evaluating, raises ``ConditionError`` and nothing else.
+Values are ``bool``, ``int``, ``str`` and ``None`` (a fact the resident answered 「わからない」);
+ordering works on integers only; ``and``/``or``/``not`` need booleans. ``None`` follows three-valued
+(Kleene) logic: ``false and unknown`` is false, ``true or unknown`` is true, any other use of an unknown
+gives unknown, so a trigger can end up *unknown* (「該当する場合」) rather than silently false.
+Every failure, while parsing or evaluating, raises ``ConditionError`` and nothing else.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from dataclasses import dataclass
 
 from frontyard.errors import ConditionError
 
-Value = bool | int | str
+Value = bool | int | str | None
 Resolver = Callable[[str], Value]
 
 _TOKEN = re.compile(
@@ -171,7 +174,9 @@ def names(expr: Expr) -> frozenset[str]:
     return found
 
 
-def _compare(op: str, left: Value, right: Value) -> bool:
+def _compare(op: str, left: Value, right: Value) -> bool | None:
+    if left is None or right is None:
+        return None
     if op == "==":
         return type(left) is type(right) and left == right
     if op == "!=":
@@ -181,10 +186,22 @@ def _compare(op: str, left: Value, right: Value) -> bool:
     return {"<": left < right, "<=": left <= right, ">": left > right, ">=": left >= right}[op]
 
 
-def _as_bool(value: Value) -> bool:
-    if not isinstance(value, bool):
+def _as_bool(value: Value) -> bool | None:
+    if value is not None and not isinstance(value, bool):
         raise ConditionError("a boolean was expected")
     return value
+
+
+def _all(values: list[bool | None]) -> bool | None:
+    if False in values:
+        return False
+    return None if None in values else True
+
+
+def _any(values: list[bool | None]) -> bool | None:
+    if True in values:
+        return True
+    return None if None in values else False
 
 
 def evaluate(expr: Expr, resolve: Resolver) -> Value:
@@ -194,15 +211,23 @@ def evaluate(expr: Expr, resolve: Resolver) -> Value:
     if isinstance(expr, Name):
         return resolve(expr.name)
     if isinstance(expr, Not):
-        return not _as_bool(evaluate(expr.operand, resolve))
+        operand = _as_bool(evaluate(expr.operand, resolve))
+        return None if operand is None else not operand
     if isinstance(expr, BoolOp):
-        if expr.op == "and":
-            return all(_as_bool(evaluate(operand, resolve)) for operand in expr.operands)
-        return any(_as_bool(evaluate(operand, resolve)) for operand in expr.operands)
+        parts = [_as_bool(evaluate(operand, resolve)) for operand in expr.operands]
+        return _all(parts) if expr.op == "and" else _any(parts)
     values = [evaluate(operand, resolve) for operand in expr.operands]
-    return all(_compare(op, values[i], values[i + 1]) for i, op in enumerate(expr.ops))
+    return _all([_compare(op, values[i], values[i + 1]) for i, op in enumerate(expr.ops)])
+
+
+def truth(expr: Expr, resolve: Resolver) -> bool | None:
+    """Evaluate a trigger to true, false or None (unknown: a fact it needs is unknown)."""
+    value = evaluate(expr, resolve)
+    if value is not None and not isinstance(value, bool):
+        raise ConditionError("a boolean was expected")
+    return value
 
 
 def holds(expr: Expr, resolve: Resolver) -> bool:
-    """Evaluate a trigger that must give a boolean."""
-    return _as_bool(evaluate(expr, resolve))
+    """Evaluate a trigger that must give a boolean; unknown counts as not holding."""
+    return truth(expr, resolve) is True

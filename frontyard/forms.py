@@ -165,7 +165,7 @@ def fill(instance: FormInstance, household: Household) -> FilledForm:
     return FilledForm(
         form_id=instance.spec.form_id,
         title=instance.spec.title,
-        procedure_id=instance.spec.procedure_id,
+        procedure_id=instance.applicable.procedure_id if instance.applicable else instance.spec.procedure_id,
         counter=instance.counter,
         fields=tuple(fields),
         missing=tuple(missing),

@@ -24,7 +24,8 @@ class Insurance(enum.StrEnum):
     EMPLOYEE_DEPENDENT = "employee_dependent"  # 被用者保険 被扶養者
     KOUKI = "kouki"  # 後期高齢者医療
     SEIKATSU_HOGO = "seikatsu_hogo"  # 生活保護 (医療扶助)
-    NONE = "none"  # not yet insured (a newborn, or after leaving employer insurance)
+    NONE = "none"  # not asked yet, or not yet insured (a newborn, or after leaving employer insurance)
+    UNKNOWN = "unknown"  # the resident answered 「わからない」: staff check it
 
 
 class PensionClass(enum.IntEnum):
@@ -37,7 +38,17 @@ class PensionClass(enum.IntEnum):
 class LifeEvent(enum.StrEnum):
     TENNYU = "tennyu"  # 転入
     BIRTH = "birth"  # 出生
+    TENSHUTSU = "tenshutsu"  # 転出 (to another municipality or abroad)
+    TENKYO = "tenkyo"  # 転居 (within the city)
+    MARRIAGE = "marriage"  # 婚姻
+    DIVORCE = "divorce"  # 離婚
+    DEATH = "death"  # 死亡 (おくやみ)
     NONE = "none"  # a visit without a life event (a certificate request)
+
+
+# A fact the resident may not know is ``bool | None``: None means 「わからない」 (unknown), and a procedure
+# that depends on it is listed 「該当する場合」 for staff to check, never silently dropped.
+Maybe = bool | None
 
 
 @dataclass(frozen=True)
@@ -50,23 +61,34 @@ class Person:
     furigana: str | None = None
     birth_date: dt.date | None = None
     sex: Sex = Sex.UNSPECIFIED
-    has_mn_card: bool = False
+    has_mn_card: Maybe = False
     insurance: Insurance = Insurance.NONE
     pension_class: PensionClass = PensionClass.NONE
-    mn_linked_pension: bool = True
+    mn_linked_pension: Maybe = True
     new_first_class: bool = False
-    kaigo_nintei: bool = False  # 要介護・要支援認定 held
-    jushochi_tokurei: bool = False  # moving into a 住所地特例施設
-    kouki_shogai_nintei: bool = False
-    shintai_techo: bool = False
-    ryouiku_techo: bool = False
-    seishin_techo: bool = False
-    uses_shogai_service: bool = False
-    pregnant: bool = False
-    foreign_mid_long_term: bool = False
+    kaigo_nintei: Maybe = False  # 要介護・要支援認定 held
+    jushochi_tokurei: Maybe = False  # moving into a 住所地特例施設 (介護, 後期高齢, 国保)
+    kouki_shogai_nintei: Maybe = False
+    has_techo: Maybe = False  # holds a 障害者手帳 (which one: shintai/ryouiku/seishin_techo)
+    shintai_techo: Maybe = False
+    ryouiku_techo: Maybe = False
+    seishin_techo: Maybe = False
+    severe_disability: Maybe = False  # 重度心身障害 (身障1・2級, 療育A …): 重度心身障害者医療費助成
+    uses_shogai_service: Maybe = False
+    pregnant: Maybe = False
+    foreign: Maybe = False  # not a Japanese national
+    foreign_mid_long_term: Maybe = False  # 中長期在留者 (holds a 在留カード)
     wants_inkan: bool = False
     wants_esign: bool = False
     newborn: bool = False
+    low_birth_weight: Maybe = False  # under 2,500 g (母子保健法 第18条)
+    name_changes: bool = False  # 婚姻・離婚: the surname changes
+    keeps_married_name: bool = False  # 離婚: keeps the married surname (婚氏続称)
+    joins_employer_insurance: Maybe = False  # this event: joins a 被用者保険 (own job or as a dependant)
+    leaves_employer_insurance: Maybe = False  # this event: leaves a 被用者保険 (divorce, job loss)
+    deceased: bool = False  # 死亡: the person who died
+    receives_pension: Maybe = False  # 死亡: the deceased received a public pension
+    inkan_registered: Maybe = False  # holds a 印鑑登録 here
     previous_school: str | None = None  # 前在籍校
     techo_number: str | None = None
     birth_weight_g: int | None = None
@@ -105,13 +127,24 @@ class Household:
     bank_account: str | None = None
     vehicle_number: str | None = None  # 原付の車台番号
     from_other_prefecture: bool = False
-    new_dwelling_on_public_water: bool = False
+    from_abroad: bool = False  # 国外からの転入
+    to_abroad: bool = False  # 国外への転出
+    new_dwelling_on_public_water: bool = False  # the resident opens a city-water contract
+    water_stop: bool = False  # 転出・転居: the resident closes a city-water contract in their name
+    water_landlord: bool = False  # water billed by the landlord / management (no city contract)
+    water_in_deceased_name: Maybe = False  # 死亡: the water contract is in the deceased's name
     needs_childcare: bool = False
-    single_parent: bool = False
+    attends_nursery: bool = False  # 転出: a child attends a 保育所 here
+    changes_school: bool = False  # 転居: the children change school
+    single_parent: Maybe = False
+    jidou_teate_receiving: Maybe = False  # 児童手当 already received (額改定, not a new 認定請求)
     income_ok: bool = True
-    claimant_is_civil_servant: bool = False
+    claimant_is_civil_servant: Maybe = False
     owns_gentsuki: bool = False
     owns_kei_or_moto: bool = False
+    merges_household: bool = False  # 婚姻: two households become one (世帯合併・世帯主変更)
+    head_leaves: bool = False  # 離婚: the 世帯主 leaves the household
+    owns_real_estate: Maybe = False  # 死亡: land or a building in the deceased's name
     dogs: tuple[Dog, ...] = field(default=())
 
     @property

@@ -9,25 +9,49 @@ visiting order (→ ``frontyard.documents.Checklist``).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 
 from frontyard import conditions
-from frontyard.catalog import Catalog, MnRequired, Procedure, Scope, load_catalog
+from frontyard.catalog import Catalog, MnRequired, Procedure, Scope, load_catalog, load_toml
 from frontyard.deadlines import Deadline, compute_deadline
 from frontyard.documents import Checklist, ChecklistItem
 from frontyard.facts import resolver
 from frontyard.household import Household, LifeEvent
 from frontyard.municipality import Counter, Municipality, load_municipality
+from frontyard.text import LocalizedText, localized
 
-EVENT_TITLES = {LifeEvent.TENNYU: "転入の手続き一覧", LifeEvent.BIRTH: "出生の手続き一覧"}
-EXTRA_NOTES = {
-    LifeEvent.TENNYU: (
-        "運転免許証の住所変更は警察署で行います。",
-        "選挙人名簿には転入から3か月後に登録されます(届出は不要です)。",
-        "ごみの出し方・収集日は市の案内をご確認ください。",
-    ),
-    LifeEvent.BIRTH: (),
-}
+IF_APPLICABLE = "該当する場合"
+
+
+@dataclass(frozen=True)
+class LifeEventInfo:
+    """One life event as the kiosk's chooser shows it (``lifeevents.toml``)."""
+
+    event: LifeEvent
+    title: LocalizedText
+    event_date_label: LocalizedText
+    checklist_title: str
+    notes: tuple[str, ...]
+
+
+@functools.cache
+def life_events() -> tuple[LifeEventInfo, ...]:
+    """Every life event a visit can be started for, in display order."""
+    return tuple(
+        LifeEventInfo(
+            event=LifeEvent(raw["key"]),
+            title=localized(raw["title"], raw["key"]),
+            event_date_label=localized(raw["event_date"], raw["key"]),
+            checklist_title=raw["checklist"],
+            notes=tuple(raw.get("notes", ())),
+        )
+        for raw in load_toml("lifeevents.toml")["event"]
+    )
+
+
+def life_event_info(event: LifeEvent) -> LifeEventInfo | None:
+    return next((info for info in life_events() if info.event is event), None)
 
 
 @dataclass(frozen=True)
@@ -40,6 +64,7 @@ class ApplicableProcedure:
     deadline: Deadline
     counter: Counter
     place: str
+    conditional: bool = False  # 「該当する場合」: a fact it depends on is unknown; staff check it
 
     @property
     def procedure_id(self) -> str:
@@ -61,26 +86,45 @@ class Evaluation:
         raise KeyError(procedure_id)
 
 
-def _reason(procedure: Procedure, household: Household, person_ids: tuple[str, ...]) -> str:
-    text = f"{procedure.name_ja}：{procedure.reason_ja}"
+def _reason(
+    procedure: Procedure, household: Household, person_ids: tuple[str, ...], conditional: bool
+) -> str:
+    prefix = f"【{IF_APPLICABLE}】" if conditional else ""
+    text = f"{prefix}{procedure.name_ja}：{procedure.reason_ja}"
     if procedure.scope is Scope.PERSON:
         labels = "・".join(household.member(person_id).relationship for person_id in person_ids)
         text += f"({labels})"
     return text
 
 
-def applies(procedure: Procedure, household: Household, municipality: Municipality) -> tuple[str, ...]:
-    """The ids of the persons ``procedure`` applies to (a household procedure: all members or none)."""
+def applies_maybe(
+    procedure: Procedure, household: Household, municipality: Municipality
+) -> tuple[tuple[str, ...], bool]:
+    """The persons ``procedure`` applies to, and whether it only may apply (a fact is unknown).
+
+    A household procedure lists all members or none; a person procedure the members whose trigger is true
+    or unknown (conditional when it is true for none of them)."""
     if household.event not in procedure.events:
-        return ()
+        return (), False
     if procedure.scope is Scope.HOUSEHOLD:
-        holds = conditions.holds(procedure.condition, resolver(household, municipality))
-        return tuple(person.person_id for person in household.members) if holds else ()
-    return tuple(
-        person.person_id
-        for person in household.members
-        if conditions.holds(procedure.condition, resolver(household, municipality, person))
-    )
+        result = conditions.truth(procedure.condition, resolver(household, municipality))
+        if result is False:
+            return (), False
+        return tuple(person.person_id for person in household.members), result is None
+    found: list[str] = []
+    known = False
+    for person in household.members:
+        result = conditions.truth(procedure.condition, resolver(household, municipality, person))
+        if result is not False:
+            found.append(person.person_id)
+            known = known or result is True
+    return tuple(found), bool(found) and not known
+
+
+def applies(procedure: Procedure, household: Household, municipality: Municipality) -> tuple[str, ...]:
+    """The ids of the persons ``procedure`` applies to for sure (a household procedure: all or none)."""
+    person_ids, conditional = applies_maybe(procedure, household, municipality)
+    return () if conditional else person_ids
 
 
 def evaluate(
@@ -91,7 +135,7 @@ def evaluate(
     catalog = catalog or load_catalog()
     found: list[ApplicableProcedure] = []
     for procedure in catalog.procedures:
-        person_ids = applies(procedure, household, municipality)
+        person_ids, conditional = applies_maybe(procedure, household, municipality)
         if not person_ids:
             continue
         counter = municipality.counter(procedure.counter)
@@ -99,10 +143,11 @@ def evaluate(
             ApplicableProcedure(
                 procedure=procedure,
                 person_ids=person_ids,
-                reason_ja=_reason(procedure, household, person_ids),
+                reason_ja=_reason(procedure, household, person_ids, conditional),
                 deadline=compute_deadline(procedure, household, municipality),
                 counter=counter,
                 place=municipality.place(counter),
+                conditional=conditional,
             )
         )
     return Evaluation(household=household, procedures=tuple(found))
@@ -137,11 +182,14 @@ def build_checklist(evaluation: Evaluation, reception_qr: str = "") -> Checklist
                 deadline=_earliest([applicable.deadline.date for applicable in group]),
             )
         )
-    notes = list(EXTRA_NOTES.get(evaluation.household.event, ()))
+    info = life_event_info(evaluation.household.event)
+    notes = list(info.notes if info else ())
+    if any(applicable.conditional for applicable in evaluation.procedures):
+        notes.append(f"※【{IF_APPLICABLE}】の手続きは、わからないと答えた事項を職員が確認してから行います。")
     if any(applicable.counter.unknown or applicable.deadline.unknown for applicable in evaluation.procedures):
         notes.append("※窓口名・場所・期限の一部は市で確認中の設定値です。")
     return Checklist(
-        title=EVENT_TITLES.get(evaluation.household.event, "手続き一覧"),
+        title=info.checklist_title if info else "手続き一覧",
         event_date=evaluation.household.event_date,
         items=tuple(items),
         reception_qr=reception_qr,

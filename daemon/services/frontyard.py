@@ -24,6 +24,7 @@ from frontyard.corrections import FieldCorrection
 from frontyard.errors import CorrectionError
 from frontyard.household import Person, Sex, age_on
 from frontyard.kpi import KpiRow
+from frontyard.lifeevents import life_events
 from frontyard.questionnaire import AnswerValue
 from frontyard.render import glyphs
 
@@ -92,10 +93,19 @@ class FrontyardService(frontyard_pb2_grpc.FrontyardServiceServicer):
 
     # --- visits ----------------------------------------------------------------------------------------
 
+    async def ListLifeEvents(
+        self, request: pb.ListLifeEventsRequest, context: Context
+    ) -> pb.ListLifeEventsResponse:
+        return pb.ListLifeEventsResponse(life_events=[messages.life_event(info) for info in life_events()])
+
     async def CreateVisit(self, request: pb.CreateVisitRequest, context: Context) -> pb.Visit:
         event = messages.LIFE_EVENTS.get(request.life_event)
         if event is None:
-            raise InvalidArgument("life_event must be TENNYU or BIRTH", reason="life_event_required")
+            raise InvalidArgument(
+                "life_event is required (see ListLifeEvents)",
+                reason="life_event_required",
+                message_ja="手続きの種類(ライフイベント)を選んでください。",
+            )
         event_date = parse_date(request.event_date, "event_date")
         visit_date = parse_date(request.visit_date, "visit_date") if request.visit_date else dt.date.today()
         moment = now()
@@ -164,7 +174,13 @@ class FrontyardService(frontyard_pb2_grpc.FrontyardServiceServicer):
         which = request.WhichOneof("value")
         if which is None:
             raise InvalidArgument("an answer value is required", reason="answer_required")
-        value: AnswerValue = getattr(request, which)
+        value: AnswerValue
+        if which == "unknown":
+            value = None
+        elif which == "values_value":
+            value = tuple(request.values_value.values)
+        else:
+            value = getattr(request, which)
         self.book.answer(request.visit, request.question_id, value, request.person_id or None)
         return self._pending(request.visit)
 

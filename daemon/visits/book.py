@@ -25,6 +25,7 @@ from frontyard.render import glyphs
 from ..errors import FailedPrecondition, InvalidArgument, NotFound
 
 MAX_MEMBERS = 20
+MOVES = (LifeEvent.TENNYU, LifeEvent.TENKYO, LifeEvent.TENSHUTSU)  # the card shows the address moved from
 FACT_FIELDS = ("new_address", "old_address", "phone", "bank_account", "vehicle_number")
 ROLE_FIELDS = {"head_person_id": "head_id", "filer_person_id": "filer_id", "mother_person_id": "mother_id"}
 
@@ -166,7 +167,7 @@ class VisitBook:
                 record.card_person_ids.add(person_id)
                 record.answered.add(("has_mn_card", person_id))
                 record.card_read = record.card_read or now
-                address_fact = "old_address" if household.event is LifeEvent.TENNYU else "new_address"
+                address_fact = "old_address" if household.event in MOVES else "new_address"
                 if getattr(household, address_fact) is None:
                     changes[address_fact] = card.address
             if licence_address is not None:
@@ -205,13 +206,14 @@ class VisitBook:
     def pending(self, name: str) -> tuple[PendingQuestion, ...]:
         with self._lock:
             record = self.get(name)
-            found = questionnaire.pending(record.household, self.municipality)
-            return tuple(q for q in found if (q.question.question_id, q.person_id) not in record.answered)
+            return questionnaire.pending(record.household, self.municipality, record.answered)
 
     def answer(self, name: str, question_id: str, value: AnswerValue, person_id: str | None) -> None:
         with self._lock:
             record = self.get(name)
-            record.household = questionnaire.answer(record.household, question_id, value, person_id)
+            record.household = questionnaire.answer(
+                record.household, question_id, value, person_id, self.municipality, record.answered
+            )
             record.answered.add((question_id, person_id))
 
     def evaluation(self, name: str) -> tuple[VisitRecord, Evaluation]:

@@ -12,21 +12,33 @@ from frontyard.certificates import CATALOG, CertificateKind, ChannelAdvice, cert
 from frontyard.documents import Checklist, FieldKind, FilledForm
 from frontyard.household import LifeEvent, Person, Sex
 from frontyard.kpi import KpiRow
-from frontyard.lifeevents import Evaluation
+from frontyard.lifeevents import Evaluation, LifeEventInfo
 from frontyard.municipality import Municipality, WriteFigures
 from frontyard.outbox import ApplicationPackage, PackageStatus, PackageSummary
-from frontyard.questionnaire import AnswerKind, PendingQuestion
+from frontyard.questionnaire import (
+    AnswerKind,
+    PendingQuestion,
+    person_label,
+    question_text,
+    relationship_label,
+)
+from frontyard.text import LocalizedText
 from frontyard.writing import WritingCount
 
 from .book import VisitRecord, VisitStatus
 from .desk import CertificateRecord
 from .licence_members import name_characters
 
-LIFE_EVENTS = {pb.LIFE_EVENT_TENNYU: LifeEvent.TENNYU, pb.LIFE_EVENT_BIRTH: LifeEvent.BIRTH}
+LIFE_EVENTS: dict[Any, LifeEvent] = {
+    pb.LifeEvent.Value(f"LIFE_EVENT_{event.name}"): event
+    for event in LifeEvent
+    if event is not LifeEvent.NONE
+}
 SEXES = {Sex.MALE: pb.MEMBER_SEX_MALE, Sex.FEMALE: pb.MEMBER_SEX_FEMALE}
 SEXES_BACK = {value: key for key, value in SEXES.items()}
 ANSWER_KINDS = {AnswerKind.BOOL: pb.ANSWER_KIND_BOOL, AnswerKind.COUNT: pb.ANSWER_KIND_COUNT,
-                AnswerKind.CHOICE: pb.ANSWER_KIND_CHOICE}  # fmt: skip
+                AnswerKind.CHOICE: pb.ANSWER_KIND_CHOICE, AnswerKind.MEMBERS: pb.ANSWER_KIND_MEMBERS,
+                AnswerKind.MULTI: pb.ANSWER_KIND_MULTI_CHOICE}  # fmt: skip
 FIELD_KINDS: dict[FieldKind, Any] = {
     kind: pb.FormFieldKind.Value(f"FORM_FIELD_KIND_{kind.name}") for kind in FieldKind
 }
@@ -102,16 +114,47 @@ def visit(record: VisitRecord, pending_questions: int) -> pb.Visit:
     )
 
 
-def question(item: PendingQuestion, record: VisitRecord) -> pb.Question:
-    relationship = record.household.member(item.person_id).relationship if item.person_id else ""
-    return pb.Question(
-        question_id=item.question.question_id,
-        person_id=item.person_id or "",
-        relationship=relationship,
-        text_ja=item.question.text_ja,
-        kind=ANSWER_KINDS[item.question.kind],
-        choices=list(item.question.choices),
+def text(value: LocalizedText) -> pb.LocalizedText:
+    return pb.LocalizedText(ja=value.ja, ja_easy=value.ja_easy, en=value.en)
+
+
+def life_event(info: LifeEventInfo) -> pb.LifeEventInfo:
+    code = next(key for key, value in LIFE_EVENTS.items() if value is info.event)
+    return pb.LifeEventInfo(
+        life_event=code,
+        key=str(info.event),
+        title=text(info.title),
+        event_date_label=text(info.event_date_label),
     )
+
+
+def question(item: PendingQuestion, record: VisitRecord) -> pb.Question:
+    household = record.household
+    person = household.member(item.person_id) if item.person_id else None
+    asked = item.question
+    if asked.kind is AnswerKind.MEMBERS:
+        choices = [
+            pb.Choice(value=pid, label=text(person_label(household.member(pid)))) for pid in item.members
+        ]
+    else:
+        choices = [pb.Choice(value=choice.value, label=text(choice.label)) for choice in asked.choice_specs]
+    message = pb.Question(
+        question_id=asked.question_id,
+        person_id=item.person_id or "",
+        relationship=person.relationship if person else "",
+        text_ja=question_text(asked, person).ja,
+        kind=ANSWER_KINDS[asked.kind],
+        choices=list(asked.choices),
+        text=text(question_text(asked, person)),
+        choice_list=choices,
+        person_name=(person.name or "") if person else "",
+        allows_unknown=asked.allows_unknown,
+        staff_check=text(asked.staff_check),
+        help=text(asked.help),
+    )
+    if person is not None:
+        message.relationship_label.CopyFrom(text(relationship_label(person.relationship)))
+    return message
 
 
 def form(filled: FilledForm) -> pb.Form:
@@ -190,6 +233,12 @@ def evaluation(
             person_ids=list(item.person_ids),
             bring=list(item.procedure.bring),
             form_id=item.procedure.form_id,
+            name=text(item.procedure.name),
+            reason=text(item.procedure.reason),
+            conditional=item.conditional,
+            guidance=item.procedure.guidance,
+            source=item.procedure.source,
+            confidence=item.procedure.confidence,
         )
         for item in result.procedures
     ]

@@ -121,6 +121,8 @@ def answer_everything(stub: frontyard_pb2_grpc.FrontyardServiceStub, visit: str)
             value = {"count_value": 0}
         elif question.kind == fy.ANSWER_KIND_CHOICE:
             value = {"choice_value": question.choices[0]}
+        elif question.kind in (fy.ANSWER_KIND_MEMBERS, fy.ANSWER_KIND_MULTI_CHOICE):
+            value = {"values_value": fy.AnswerValues()}  # none of them
         request = fy.AnswerQuestionRequest(
             visit=visit, question_id=question.question_id, person_id=question.person_id, **value
         )

@@ -1,4 +1,5 @@
-"""Hypothesis over random households: invariants of rules, deadlines, forms and writing counts."""
+"""Hypothesis over random households of every life event, with unknown facts: invariants of rules,
+deadlines, forms and writing counts."""
 
 import datetime as dt
 
@@ -15,26 +16,33 @@ from frontyard.lifeevents import evaluate
 from frontyard.municipality import load_municipality
 from frontyard.writing import count_writes
 
-# the fact each procedure cannot apply without (checked independently of the catalog's expressions)
+# the fact each procedure cannot apply without (checked independently of the catalog's expressions); an
+# unknown fact (None) may let it apply as 「該当する場合」, a false one never.
 KEY_FACT = {
-    "MN_KEIZOKU": lambda h, p: p.has_mn_card,
-    "KAIGO_HIKITSUGI": lambda h, p: p.kaigo_nintei,
-    "SHINSHOU": lambda h, p: p.shintai_techo,
-    "RYOUIKU": lambda h, p: p.ryouiku_techo,
-    "SEISHIN": lambda h, p: p.seishin_techo,
-    "NINPU_KENSHIN": lambda h, p: p.pregnant,
-    "GAIKOKU_JUKYO": lambda h, p: p.foreign_mid_long_term,
-    "KOUKI": lambda h, p: h.from_other_prefecture,
+    "MN_KEIZOKU": lambda h, p: p.has_mn_card is not False,
+    "KAIGO_HIKITSUGI": lambda h, p: p.kaigo_nintei is not False,
+    "SHINSHOU": lambda h, p: p.shintai_techo is not False,
+    "RYOUIKU": lambda h, p: p.ryouiku_techo is not False,
+    "SEISHIN": lambda h, p: p.seishin_techo is not False,
+    "NINPU_KENSHIN": lambda h, p: p.pregnant is not False,
+    "GAIKOKU_JUKYO": lambda h, p: p.foreign_mid_long_term is not False,
+    "KOUKI": lambda h, p: h.from_other_prefecture or h.from_abroad,
+    "JUDO_IRYOU": lambda h, p: p.severe_disability is not False,
+    "TEITAIJU": lambda h, p: p.newborn and p.low_birth_weight is not False,
+    "KOKUHO_SOUSAIHI": lambda h, p: p.deceased,
+    "SHIBOU": lambda h, p: any(m.deceased for m in h.members),
+    "KONSHI_ZOKUSHOU": lambda h, p: p.keeps_married_name,
     "INU": lambda h, p: len(h.dogs) > 0,
     "SUIDOU": lambda h, p: h.new_dwelling_on_public_water,
     "HOIKU": lambda h, p: h.needs_childcare,
-    "HITORIOYA_IRYOU": lambda h, p: h.single_parent,
-    "JIDOU_FUYOU": lambda h, p: h.single_parent,
+    "HITORIOYA_IRYOU": lambda h, p: h.single_parent is not False,
+    "JIDOU_FUYOU": lambda h, p: h.single_parent is not False,
     "GENTSUKI": lambda h, p: h.owns_gentsuki,
     "INKAN": lambda h, p: p.wants_inkan,
     "SHUSSEI": lambda h, p: p.newborn and h.event is LifeEvent.BIRTH,
 }
 EVENT_DAY = st.dates(dt.date(2001, 1, 1), dt.date(2098, 6, 30))
+MAYBE = st.sampled_from([True, False, None])
 
 
 @st.composite
@@ -47,21 +55,32 @@ def people(draw: st.DrawFn, event_date: dt.date, index: int) -> Person:
         furigana=draw(st.one_of(st.none(), st.just("しめい"))),
         birth_date=event_date - dt.timedelta(days=age_days),
         sex=draw(st.sampled_from(list(Sex))),
-        has_mn_card=draw(st.booleans()),
+        has_mn_card=draw(MAYBE),
         insurance=draw(st.sampled_from(list(Insurance))),
         pension_class=draw(st.sampled_from(list(PensionClass))),
-        mn_linked_pension=draw(st.booleans()),
-        kaigo_nintei=draw(st.booleans()),
-        jushochi_tokurei=draw(st.booleans()),
-        shintai_techo=draw(st.booleans()),
-        ryouiku_techo=draw(st.booleans()),
-        seishin_techo=draw(st.booleans()),
+        mn_linked_pension=draw(MAYBE),
+        kaigo_nintei=draw(MAYBE),
+        jushochi_tokurei=draw(MAYBE),
+        shintai_techo=draw(MAYBE),
+        ryouiku_techo=draw(MAYBE),
+        seishin_techo=draw(MAYBE),
         uses_shogai_service=draw(st.booleans()),
-        pregnant=draw(st.booleans()),
-        foreign_mid_long_term=draw(st.booleans()),
+        pregnant=draw(MAYBE),
+        foreign_mid_long_term=draw(MAYBE),
         wants_inkan=draw(st.booleans()),
         wants_esign=draw(st.booleans()),
         newborn=index == 1 and draw(st.booleans()),
+        foreign=draw(MAYBE),
+        severe_disability=draw(MAYBE),
+        low_birth_weight=draw(MAYBE),
+        name_changes=draw(st.booleans()),
+        keeps_married_name=draw(st.booleans()),
+        joins_employer_insurance=draw(MAYBE),
+        leaves_employer_insurance=draw(MAYBE),
+        deceased=index == 2 and draw(st.booleans()),
+        receives_pension=draw(MAYBE),
+        inkan_registered=draw(MAYBE),
+        has_techo=draw(MAYBE),
     )
 
 
@@ -72,7 +91,7 @@ def households(draw: st.DrawFn) -> Household:
     members = tuple(draw(people(event_date, index)) for index in range(1, count + 1))
     maybe_text = st.one_of(st.none(), st.just("値"))
     return Household(
-        event=draw(st.sampled_from([LifeEvent.TENNYU, LifeEvent.BIRTH])),
+        event=draw(st.sampled_from([event for event in LifeEvent if event is not LifeEvent.NONE])),
         event_date=event_date,
         members=members,
         head_id="p1",
@@ -87,7 +106,19 @@ def households(draw: st.DrawFn) -> Household:
         from_other_prefecture=draw(st.booleans()),
         new_dwelling_on_public_water=draw(st.booleans()),
         needs_childcare=draw(st.booleans()),
-        single_parent=draw(st.booleans()),
+        single_parent=draw(MAYBE),
+        from_abroad=draw(st.booleans()),
+        to_abroad=draw(st.booleans()),
+        water_stop=draw(st.booleans()),
+        water_landlord=draw(st.booleans()),
+        water_in_deceased_name=draw(MAYBE),
+        changes_school=draw(st.booleans()),
+        attends_nursery=draw(st.booleans()),
+        jidou_teate_receiving=draw(MAYBE),
+        claimant_is_civil_servant=draw(MAYBE),
+        owns_real_estate=draw(MAYBE),
+        merges_household=draw(st.booleans()),
+        head_leaves=draw(st.booleans()),
         owns_gentsuki=draw(st.booleans()),
         dogs=tuple(Dog(vaccinated_this_year=draw(st.booleans())) for _ in range(draw(st.integers(0, 2)))),
     )
@@ -104,9 +135,16 @@ def test_invariants(household: Household) -> None:
             person = household.member(person_id)
             scope = resolver(household, municipality, person)
             if item.procedure.scope.value == "person":
-                assert conditions.holds(item.procedure.condition, scope)
+                assert conditions.truth(item.procedure.condition, scope) is not False
             key = KEY_FACT.get(item.procedure_id)
             assert key is None or key(household, person), item.procedure_id
+        if not item.conditional and item.procedure.scope.value == "person":
+            assert any(
+                conditions.holds(
+                    item.procedure.condition, resolver(household, municipality, household.member(pid))
+                )
+                for pid in item.person_ids
+            ), item.procedure_id
         if item.deadline.date is not None:
             assert item.deadline.date >= household.event_date, item.procedure_id
     for form in fill_forms(evaluation):
@@ -129,7 +167,12 @@ def test_invariants(household: Household) -> None:
 
 def test_catalog_has_a_form_for_each_procedure_with_one() -> None:
     catalog = load_catalog()
-    assert len(catalog.procedures) == 30
+    assert len(catalog.procedures) >= 80
     assert "koufu-seikyu" in catalog.forms
     for procedure in catalog.procedures:
         assert not procedure.form_id or procedure.form_id in catalog.forms
+        assert procedure.source and procedure.confidence in ("V", "P", "U"), procedure.procedure_id
+        assert procedure.name.en and procedure.reason.en, procedure.procedure_id
+        assert not (procedure.guidance and procedure.form_id), procedure.procedure_id
+    covered = {event for procedure in catalog.procedures for event in procedure.events}
+    assert covered == {event for event in LifeEvent if event is not LifeEvent.NONE}

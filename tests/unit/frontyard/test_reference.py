@@ -49,7 +49,7 @@ def test_procedures_counters_and_deadlines() -> None:
 
 def test_reason_text_names_the_fact() -> None:
     item = evaluate(reference_household()).get("JIDOU_TEATE")
-    assert item.reason_ja == "児童手当 認定請求：18歳年度末までの子がいるため"
+    assert item.reason_ja == "児童手当 認定請求：18歳年度末までの子を養育する方が新たに受給者となるため"
 
 
 def test_fourteen_forms() -> None:

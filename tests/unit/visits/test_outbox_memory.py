@@ -86,6 +86,8 @@ async def complete_one_visit(servicer: FrontyardService) -> list[str]:
             answer.count_value = 0
         elif question.kind == pb.ANSWER_KIND_CHOICE:
             answer.choice_value = question.choices[0] if question.choices else ""
+        elif question.kind in (pb.ANSWER_KIND_MEMBERS, pb.ANSWER_KIND_MULTI_CHOICE):
+            answer.values_value.SetInParent()  # none of them
         else:
             answer.bool_value = False
         pending = await servicer.AnswerQuestion(answer, CONTEXT)
