@@ -1,15 +1,22 @@
-"""Writes for the reference household (paper 96, report 33, ours) and the time to evaluate it."""
+"""Writes for the reference household (paper 96, report 33, ours), its questionnaire length, the catalog's
+size, the clerk's case table, and the time to evaluate the household."""
 
 from __future__ import annotations
 
 import statistics
 import time
+from pathlib import Path
 
+from frontyard.casetable import check, load_cases
+from frontyard.catalog import load_catalog
 from frontyard.forms import fill_forms
-from frontyard.lifeevents import build_checklist, evaluate
+from frontyard.interview import interview
+from frontyard.lifeevents import build_checklist, evaluate, life_events
 from frontyard.municipality import load_municipality
 from frontyard.reference import reference_household
 from frontyard.writing import count_writes
+
+CASE_TABLE = Path(__file__).resolve().parents[1] / "tests" / "cases" / "clerk_cases.toml"
 
 
 def run(quick: bool) -> dict[str, float | int | str]:
@@ -27,6 +34,7 @@ def run(quick: bool) -> dict[str, float | int | str]:
         fill_forms(evaluation)
         count_writes(evaluation)
         timings.append((time.perf_counter() - start) * 1000)
+    cases = load_cases(CASE_TABLE)
     return {
         "forms": adults.forms,
         "baseline_writes": adults.baseline.total,
@@ -38,4 +46,9 @@ def run(quick: bool) -> dict[str, float | int | str]:
         "our_writes_all_cards": everyone.ours.total,
         "reduction_vs_baseline": 1 - adults.ours.total / adults.baseline.total,
         "evaluate_ms": statistics.median(timings),
+        "questions_reference": len(interview(household).asked),
+        "life_events": len(life_events()),
+        "procedures": len(load_catalog().procedures),
+        "case_table_pass": sum(1 for case in cases if not check(case)),
+        "case_table_total": len(cases),
     }

@@ -63,6 +63,9 @@ def person_fact(household: Household, person: Person, name: str) -> Value:
     elif name == "employer_insured":
         insurance = insurance_of(household, person)
         derived[name] = None if insurance is Insurance.UNKNOWN else insurance in _EMPLOYER
+    elif name == "kokuho_insured":
+        insurance = insurance_of(household, person)
+        derived[name] = None if insurance is Insurance.UNKNOWN else insurance is Insurance.KOKUHO
     elif name == "is_head":
         derived[name] = household.head_id == person.person_id
     elif name == "is_spouse":
@@ -99,6 +102,11 @@ def _any_flag(*flags: bool | None) -> bool | None:
     return None if None in flags else False
 
 
+def _partner(household: Household, person: Person) -> bool:
+    """The 世帯主 or a spouse (one of the couple at the head of the household)."""
+    return person.relationship in SPOUSES or person.person_id == household.head_id
+
+
 def _int_fact(household: Household, person: Person, name: str) -> int:
     value = person_fact(household, person, name)
     assert isinstance(value, int)
@@ -129,9 +137,9 @@ def household_fact(household: Household, name: str) -> Value:
         return bool(deceased)
     if name == "deceased_is_head":
         return any(person.person_id == household.head_id for person in deceased)
-    if name == "spouse_deceased":  # the 世帯主 or the spouse died, leaving the other
-        return any(
-            person.relationship in SPOUSES or person.person_id == household.head_id for person in deceased
+    if name == "spouse_deceased":  # the 世帯主 or the spouse died, and the other is left
+        return any(_partner(household, person) for person in deceased) and any(
+            _partner(household, person) for person in members
         )
     if name == "adult_survivors":
         return sum(1 for person in members if _int_fact(household, person, "age") >= 15)

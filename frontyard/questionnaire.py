@@ -88,7 +88,7 @@ class PendingQuestion:
 
 
 # Facts a question may set besides the plain flags of Person / Household.
-_PERSON_SPECIAL = frozenset({"employer_insured", "insurance"})
+_PERSON_SPECIAL = frozenset({"employer_insured", "kokuho_insured", "insurance"})
 _HOUSEHOLD_SPECIAL = frozenset({"dogs", "dog_vaccinated_this_year"})
 
 
@@ -102,7 +102,11 @@ def _question(raw: dict[str, Any]) -> Question:
     qid = raw["id"]
     kind = AnswerKind(raw["kind"])
     choices = tuple(
-        ChoiceSpec(item["value"], localized(item["label"], f"{qid}.{item['value']}"), dict(item["sets"]))
+        ChoiceSpec(
+            item["value"],
+            localized(item["label"], f"{qid}.{item['value']}"),
+            {name: None if fact == "unknown" else fact for name, fact in item["sets"].items()},
+        )
         for item in raw.get("choice", ())
     )
     question = Question(
@@ -254,8 +258,11 @@ def _choice_facts(question: Question, value: AnswerValue) -> dict[str, FactValue
     assert isinstance(value, tuple)
     facts: dict[str, FactValue] = dict.fromkeys(question.facts(), False)
     for choice in question.choice_specs:
-        if choice.value in value:
-            facts.update({name: fact for name, fact in choice.sets.items() if fact is not False})
+        if choice.value not in value:
+            continue
+        for name, fact in choice.sets.items():  # true wins over unknown, unknown over false
+            if fact is True or (fact is None and facts[name] is False):
+                facts[name] = fact
     return facts
 
 
@@ -274,6 +281,10 @@ def set_person_fact(household: Household, person: Person, name: str, value: Fact
         return dataclasses.replace(
             person, insurance=Insurance.UNKNOWN if value is None else Insurance(str(value))
         )
+    if name == "kokuho_insured":
+        if value is None:
+            return dataclasses.replace(person, insurance=Insurance.UNKNOWN)
+        return dataclasses.replace(person, insurance=Insurance.KOKUHO) if value else person
     if name == "kouki_shogai_nintei" and value:
         return dataclasses.replace(person, kouki_shogai_nintei=True, insurance=Insurance.KOUKI)
     changes: dict[str, Any] = {name: value}

@@ -1,32 +1,51 @@
-// Life event (書かない窓口) for 転入 and 出生: the household is added by cards or typed, the daemon asks
-// only the questions this household needs, then a summary to confirm, then the checklist and forms print.
+// Life event (書かない窓口) for every event the daemon offers (転入, 出生, 転出, 転居, 婚姻, 離婚, 死亡): the
+// household is added by cards or typed, the daemon asks only the questions this household needs, then a
+// summary to confirm, then the checklist and forms print.
 import { rpc } from "./api.js";
-import { plain, t } from "./i18n.js";
+import { escapeHtml, language, plain, t } from "./i18n.js";
 import { button, h } from "./ui.js";
 import { pinPad } from "./pinpad.js";
 import { askPin, context, home, printAndWait, render, showError, waitForCard, wipe } from "./shell.js";
 import { canReadDocuments, readDocument } from "./camera.js";
 
 const RELATIONSHIPS = ["世帯主", "妻", "夫", "子", "父", "母", "子の妻", "孫", "その他"];
+const MOVES = ["LIFE_EVENT_TENNYU", "LIFE_EVENT_TENKYO", "LIFE_EVENT_TENSHUTSU"];
+
+// A LocalizedText {ja, ja_easy, en} in the current language, as HTML: ja_easy's {漢字|かんじ} → <ruby>.
+function localized(text) {
+  const code = language();
+  const chosen = (code === "ja-easy" && text.ja_easy) || (code === "en" && text.en) || text.ja || "";
+  return escapeHtml(chosen).replace(/\{([^{}|]+)\|([^{}|]+)\}/g, "<ruby>$1<rt>$2</rt></ruby>");
+}
+
+// The events beyond the first two buttons, from the daemon's labelled list (ListLifeEvents).
+async function moreEventButtons(holder) {
+  let listed;
+  try {
+    listed = await rpc("FrontyardService", "ListLifeEvents", {});
+  } catch (error) {
+    return;
+  }
+  for (const info of listed.life_events || []) {
+    if (info.life_event === "LIFE_EVENT_TENNYU" || info.life_event === "LIFE_EVENT_BIRTH") continue;
+    holder.append(h("button", { type: "button", class: "button primary big", id: `life-${info.key}`, html: localized(info.title), onclick: () => createVisit(info.life_event) }));
+  }
+}
 
 export function lifeEventStart() {
   const app = context();
   app.timer.start();
   app.flow = { name: "life-event" };
-  render("life-event", () =>
-    h(
-      "section",
-      {},
-      h("h1", { html: t("life.choose") }),
-      h(
-        "div",
-        { class: "choices" },
-        button("life.tennyu", () => createVisit("LIFE_EVENT_TENNYU"), "primary big", { id: "life-tennyu" }),
-        button("life.birth", () => createVisit("LIFE_EVENT_BIRTH"), "primary big", { id: "life-birth" }),
-      ),
-      h("div", { class: "actions" }, button("common.cancel", () => wipe("done"), "secondary")),
-    ),
+  const choices = h(
+    "div",
+    { class: "choices" },
+    button("life.tennyu", () => createVisit("LIFE_EVENT_TENNYU"), "primary big", { id: "life-tennyu" }),
+    button("life.birth", () => createVisit("LIFE_EVENT_BIRTH"), "primary big", { id: "life-birth" }),
   );
+  render("life-event", () =>
+    h("section", {}, h("h1", { html: t("life.choose") }), choices, h("div", { class: "actions" }, button("common.cancel", () => wipe("done"), "secondary"))),
+  );
+  moreEventButtons(choices);
 }
 
 async function createVisit(lifeEvent) {
@@ -197,7 +216,7 @@ function householdFacts() {
   const form = h(
     "form",
     { id: "facts-form" },
-    ...(app.visit.life_event === "LIFE_EVENT_TENNYU"
+    ...(MOVES.includes(app.visit.life_event)
       ? [...field("fact-new-address", "life.new_address"), ...field("fact-old-address", "life.old_address")]
       : []),
     ...field("fact-phone", "life.phone", { type: "tel" }),
@@ -243,8 +262,18 @@ async function questions(pending = null) {
     }
   };
   let controls;
+  const labelled = question.choice_list || [];
   if (question.kind === "ANSWER_KIND_CHOICE") {
-    controls = question.choices.map((choice) => h("button", { type: "button", class: "button secondary", onclick: () => answer({ choice_value: choice }) }, choice));
+    controls = labelled.length
+      ? labelled.map((choice) => h("button", { type: "button", class: "button secondary", html: localized(choice.label), onclick: () => answer({ choice_value: choice.value }) }))
+      : question.choices.map((choice) => h("button", { type: "button", class: "button secondary", onclick: () => answer({ choice_value: choice }) }, choice));
+  } else if (question.kind === "ANSWER_KIND_MEMBERS" || question.kind === "ANSWER_KIND_MULTI_CHOICE") {
+    // Any of them; none is a valid answer (「いない・ない」).
+    const boxes = labelled.map((choice, index) =>
+      h("label", { class: "option" }, h("input", { type: "checkbox", id: `answer-pick-${index}`, value: choice.value }), h("span", { html: localized(choice.label) })),
+    );
+    const picked = () => boxes.map((box) => box.querySelector("input")).filter((input) => input.checked).map((input) => input.value);
+    controls = [...boxes, button("common.next", () => answer({ values_value: { values: picked() } }), "primary", { id: "answer-next" })];
   } else if (question.kind === "ANSWER_KIND_COUNT") {
     const input = h("input", { type: "number", min: "0", value: "0", id: "answer-count" });
     controls = [h("label", { for: "answer-count", html: t("life.count") }), input, button("common.next", () => answer({ count_value: Number(input.value) }), "primary", { id: "answer-next" })];
@@ -254,12 +283,17 @@ async function questions(pending = null) {
       button("common.no", () => answer({ bool_value: false }), "secondary", { id: "answer-no" }),
     ];
   }
+  if (question.allows_unknown) {
+    controls.push(h("button", { type: "button", class: "button secondary", id: "answer-unknown", html: localized({ ja: "わからない", ja_easy: "わからない", en: "I don't know" }), onclick: () => answer({ unknown: true }) }));
+  }
+  const text = question.text && question.text.ja ? localized(question.text) : escapeHtml(question.text_ja);
   render("question", () =>
     h(
       "section",
       {},
       h("p", { class: "progress-step", html: t("life.question_count", { left: pending.questions.length }) }),
-      h("h1", { class: "question", id: "question-text" }, question.text_ja),
+      h("h1", { class: "question", id: "question-text", html: text }),
+      question.help && question.help.ja ? h("p", { class: "hint", html: localized(question.help) }) : null,
       h("div", { class: "choices" }, ...controls),
     ),
   );

@@ -1,0 +1,35 @@
+"""The clerk's case table (tests/cases/clerk_cases.toml): every household gets the procedures it must."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from frontyard.casetable import Case, check, load_cases
+from frontyard.household import LifeEvent
+
+TABLE = Path(__file__).resolve().parents[2] / "cases" / "clerk_cases.toml"
+CASES = load_cases(TABLE)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.case_id for case in CASES])
+def test_case(case: Case) -> None:
+    assert check(case) == [], case.note
+
+
+def test_table_covers_every_event_with_forty_households() -> None:
+    assert len(CASES) >= 40
+    assert len({case.case_id for case in CASES}) == len(CASES)
+    events = {case.household.event for case in CASES}
+    assert events == {event for event in LifeEvent if event is not LifeEvent.NONE}
+
+
+def test_a_wrong_row_fails() -> None:
+    reference = next(case for case in CASES if case.case_id == "tennyu-reference-household")
+    wrong = dataclasses.replace(reference, must=("SHIBOU",), must_not=("KOKUHO",), if_applicable=("INU",))
+    problems = check(wrong)
+    assert any("SHIBOU missing" in problem for problem in problems)
+    assert any("KOKUHO must not appear" in problem for problem in problems)
+    assert any("INU not listed 該当する場合" in problem for problem in problems)
