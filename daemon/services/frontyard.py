@@ -176,6 +176,8 @@ class FrontyardService(frontyard_pb2_grpc.FrontyardServiceServicer):
             raise InvalidArgument("an answer value is required", reason="answer_required")
         value: AnswerValue
         if which == "unknown":
+            if not request.unknown:
+                raise InvalidArgument("unknown must be true when set", reason="answer_required")
             value = None
         elif which == "values_value":
             value = tuple(request.values_value.values)
