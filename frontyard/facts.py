@@ -13,6 +13,7 @@ from frontyard.household import (
     Person,
     age_at_fiscal_year_end,
     age_on,
+    grade_of,
     school_age,
 )
 from frontyard.municipality import Municipality
@@ -55,6 +56,8 @@ def person_fact(household: Household, person: Person, name: str) -> Value:
         derived[name] = age_on(birth, day)
     elif name == "school_age":
         derived[name] = school_age(birth, day)
+    elif name == "school_grade":
+        derived[name] = grade_of(person, day)
     elif name == "age_fy":
         derived[name] = age_at_fiscal_year_end(birth, day)
     elif name == "insurance":
@@ -128,7 +131,7 @@ def household_fact(household: Household, name: str) -> Value:
     if name == "has_older_child":  # 出生: a child up to 18歳年度末 other than the newborn
         return any(_int_fact(household, p, "age_fy") <= 18 for p in members if not p.newborn)
     if name == "has_school_child":
-        return any(6 <= _int_fact(household, person, "school_age") <= 14 for person in members)
+        return any(1 <= _int_fact(household, person, "school_grade") <= 9 for person in members)
     if name == "couple":  # the 世帯主 lives with a spouse: not a ひとり親 household
         return any(person.relationship in SPOUSES for person in members) and any(
             person.person_id == household.head_id for person in members

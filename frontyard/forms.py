@@ -15,7 +15,7 @@ from frontyard import conditions
 from frontyard.catalog import Catalog, FieldSpec, FormSpec, load_catalog
 from frontyard.documents import FieldKind, FilledForm, FormField
 from frontyard.facts import resolver
-from frontyard.household import Dog, Household, Person, Sex, school_age
+from frontyard.household import Dog, Household, Person, Sex, grade_of
 from frontyard.lifeevents import ApplicableProcedure, Evaluation
 from frontyard.municipality import Municipality, load_municipality
 
@@ -95,13 +95,11 @@ def bind_fields(instance: FormInstance, household: Household) -> tuple[BoundFiel
 
 
 def _grade(person: Person, household: Household) -> str | None:
-    if person.birth_date is None:
-        return None
-    age = school_age(person.birth_date, household.event_date)
-    if 6 <= age <= 11:
-        return f"小学{age - 5}年"
-    if 12 <= age <= 14:
-        return f"中学{age - 11}年"
+    grade = grade_of(person, household.event_date)
+    if 1 <= grade <= 6:
+        return f"小学{grade}年"
+    if 7 <= grade <= 9:
+        return f"中学{grade - 6}年"
     return None
 
 

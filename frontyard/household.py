@@ -90,6 +90,7 @@ class Person:
     receives_pension: Maybe = False  # 死亡: the deceased received a public pension
     inkan_registered: Maybe = False  # holds a 印鑑登録 here
     previous_school: str | None = None  # 前在籍校
+    school_grade: int | None = None  # staff correction: 1-9 (小1〜中3), 0 = not enrolled; None: from birth
     techo_number: str | None = None
     birth_weight_g: int | None = None
 
@@ -179,6 +180,17 @@ def fiscal_year_start(day: dt.date) -> dt.date:
 def school_age(birth: dt.date, day: dt.date) -> int:
     """Age on April 1 of the fiscal year containing ``day`` (the 学年 basis)."""
     return age_on(birth, fiscal_year_start(day))
+
+
+def grade_of(person: Person, day: dt.date) -> int:
+    """The compulsory-school grade (1 = 小1 … 9 = 中3; 0 = none): staff's correction (a repeated grade, a
+    child not yet enrolled) when given, else from the birth date (学校教育法 第17条)."""
+    if person.school_grade is not None:
+        return person.school_grade
+    if person.birth_date is None:
+        return 0
+    years = school_age(person.birth_date, day)
+    return years - 5 if 6 <= years <= 14 else 0
 
 
 def age_at_fiscal_year_end(birth: dt.date, day: dt.date) -> int:

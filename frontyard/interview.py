@@ -19,7 +19,7 @@ from frontyard.questionnaire import AnswerKind, AnswerValue, PendingQuestion, Qu
 
 # What the counter knows about a member before asking anything.
 _PERSON_KEPT = ("person_id", "relationship", "name", "furigana", "birth_date", "sex", "newborn",
-                "previous_school", "techo_number", "birth_weight_g")  # fmt: skip
+                "previous_school", "techo_number", "birth_weight_g", "school_grade")  # fmt: skip
 _HOUSEHOLD_KEPT = ("event", "event_date", "members", "head_id", "filer_id", "mother_id", "visit_date",
                    "move_out_date", "new_address", "old_address", "phone", "bank_account", "vehicle_number",
                    "income_ok")  # fmt: skip

@@ -143,9 +143,16 @@ class FrontyardService(frontyard_pb2_grpc.FrontyardServiceServicer):
             typed = request.member
             relationship = typed.relationship or request.relationship or ("世帯主" if first else "")
             birth = parse_date(typed.birth_date, "birth_date") if typed.birth_date else None
+            grade = typed.school_grade if typed.HasField("school_grade") else None
+            if grade is not None and not 0 <= grade <= 9:
+                raise InvalidArgument(
+                    "school_grade must be 0-9",
+                    reason="school_grade_out_of_range",
+                    message_ja="学年は0〜9(小1〜中3、0は未就学)で入力してください。",
+                )
             person = Person("", relationship, typed.name or None, typed.furigana or None, birth,
                             messages.SEXES_BACK.get(typed.sex, Sex.UNSPECIFIED), typed.has_mn_card,
-                            newborn=typed.newborn)  # fmt: skip
+                            newborn=typed.newborn, school_grade=grade)  # fmt: skip
             card = None
         else:
             raise InvalidArgument(

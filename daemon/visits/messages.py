@@ -67,7 +67,7 @@ def _date(day: dt.date | None) -> str:
 
 def member(person: Person, from_card: bool, from_licence: bool = False) -> pb.Member:
     name, characters = name_characters(person.name or "")
-    return pb.Member(
+    message = pb.Member(
         person_id=person.person_id,
         relationship=person.relationship,
         name=name,
@@ -77,10 +77,13 @@ def member(person: Person, from_card: bool, from_licence: bool = False) -> pb.Me
         furigana=person.furigana or "",
         birth_date=_date(person.birth_date),
         sex=SEXES.get(person.sex, pb.MEMBER_SEX_UNSPECIFIED),
-        has_mn_card=person.has_mn_card,
+        has_mn_card=person.has_mn_card is True,
         newborn=person.newborn,
         from_card=from_card,
     )
+    if person.school_grade is not None:
+        message.school_grade = person.school_grade
+    return message
 
 
 def visit(record: VisitRecord, pending_questions: int) -> pb.Visit:

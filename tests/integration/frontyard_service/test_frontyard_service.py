@@ -335,6 +335,14 @@ def test_every_life_event_over_grpc(daemon: RunningDaemon) -> None:
     with pytest.raises(grpc.RpcError) as bad:
         kiosk.CreateVisit(pb.CreateVisitRequest(event_date="2025-09-09"))
     assert error_reason(bad.value) == "life_event_required"
+    visit = kiosk.CreateVisit(pb.CreateVisitRequest(life_event=pb.LIFE_EVENT_TENNYU, event_date="2025-09-09"))
+    child = pb.MemberInput(relationship="子", birth_date="2018-01-15", school_grade=0)
+    added = kiosk.AddMember(pb.AddMemberRequest(visit=visit.name, member=child))
+    assert added.members[0].HasField("school_grade") and added.members[0].school_grade == 0
+    child.school_grade = 12
+    with pytest.raises(grpc.RpcError) as grade:
+        kiosk.AddMember(pb.AddMemberRequest(visit=visit.name, member=child))
+    assert error_reason(grade.value) == "school_grade_out_of_range"
 
 
 def test_visit_validation_and_roles(daemon: RunningDaemon) -> None:
