@@ -1,9 +1,10 @@
 """Life events: which procedures a household needs, why, by when, where; and the checklist to print.
 
-``evaluate(household)`` runs every catalog procedure of the household's event (転入, 出生; more events are
-data: add them to ``LifeEvent``, ``procedures.toml`` and ``questionnaire.toml``) and returns each one that
-applies with its persons, reason, deadline and counter. ``build_checklist`` groups them per counter in
-visiting order (→ ``frontyard.documents.Checklist``).
+``evaluate(household)`` runs every catalog procedure of the household's event (転入, 転出, 転居, 出生, 婚姻,
+離婚, 死亡: ``lifeevents.toml``, ``procedures.toml`` and ``questionnaire.toml``) and returns each one that
+applies with its persons, reason, deadline and counter; one that depends on an unknown fact is marked
+``conditional`` (「該当する場合」). ``build_checklist`` groups them per counter in visiting order
+(→ ``frontyard.documents.Checklist``); guidance done outside city hall comes last, with where to go.
 """
 
 from __future__ import annotations

@@ -1,6 +1,8 @@
 """The questionnaire asks only what this household needs, household first, and turns answers into facts."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from frontyard.errors import AnswerError
 from frontyard.household import Household, Insurance, LifeEvent
@@ -127,3 +129,32 @@ def test_every_event_has_questions() -> None:
 def test_bad_answers_raise_answer_error(question: str, value: AnswerValue, person: str | None) -> None:
     with pytest.raises(AnswerError):
         answer(household(adult()), question, value, person)
+
+
+ANY_ANSWER = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-5, 30),
+    st.text(max_size=12),
+    st.tuples(st.sampled_from(["p1", "p2", "p9", "kei", "shintai", "", "gentsuki"])),
+    st.lists(st.text(max_size=4), max_size=3).map(tuple),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    question_id=st.sampled_from([q.question_id for q in load_questions()] + ["", "nope"]),
+    value=ANY_ANSWER,
+    person=st.sampled_from([None, "p1", "p2", "p9"]),
+    event=st.sampled_from([event for event in LifeEvent if event is not LifeEvent.NONE]),
+)
+def test_any_malformed_answer_is_an_answer_error_or_a_valid_record(
+    question_id: str, value: AnswerValue, person: str | None, event: LifeEvent
+) -> None:
+    h = household(adult(), child("p2", 4), event=event)
+    try:
+        result = answer(h, question_id, value, person)
+    except AnswerError:
+        return
+    evaluate(result)  # whatever was accepted still evaluates
+    assert [p.person_id for p in result.members] == ["p1", "p2"]
