@@ -198,10 +198,6 @@ def _all(values: list[bool | None]) -> bool | None:
     return None if None in values else True
 
 
-def _any(values: list[bool | None]) -> bool | None:
-    if True in values:
-        return True
-    return None if None in values else False
 
 
 def evaluate(expr: Expr, resolve: Resolver) -> Value:
@@ -214,8 +210,14 @@ def evaluate(expr: Expr, resolve: Resolver) -> Value:
         operand = _as_bool(evaluate(expr.operand, resolve))
         return None if operand is None else not operand
     if isinstance(expr, BoolOp):
-        parts = [_as_bool(evaluate(operand, resolve)) for operand in expr.operands]
-        return _all(parts) if expr.op == "and" else _any(parts)
+        decisive = expr.op != "and"  # false decides an "and", true an "or"
+        unknown = False
+        for operand in expr.operands:  # short-circuit on the deciding value, as Python does
+            part = _as_bool(evaluate(operand, resolve))
+            if part is decisive:
+                return decisive
+            unknown = unknown or part is None
+        return None if unknown else not decisive
     values = [evaluate(operand, resolve) for operand in expr.operands]
     return _all([_compare(op, values[i], values[i + 1]) for i, op in enumerate(expr.ops)])
 
