@@ -198,8 +198,6 @@ def _all(values: list[bool | None]) -> bool | None:
     return None if None in values else True
 
 
-
-
 def evaluate(expr: Expr, resolve: Resolver) -> Value:
     """Evaluate ``expr``; ``resolve`` maps a name to its value or raises ``ConditionError``."""
     if isinstance(expr, Literal):

@@ -55,6 +55,8 @@ class ChecklistItem:
     reasons: tuple[str, ...] = ()  # why each applies, same order as procedures
     bring: tuple[str, ...] = ()
     deadline: dt.date | None = None
+    outside: bool = False  # guidance only: the place is outside city hall (年金事務所, 法務局 …)
+    procedure_ids: tuple[str, ...] = ()  # same order as procedures
 
 
 @dataclass(frozen=True)

@@ -181,6 +181,8 @@ def build_checklist(evaluation: Evaluation, reception_qr: str = "") -> Checklist
                 reasons=tuple(applicable.reason_ja for applicable in group),
                 bring=tuple(bring),
                 deadline=_earliest([applicable.deadline.date for applicable in group]),
+                outside=all(applicable.procedure.guidance for applicable in group),
+                procedure_ids=tuple(applicable.procedure_id for applicable in group),
             )
         )
     info = life_event_info(evaluation.household.event)

@@ -77,7 +77,9 @@ class Municipality:
         return found
 
     def place(self, counter: Counter) -> str:
-        office = self.offices.get(counter.office, "市役所外" if not counter.office else counter.office)
+        if not counter.office:
+            return "市役所外"
+        office = self.offices.get(counter.office, counter.office)
         floor = f"{counter.floor}階" if counter.floor > 0 else "階は窓口でご確認ください"
         return f"{office} {floor}"
 

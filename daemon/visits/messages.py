@@ -205,6 +205,8 @@ def checklist(items: Checklist) -> pb.Checklist:
                 reasons=list(i.reasons),
                 bring=list(i.bring),
                 deadline=_date(i.deadline),
+                outside=i.outside,
+                procedure_ids=list(i.procedure_ids),
             )
             for i in items.items
         ],

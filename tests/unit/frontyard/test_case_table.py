@@ -9,6 +9,7 @@ import pytest
 
 from frontyard.casetable import Case, check, load_cases
 from frontyard.household import LifeEvent
+from frontyard.lifeevents import build_checklist, evaluate
 
 TABLE = Path(__file__).resolve().parents[2] / "cases" / "clerk_cases.toml"
 CASES = load_cases(TABLE)
@@ -33,3 +34,15 @@ def test_a_wrong_row_fails() -> None:
     assert any("SHIBOU missing" in problem for problem in problems)
     assert any("KOKUHO must not appear" in problem for problem in problems)
     assert any("INU not listed 該当する場合" in problem for problem in problems)
+
+
+def test_guidance_comes_last_on_the_checklist_with_where_to_go() -> None:
+    death = next(case for case in CASES if case.case_id == "death-householder-kokuho")
+    checklist = build_checklist(evaluate(death.household))
+    outside = [item for item in checklist.items if item.outside]
+    assert {"年金事務所", "法務局", "税務署"} <= {
+        evaluate(death.household).get(pid).procedure.counter for item in outside for pid in item.procedure_ids
+    }
+    assert all(item.place == "市役所外" for item in outside)
+    first_outside = checklist.items.index(outside[0])
+    assert all(item.outside for item in checklist.items[first_outside:])
