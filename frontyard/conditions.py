@@ -205,8 +205,8 @@ def evaluate(expr: Expr, resolve: Resolver) -> Value:
     if isinstance(expr, Name):
         return resolve(expr.name)
     if isinstance(expr, Not):
-        operand = _as_bool(evaluate(expr.operand, resolve))
-        return None if operand is None else not operand
+        inner = _as_bool(evaluate(expr.operand, resolve))
+        return None if inner is None else not inner
     if isinstance(expr, BoolOp):
         decisive = expr.op != "and"  # false decides an "and", true an "or"
         unknown = False
