@@ -22,16 +22,6 @@ class LocalizedText:
     ja_easy: str = ""
     en: str = ""
 
-    def fill(self, **values: str) -> LocalizedText:
-        """Replace ``{key}`` placeholders (not furigana marks, which carry a ``|``) in every register."""
-
-        def one(text: str) -> str:
-            for key, value in values.items():
-                text = text.replace("{" + key + "}", value)
-            return text
-
-        return LocalizedText(one(self.ja), one(self.ja_easy), one(self.en))
-
 
 EMPTY = LocalizedText("")
 
