@@ -228,8 +228,14 @@ def pending(
 
 
 def _checked(question: Question, value: AnswerValue) -> AnswerValue:
-    if value is None and question.allows_unknown:
-        return None
+    if value is None:
+        if question.allows_unknown:
+            return None
+        raise AnswerError(
+            f"question {question.question_id!r} does not offer 'unknown'",
+            reason="unknown_not_offered",
+            message_ja="この質問では「わからない」は選べません。",
+        )
     kind = question.kind
     if kind is AnswerKind.BOOL and isinstance(value, bool):
         return value
@@ -335,7 +341,11 @@ def answer(
         chosen = checked or ()
         assert isinstance(chosen, tuple)
         if not set(chosen) <= set(eligible):
-            raise AnswerError("that member cannot be chosen for this question")
+            raise AnswerError(
+                "that member cannot be chosen for this question",
+                reason="member_not_offered",
+                message_ja="この質問で選べない方が含まれています。",
+            )
         for pid in eligible:
             fact: FactValue = None if checked is None else pid in chosen
             household = _with_person(
