@@ -297,3 +297,49 @@ def test_tennyu_member_by_licence_shows_the_gaiji_image_and_asks_to_confirm(
     expect(member).to_contain_text("氏名を確認")
     capture(page, "life-member-by-licence")
     kiosk.card.remove()
+
+
+def test_every_life_event_is_offered_and_death_runs_with_typed_members(kiosk: KioskStack, page: Page) -> None:
+    """The chooser offers all seven events from ListLifeEvents; おくやみ runs on typed members (no card),
+    members questions are answered with checkboxes, and the summary lists the survivors' procedures."""
+    page.goto(kiosk.ui_url)
+    on_screen(page, "home")
+    page.click("#start-life-event")
+    for key in ("tennyu", "birth", "tenshutsu", "tenkyo", "marriage", "divorce", "death"):
+        expect(page.locator(f"#life-{key}")).to_be_visible()
+    capture(page, "life-event-choose-all")
+    page.click("#life-death")
+    on_screen(page, "members")
+    for relationship, name, birth in (
+        ("世帯主", "指宿 一郎", "1950-02-11"),
+        ("妻", "指宿 良子", "1953-07-30"),
+    ):
+        page.select_option("#member-relationship", relationship)
+        page.click("#add-typed")
+        on_screen(page, "typed-member")
+        page.fill("#typed-name", name)
+        page.fill("#typed-birth", birth)
+        page.click("#typed-save")
+        on_screen(page, "members")
+    page.click("#members-next")
+    on_screen(page, "facts")
+    page.click("#facts-next")
+    for _ in range(30):
+        page.wait_for_selector("#screen[data-screen='question'], #screen[data-screen='summary']")
+        if page.get_attribute("#screen", "data-screen") == "summary":
+            break
+        text = page.inner_text("#question-text")
+        if page.locator("#answer-pick-0").count():
+            page.check("#answer-pick-0")  # the first member (the deceased, then whoever is offered)
+            page.click("#answer-next")
+        elif page.locator("#answer-no").count():
+            page.click("#answer-no")
+        elif page.locator("#answer-next").count():
+            page.click("#answer-next")
+        else:
+            page.locator("#screen .choices button").first.click()
+        changed = "t => (document.querySelector('#question-text') || {}).innerText !== t"
+        page.wait_for_function(changed, arg=text)
+    on_screen(page, "summary")
+    expect(page.locator("#procedure-list")).to_contain_text("死亡届")
+    capture(page, "life-death-summary")

@@ -284,7 +284,7 @@ async function questions(pending = null) {
     ];
   }
   if (question.allows_unknown) {
-    controls.push(h("button", { type: "button", class: "button secondary", id: "answer-unknown", html: localized({ ja: "わからない", ja_easy: "わからない", en: "I don't know" }), onclick: () => answer({ unknown: true }) }));
+    controls.push(button("life.unknown", () => answer({ unknown: true }), "secondary", { id: "answer-unknown" }));
   }
   const text = question.text && question.text.ja ? localized(question.text) : escapeHtml(question.text_ja);
   render("question", () =>
