@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from pathlib import Path
 
 import pytest
 
 from frontyard.casetable import Case, check, load_cases
+from frontyard.forms import fill_forms
 from frontyard.household import LifeEvent
 from frontyard.lifeevents import build_checklist, evaluate
+from frontyard.render import render_forms
 
 TABLE = Path(__file__).resolve().parents[2] / "cases" / "clerk_cases.toml"
 CASES = load_cases(TABLE)
@@ -46,3 +49,18 @@ def test_guidance_comes_last_on_the_checklist_with_where_to_go() -> None:
     assert all(item.place == "市役所外" for item in outside)
     first_outside = checklist.items.index(outside[0])
     assert all(item.outside for item in checklist.items[first_outside:])
+
+
+def test_each_event_prints_its_checklist_and_forms() -> None:
+    first_per_event: dict[LifeEvent, Case] = {}
+    for case in CASES:
+        first_per_event.setdefault(case.household.event, case)
+    assert len(first_per_event) == 7
+    for event, case in first_per_event.items():
+        evaluation = evaluate(case.household)
+        forms = fill_forms(evaluation)
+        assert forms, event
+        pdf = render_forms(forms, build_checklist(evaluation))
+        assert pdf.startswith(b"%PDF"), event
+        pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+        assert pages >= len(forms) + 1, event  # the checklist, then at least a page per form
