@@ -173,10 +173,10 @@ class VisitBook:
             if licence_address is not None:
                 record.licence_person_ids.add(person_id)
                 record.glyph_chars |= glyph_chars
-                address_fact = "old_address" if household.event is LifeEvent.TENNYU else "new_address"
+                address_fact = "old_address" if household.event in MOVES else "new_address"
                 if getattr(household, address_fact) is None:
                     changes[address_fact] = licence_address
-            if person.newborn:
+            if person.newborn or person.has_mn_card is True:  # typed 「カードあり」 is an answer too
                 record.answered.add(("has_mn_card", person_id))
             record.household = dataclasses.replace(household, **changes)  # type: ignore[arg-type]
             return person

@@ -38,6 +38,14 @@ def test_card_member_fills_the_old_address_and_is_not_asked_about_a_card() -> No
     assert ("employer_insurance", None) in asked(book, name)
 
 
+def test_a_typed_card_holder_is_not_offered_in_the_card_question() -> None:
+    book, name = new_book()
+    book.add_member(name, Person("", "世帯主", birth_date=dt.date(1980, 1, 1), has_mn_card=True), None, NOW)
+    book.add_member(name, Person("", "妻", birth_date=dt.date(1982, 1, 1)), None, NOW)
+    offered = next(q.members for q in book.pending(name) if q.question.question_id == "mn_card_holders")
+    assert offered == ("p2",)
+
+
 def test_an_answer_is_not_asked_again_and_can_bring_new_questions() -> None:
     book, name = new_book()
     book.add_member(name, Person("", "世帯主", birth_date=dt.date(1980, 1, 1)), None, NOW)
