@@ -136,6 +136,8 @@ def household_fact(household: Household, name: str) -> Value:
         return any(person.relationship in SPOUSES for person in members) and any(
             person.person_id == household.head_id for person in members
         )
+    if name == "mother_known":
+        return household.mother_id is not None
     if name == "deceased_known":
         return bool(deceased)
     if name == "deceased_is_head":

@@ -88,7 +88,7 @@ class PendingQuestion:
 
 
 # Facts a question may set besides the plain flags of Person / Household.
-_PERSON_SPECIAL = frozenset({"employer_insured", "kokuho_insured", "insurance"})
+_PERSON_SPECIAL = frozenset({"employer_insured", "kokuho_insured", "insurance", "is_mother"})
 _HOUSEHOLD_SPECIAL = frozenset({"dogs", "dog_vaccinated_this_year"})
 
 
@@ -162,9 +162,11 @@ def relationship_label(relationship: str) -> LocalizedText:
 
 
 def person_label(person: Person) -> LocalizedText:
-    """How a question names the person: the name when known, else the relationship."""
+    """How a question names the person: the name when known, else the relationship (a newborn: 赤ちゃん)."""
     if person.name:
         return LocalizedText(person.name, person.name, person.name)
+    if person.newborn:
+        return label("newborn")
     return relationship_label(person.relationship)
 
 
@@ -346,6 +348,12 @@ def answer(
                 reason="member_not_offered",
                 message_ja="この質問で選べない方が含まれています。",
             )
+        if question.fact == "is_mother":  # one member: the household's mother_id
+            if len(chosen) > 1:
+                raise AnswerError(
+                    "choose one mother", reason="one_member_only", message_ja="お一人を選んでください。"
+                )
+            return dataclasses.replace(household, mother_id=chosen[0] if chosen else None)
         for pid in eligible:
             fact: FactValue = None if checked is None else pid in chosen
             household = _with_person(
