@@ -41,7 +41,9 @@ KEY_FACT = {
     "INKAN": lambda h, p: p.wants_inkan,
     "SHUSSEI": lambda h, p: p.newborn and h.event is LifeEvent.BIRTH,
 }
-EVENT_DAY = st.dates(dt.date(2001, 1, 1), dt.date(2098, 6, 30))
+EVENT_DAY = st.dates(
+    dt.date(2001, 1, 1), dt.date(2097, 6, 30)
+)  # + the longest deadline (2 years) stays in the calendar
 MAYBE = st.sampled_from([True, False, None])
 
 
