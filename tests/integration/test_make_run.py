@@ -33,7 +33,9 @@ EXPECTED_SERVICES = {
 def test_run_script_starts_everything_on_simulators(tmp_path: Path) -> None:
     run_dir = tmp_path / "run"
     ui_port = free_port()
-    env = {**os.environ, "RUN_DIR": str(run_dir), "UI_PORT": str(ui_port), "SIM_CONTROL": "127.0.0.1:0"}
+    # `make run` is the user's stack: the system pcscd, not the test session's private one
+    inherited = {key: value for key, value in os.environ.items() if key != "PCSCLITE_CSOCK_NAME"}
+    env = {**inherited, "RUN_DIR": str(run_dir), "UI_PORT": str(ui_port), "SIM_CONTROL": "127.0.0.1:0"}
     script = subprocess.Popen(
         ["bash", "scripts/run.sh"], cwd=REPO_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
         stdin=subprocess.DEVNULL, text=True, start_new_session=True,

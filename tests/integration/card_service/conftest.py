@@ -1,24 +1,19 @@
 """A private pcscd + virtual card for the card service tests, and a daemon configured to use them.
 
-The system pcscd is shared with other test runs, so these tests run their own: ``pcscd --foreground`` in
-a private mount namespace (``unshare -m``, its fixed socket directory ``/run/pcscd`` bind-mounted onto a
-temporary directory) with its own ``reader.conf.d`` that puts vpcd on free ports. The daemon reaches it
-through ``PCSCLITE_CSOCK_NAME``; stopping this pcscd is a real "reader unplugged" without disturbing
-anybody else. The test process itself never talks PC/SC: it follows the daemon's ``WatchCard``.
+This area runs a pcscd of its own (:mod:`tests.support.pcscd`), apart from the session's ``pcscd`` fixture,
+because its tests stop and restart it (a real "reader unplugged"). The daemon reaches it through
+``PCSCLITE_CSOCK_NAME``; the test process itself never talks PC/SC: it follows the daemon's ``WatchCard``.
 """
 
 from __future__ import annotations
 
 import json
 import queue
-import shutil
-import socket
-import subprocess
 import threading
 import time
+import urllib.parse
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import grpc
@@ -27,77 +22,10 @@ from kiosk.v1 import card_pb2, card_pb2_grpc
 
 from tests.fixtures.daemon import RunningDaemon
 from tests.support.control import SimulatorControl
-from tests.support.processes import (
-    PYTHON,
-    RunningProcess,
-    free_port,
-    start_with_ready_line,
-    stop_process,
-    wait_for_path,
-)
+from tests.support.pcscd import VPCD_READER, PrivatePcscd, free_port_pair
+from tests.support.processes import PYTHON, RunningProcess, start_with_ready_line
 
-READER_URI = "pcsc://Virtual%20PCD%2000%2000"
-
-
-def _free_port_pair() -> int:
-    for _ in range(50):
-        port = free_port()
-        if port >= 65535:
-            continue
-        with socket.socket() as probe:
-            try:
-                probe.bind(("127.0.0.1", port + 1))
-            except OSError:
-                continue
-        return port
-    raise RuntimeError("no two consecutive free TCP ports")
-
-
-def _listening(port: int) -> bool:
-    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
-        fields = line.split()
-        if fields[3] == "0A" and int(fields[1].rsplit(":", 1)[1], 16) == port:
-            return True
-    return False
-
-
-@dataclass
-class PrivatePcscd:
-    directory: Path
-    port: int
-    process: subprocess.Popen[bytes] | None = None
-
-    @property
-    def socket_path(self) -> Path:
-        return self.directory / "run" / "pcscd.comm"
-
-    def start(self) -> None:
-        run, conf = self.directory / "run", self.directory / "conf"
-        run.mkdir(parents=True, exist_ok=True)
-        conf.mkdir(parents=True, exist_ok=True)
-        (conf / "vpcd").write_text(
-            'FRIENDLYNAME "Virtual PCD"\n'
-            f"DEVICENAME   /dev/null:0x{self.port:04X}\n"
-            "LIBPATH      /usr/lib/pcsc/drivers/serial/libifdvpcd.so\n"
-            f"CHANNELID    0x{self.port:04X}\n"
-        )
-        for stale in run.iterdir():
-            stale.unlink()
-        pcscd = shutil.which("pcscd") or "/usr/sbin/pcscd"
-        script = f"mount --bind {run} /run/pcscd && exec {pcscd} --foreground -c {conf}"
-        with (self.directory / "pcscd.log").open("ab") as log:
-            self.process = subprocess.Popen(
-                ["unshare", "-m", "sh", "-c", script], stdout=log, stderr=subprocess.STDOUT
-            )
-        wait_for_path(self.socket_path, timeout=10)
-        deadline = time.monotonic() + 10
-        while not _listening(self.port) and time.monotonic() < deadline:
-            time.sleep(0.05)
-
-    def stop(self) -> None:
-        process, self.process = self.process, None
-        if process is not None:
-            stop_process(process)
+READER_URI = "pcsc://" + urllib.parse.quote(VPCD_READER)
 
 
 @dataclass
@@ -118,10 +46,8 @@ class CardBench:
 
 @pytest.fixture(scope="session")
 def card_bench(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CardBench]:
-    if shutil.which("unshare") is None:
-        pytest.fail("unshare (util-linux) is needed to run a private pcscd")
     directory = tmp_path_factory.mktemp("card-service")
-    pcscd = PrivatePcscd(directory / "pcscd", _free_port_pair())
+    pcscd = PrivatePcscd(directory / "pcscd", free_port_pair())
     pcscd.start()
     try:
         process = start_with_ready_line(
