@@ -3,12 +3,11 @@
 
 from __future__ import annotations
 
-import json
 import logging
-from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, ClassVar
+from typing import Any
 
+from simulators.control import ControlApi, ControlServer, make_control_server
 from simulators.ipp_printer import wire
 from simulators.ipp_printer.attributes import (
     CANCEL_JOB,
@@ -282,92 +281,49 @@ def _operation_group(response: wire.Response, message: str) -> None:
     )
 
 
-class ControlHandler(BaseHTTPRequestHandler):
-    """``GET /state``; ``POST /<action>`` with a JSON object (see ``actions``)."""
+def control_api(printer: VirtualPrinter) -> ControlApi:
+    """Faults and scenarios: ``media {"state": "ok"|"empty"}``, ``jam``/``offline``/``garbage_response``
+    ``{"on": bool}``, ``speed {"ppm": n}``, ``media_empty_after_pages {"n": n}``, ``clear``."""
 
-    server: _Server
-    actions: ClassVar[tuple[str, ...]] = (
-        "media",
-        "jam",
-        "offline",
-        "speed",
-        "media_empty_after_pages",
-        "garbage_response",
-        "clear",
+    def media(body: dict[str, Any]) -> None:
+        if body["state"] not in ("ok", "empty"):
+            raise ValueError("state must be 'ok' or 'empty'")
+        printer.control(media_empty=body["state"] == "empty")
+
+    def speed(body: dict[str, Any]) -> None:
+        ppm = float(body["ppm"])
+        if not 0 < ppm <= 100_000:
+            raise ValueError("ppm must be in (0, 100000]")
+        printer.control(ppm=ppm)
+
+    def media_empty_after_pages(body: dict[str, Any]) -> None:
+        count = int(body["n"])
+        if count < 1:
+            raise ValueError("n must be at least 1")
+        printer.control(empty_after_pages=count)
+
+    return ControlApi(
+        "ipp_printer",
+        printer.snapshot,
+        {
+            "media": media,
+            "jam": lambda body: printer.control(jam=bool(body["on"])),
+            "offline": lambda body: printer.control(offline=bool(body["on"])),
+            "speed": speed,
+            "media_empty_after_pages": media_empty_after_pages,
+            "garbage_response": lambda body: printer.control(garbage_next=bool(body["on"])),
+            "clear": lambda body: printer.clear(),
+        },
     )
-
-    def log_message(self, format: str, *args: Any) -> None:
-        _LOGGER.debug("control %s", format % args)
-
-    def _json(self, status: int, payload: object) -> None:
-        body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def do_GET(self) -> None:
-        if self.path.rstrip("/") == "/state":
-            self._json(200, self.server.printer.snapshot())
-        else:
-            self._json(404, {"error": f"unknown path {self.path}", "actions": list(self.actions)})
-
-    def do_POST(self) -> None:
-        action = self.path.strip("/")
-        try:
-            raw = self.rfile.read(int(self.headers.get("Content-Length", "0")))
-            body = json.loads(raw or b"{}")
-            if not isinstance(body, dict):
-                raise ValueError("body must be a JSON object")
-        except ValueError as exc:
-            self._json(400, {"error": f"bad JSON body: {exc}"})
-            return
-        if action not in self.actions:
-            self._json(404, {"error": f"unknown action {action!r}", "actions": list(self.actions)})
-            return
-        try:
-            self._apply(action, body)
-        except (KeyError, TypeError, ValueError) as exc:
-            self._json(HTTPStatus.BAD_REQUEST, {"error": f"bad arguments for {action}: {exc!r}"})
-            return
-        _LOGGER.info("control: %s %s", action, body)
-        self._json(200, self.server.printer.snapshot())
-
-    def _apply(self, action: str, body: dict[str, Any]) -> None:
-        printer = self.server.printer
-        if action == "media":
-            if body["state"] not in ("ok", "empty"):
-                raise ValueError("state must be 'ok' or 'empty'")
-            printer.control(media_empty=body["state"] == "empty")
-        elif action in ("jam", "offline"):
-            printer.control(**{action: bool(body["on"])})
-        elif action == "speed":
-            ppm = float(body["ppm"])
-            if not 0 < ppm <= 100_000:
-                raise ValueError("ppm must be in (0, 100000]")
-            printer.control(ppm=ppm)
-        elif action == "media_empty_after_pages":
-            count = int(body["n"])
-            if count < 1:
-                raise ValueError("n must be at least 1")
-            printer.control(empty_after_pages=count)
-        elif action == "garbage_response":
-            printer.control(garbage_next=bool(body["on"]))
-        else:
-            printer.clear()
 
 
 def make_servers(
     printer: VirtualPrinter, host: str, port: int, control_port: int
-) -> tuple[ThreadingHTTPServer, ThreadingHTTPServer]:
+) -> tuple[ThreadingHTTPServer, ControlServer]:
     ipp = _Server((host, port), IppHandler)
     ipp.printer = printer
     ipp.endpoint = f"ipp://{host}:{ipp.server_address[1]}/ipp/print"
-    control = _Server((host, control_port), ControlHandler)
-    control.printer = printer
-    control.endpoint = ipp.endpoint
-    return ipp, control
+    return ipp, make_control_server(control_api(printer), host, control_port)
 
 
-__all__ = ["COMPLETED", "ControlHandler", "IppHandler", "make_servers"]
+__all__ = ["COMPLETED", "IppHandler", "control_api", "make_servers"]
