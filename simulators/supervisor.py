@@ -25,7 +25,10 @@ from typing import Any
 
 import grpc
 from google.protobuf import json_format, struct_pb2
+from grpc_reflection.v1alpha import reflection
 from simctl.v1 import control_pb2, control_pb2_grpc
+
+from simulators import grpc_call
 
 _LOGGER = logging.getLogger("frontyard-sim")
 
@@ -229,7 +232,8 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
         description="Start Frontyard's device simulators (each its own process, on loopback) and serve their "
         "control API (gRPC simulators.v1.Control).",
         epilog=f"simulators: {', '.join(names)}. The card simulator needs a running pcscd with the "
-        "vpcd driver (`make run` starts it).",
+        "vpcd driver (`make run` starts it). `frontyard-sim call --help`: call the daemon's or the "
+        "simulators' gRPC API.",
     )
     parser.add_argument(
         "--only", nargs="+", choices=names, metavar="NAME", help="start only these simulators"
@@ -263,6 +267,8 @@ async def run(args: argparse.Namespace) -> int:
             args.daemon_config.write_text(text, encoding="utf-8")
         server = grpc.aio.server()
         control_pb2_grpc.add_ControlServicer_to_server(ControlService(simulators), server)
+        control_name = control_pb2.DESCRIPTOR.services_by_name["Control"].full_name
+        reflection.enable_server_reflection([control_name, reflection.SERVICE_NAME], server)
         port = server.add_insecure_port(args.control)
         await server.start()
         host = args.control.rsplit(":", 1)[0]
@@ -293,7 +299,10 @@ async def run(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parse_arguments(argv)
+    arguments = sys.argv[1:] if argv is None else argv
+    if arguments[:1] == ["call"]:  # `frontyard-sim call ADDRESS METHOD`: simulators/grpc_call.py
+        return grpc_call.main(arguments[1:])
+    args = parse_arguments(arguments)
     logging.basicConfig(level=logging.INFO, format="frontyard-sim: %(message)s", stream=sys.stderr)
     try:
         return asyncio.run(run(args))

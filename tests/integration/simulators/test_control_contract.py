@@ -5,29 +5,16 @@ from __future__ import annotations
 import json
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
 
 import pytest
 
 from tests.fixtures.card import CardSimulator
-from tests.support.processes import PYTHON, RunningProcess, start_with_ready_line
+from tests.support.processes import RunningProcess
 
 pytestmark = pytest.mark.integration
 
-# a harmless action of each simulator
+# a harmless action of each simulator the module's supervisor runs
 ACTIONS = {"escpos_printer": "clear", "ipp_printer": "clear", "zvt_terminal": "clear", "camera": "remove"}
-
-
-@pytest.fixture(scope="module")
-def supervisor(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningProcess]:
-    where = tmp_path_factory.mktemp("sims")
-    args = [PYTHON, "-m", "simulators.supervisor", "--only", *ACTIONS, "--state-dir", str(where / "state"),
-            "--control", "127.0.0.1:0"]  # fmt: skip
-    process = start_with_ready_line(args, where / "supervisor.log", timeout=60)
-    try:
-        yield process
-    finally:
-        process.stop()
 
 
 def _post(url: str, body: bytes) -> tuple[int, object]:
