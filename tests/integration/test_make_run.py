@@ -16,8 +16,11 @@ from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
 from kiosk.v1 import device_pb2, device_pb2_grpc, events_pb2
 
 from tests.support.processes import REPO_ROOT, free_port
+from tests.support.waiting import read_until
 
 pytestmark = pytest.mark.integration
+
+IDLE = events_pb2.IDLE
 
 EXPECTED_SERVICES = {
     "kiosk.v1.DeviceService",
@@ -61,12 +64,13 @@ def test_run_script_starts_everything_on_simulators(tmp_path: Path) -> None:
         assert services >= EXPECTED_SERVICES
 
         devices = device_pb2_grpc.DeviceServiceStub(channel)
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            listed = devices.ListDevices(device_pb2.ListDevicesRequest()).devices
-            if listed and all(d.state in (events_pb2.IDLE, events_pb2.ERROR) for d in listed):
-                break
-            time.sleep(0.2)
+        listed = read_until(
+            lambda: devices.ListDevices(device_pb2.ListDevicesRequest()).devices,
+            lambda listed: (
+                bool(listed) and all(d.state in (events_pb2.IDLE, events_pb2.ERROR) for d in listed)
+            ),
+            timeout=30,
+        )
         assert {d.slot for d in listed} == {"card", "receipt", "forms", "payment", "camera"}
         assert all(d.state == events_pb2.IDLE for d in listed), [(d.slot, d.state) for d in listed]
         channel.close()

@@ -11,6 +11,8 @@ condition is almost met, gentle on the CPU when it is not.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import time
 from collections.abc import Callable
 from typing import TypeVar
@@ -47,3 +49,35 @@ def wait_until(
             raise WaitTimeout(f"waited {timeout} s for {what}; last seen: {seen!r}")
         time.sleep(min(interval, left))
         interval = min(interval * 2, max_interval)
+
+
+async def wait_until_async(
+    condition: Callable[[], T | None], *, timeout: float = 10.0, what: str = "the condition"
+) -> T:
+    """``wait_until`` for a test running on an event loop: polls without blocking the loop."""
+    deadline = time.monotonic() + timeout
+    interval = 0.01
+    while True:
+        last = condition()
+        if last:
+            return last
+        if time.monotonic() >= deadline:
+            raise WaitTimeout(f"waited {timeout} s for {what}; last seen: {last!r}")
+        await asyncio.sleep(interval)
+        interval = min(interval * 2, 0.2)
+
+
+def read_until(read: Callable[[], T], ok: Callable[[T], bool], *, timeout: float = 20.0) -> T:
+    """Call ``read`` until ``ok(value)`` or the timeout; the last value read, whether ok or not.
+
+    For tests that record what they saw (the fault matrix) rather than fail at the first miss.
+    """
+    holder: list[T] = []
+
+    def reached() -> bool:
+        holder[:] = [read()]
+        return ok(holder[0])
+
+    with contextlib.suppress(WaitTimeout):
+        wait_until(reached, timeout=timeout)
+    return holder[0]

@@ -26,6 +26,7 @@ from kiosk.v1 import payment_pb2 as pay
 from daemon.errors import error_reason
 from tests.integration.printer_service.conftest import make_pdf
 from tests.support.shared_daemon import start_shared_daemon
+from tests.support.waiting import read_until
 
 from .conftest import FAST, DeviceBench
 
@@ -46,12 +47,7 @@ class Outcome:
 
 
 def wait_for(read: Callable[[], Any], ok: Callable[[Any], bool], timeout: float = 20) -> Any:
-    deadline = time.monotonic() + timeout
-    value = read()
-    while not ok(value) and time.monotonic() < deadline:
-        time.sleep(0.05)
-        value = read()
-    return value
+    return read_until(read, ok, timeout=timeout)
 
 
 def printer(bench: DeviceBench, role: str = "kiosk") -> printer_pb2_grpc.PrinterServiceStub:
