@@ -29,6 +29,7 @@ from grpc_reflection.v1alpha import reflection
 from simctl.v1 import control_pb2, control_pb2_grpc
 
 from simulators import grpc_call
+from simulators.daemon_toml import DaemonToml, Device, Endpoint
 
 _LOGGER = logging.getLogger("frontyard-sim")
 
@@ -196,33 +197,16 @@ class ControlService(control_pb2_grpc.ControlServicer):
 
 def daemon_config_text(simulators: dict[str, RunningSimulator], storage_dir: Path, socket_dir: Path) -> str:
     """A daemon configuration that points each device slot at its running simulator."""
-    lines = [
-        "# Written by frontyard-sim: every device slot points at a running simulator.",
-        "[daemon]",
-        f'storage_dir = "{storage_dir}"',
-        "simulator_mode = true",
-        "",
-        "[[endpoints]]",
-        f'unix = "{socket_dir / "kiosk.sock"}"',
-        'role = "kiosk"',
-        "",
-        "[[endpoints]]",
-        f'unix = "{socket_dir / "staff.sock"}"',
-        'role = "staff"',
-        "",
-        "[[endpoints]]",
-        f'unix = "{socket_dir / "admin.sock"}"',
-        'role = "admin"',
-        'mode = "0600"',
-    ]
-    for sim in simulators.values():
-        lines += [
-            "",
-            f"[devices.{sim.spec.slot}]",
-            f'driver = "{sim.spec.driver}"',
-            f'uri = "{sim.endpoint}"',
-        ]
-    return "\n".join(lines) + "\n"
+    return DaemonToml(
+        comment="Written by frontyard-sim: every device slot points at a running simulator.",
+        storage_dir=storage_dir,
+        endpoints=[
+            Endpoint(socket_dir / "kiosk.sock", "kiosk"),
+            Endpoint(socket_dir / "staff.sock", "staff"),
+            Endpoint(socket_dir / "admin.sock", "admin", "0600"),
+        ],
+        devices=[Device(sim.spec.slot, sim.spec.driver, sim.endpoint) for sim in simulators.values()],
+    ).text()
 
 
 def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
