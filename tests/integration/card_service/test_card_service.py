@@ -16,7 +16,7 @@ from kiosk.v1 import card_pb2, device_pb2, device_pb2_grpc, events_pb2
 
 from daemon.errors import error_reason
 from simulators.personas import card_holders, persona
-from tests.integration.card_service.conftest import CardDaemon
+from tests.fixtures.card_service import CardDaemon
 from tests.support.devices import wait_device_state
 
 pytestmark = pytest.mark.integration

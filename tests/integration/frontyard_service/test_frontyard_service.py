@@ -28,8 +28,8 @@ from frontyard.reference import reference_household
 from tests.fixtures.daemon import RunningDaemon
 from tests.fixtures.escpos import EscposSimulator
 from tests.fixtures.ipp import IppSimulator
+from tests.support.reference_household import EXPECTED, EXPECTED_FORMS
 from tests.support.waiting import wait_until
-from tests.unit.frontyard.test_reference import EXPECTED, EXPECTED_FORMS
 
 pytestmark = pytest.mark.integration
 

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import grpc
 import pytest
 from kiosk.v1 import device_pb2, device_pb2_grpc, events_pb2, printer_pb2, printer_pb2_grpc
-from reportlab.pdfgen import canvas
 
 from tests.fixtures.daemon import RunningDaemon
 from tests.support.devices import wait_device_state
@@ -77,17 +75,6 @@ def connect(daemon: RunningDaemon) -> Client:
         device_pb2_grpc.DeviceServiceStub(kiosk),
         kiosk,
     )
-
-
-def make_pdf(pages: int, marker: str = "FRONTYARD-TEST") -> bytes:
-    """An uncompressed PDF with ``marker`` on every page (so a test can look for it on disk)."""
-    buffer = io.BytesIO()
-    document = canvas.Canvas(buffer, pageCompression=0)
-    for page in range(1, pages + 1):
-        document.drawString(72, 720, f"{marker} page {page}")
-        document.showPage()
-    document.save()
-    return buffer.getvalue()
 
 
 @pytest.fixture

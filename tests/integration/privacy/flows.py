@@ -23,7 +23,7 @@ from kiosk.v1 import frontyard_pb2 as fy
 
 from simulators.licence_card.personas import LicencePersona
 from simulators.personas import Persona
-from tests.integration.faults import steps
+from tests.support import fault_steps as steps
 from tests.support.waiting import read_until
 
 from .conftest import PrivacyBench

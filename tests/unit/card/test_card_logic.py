@@ -9,7 +9,7 @@ from drivers.mynumber import DRIVER, MyNumberCardReader, PinKind
 from drivers.mynumber.card import reader_pattern
 from drivers.mynumber.errors import InvalidPinFormat, NotMyNumberCard, PinBlocked, WrongPin
 from drivers.mynumber.model import ReaderEvent
-from tests.unit.card.test_text_ap import SPEC_EF_0002
+from tests.unit.card.samples import SPEC_EF_0002
 
 ATR = bytes.fromhex("3B888001000041E0B381A1003B")
 SELECT_TEXT = "00A4040C0AD3921000310001010408"

@@ -8,15 +8,7 @@ import pytest
 from drivers.mynumber import text_ap
 from drivers.mynumber.errors import CardDataError, CardIntegrityError, TlvError
 from simulators.personas import card_holders
-
-SPEC_EF_0002 = bytes.fromhex(
-    "FF2056"
-    "DF2108000E0020004A0055"
-    "DF220FE5B1B1E794B0E38080E5A4AAE9838E"
-    "DF2327E69DB1E4BAACE983BDE58D83E4BBA3E794B0E58CBAE58D83E4BBA3E794B0EFBC91EFBC8DEFBC91"
-    "DF24083139383030313031"
-    "DF250131"
-)
+from tests.unit.card.samples import SPEC_EF_0002
 
 
 def test_spec_example_decodes():
