@@ -97,7 +97,7 @@ def global_events(
     for event in call:
         events.append(event)
         if until(event):
-            call.cancel()
+            call.cancel()  # type: ignore[no-untyped-call]  # grpc-stubs: Call.cancel is untyped
             break
     return events
 

@@ -96,7 +96,7 @@ def collect_events(
     for event in call:
         events.append(event)
         if until(event):
-            call.cancel()
+            call.cancel()  # type: ignore[no-untyped-call]  # grpc-stubs: Call.cancel is untyped
             break
     return events
 
@@ -203,7 +203,7 @@ def test_watch_events_only_new_skips_the_retained_events(
     for event in call:
         received.append(event.sequence)
         if event.state_changed.state == events_pb2.ERROR:
-            call.cancel()
+            call.cancel()  # type: ignore[no-untyped-call]  # grpc-stubs: Call.cancel is untyped
             break
     assert min(received) > retained[-1].sequence, "no retained event is replayed"
 

@@ -390,7 +390,7 @@ def test_call_staff_reaches_the_event_stream_without_personal_data(daemon: Runni
         if event.HasField("staff_called"):
             assert (event.staff_called.name, event.staff_called.screen) == (called.name, "pin")
             assert event.staff_called.reason == "pin_wrong"
-            watch.cancel()
+            watch.cancel()  # type: ignore[no-untyped-call]  # grpc-stubs: Call.cancel is untyped
             break
     with pytest.raises(grpc.RpcError) as error:
         kiosk.CallStaff(pb.CallStaffRequest(screen="山田 花子 1958-04-01"))

@@ -163,9 +163,9 @@ def test_bad_list_and_resolve_inputs_are_invalid_arguments_not_internal(
 ) -> None:
     daemon = _start(start_daemon, zvt_simulator, tmp_path / "daemon")
     staff = payment_pb2_grpc.PaymentServiceStub(daemon.channel("staff"))
-    cases = [
+    cases: list[tuple[Callable[[], object], str]] = [
         (lambda: staff.ListPayments(payment_pb2.ListPaymentsRequest(page_size=-1)), "invalid_page_size"),
-        (lambda: staff.ListPayments(payment_pb2.ListPaymentsRequest(states=[999])), "invalid_state"),
+        (lambda: staff.ListPayments(payment_pb2.ListPaymentsRequest(states=[999])), "invalid_state"),  # type: ignore[list-item]
         (
             lambda: staff.ResolvePayment(
                 payment_pb2.ResolvePaymentRequest(name="payments/o-1", outcome=999, staff_note="checked")  # type: ignore[arg-type]

@@ -53,7 +53,7 @@ class Client:
         for event in call:
             collected.append(event)
             if until(event):
-                call.cancel()
+                call.cancel()  # type: ignore[no-untyped-call]  # grpc-stubs: Call.cancel is untyped
                 break
         return collected
 
