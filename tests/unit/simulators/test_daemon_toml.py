@@ -32,7 +32,7 @@ def test_the_daemon_reads_back_what_the_builder_wrote(tmp_path: Path) -> None:
     assert [(d.slot, d.driver, d.uri, d.poll_interval_s) for d in config.devices] == [
         ("receipt", "escpos", "tcp://127.0.0.1:9100?timeout=2", 0.5)
     ]
-    assert config.options["card"] == {"idle_timeout_s": 600, "verify_integrity": True}
+    assert (config.options.card.idle_timeout_s, config.options.card.verify_integrity) == (600, True)
 
 
 @settings(max_examples=200, deadline=None)
