@@ -12,6 +12,7 @@ from pathlib import Path
 
 from bench._processes import simulator_args, started, stop
 from bench._soak_flows import READER_URI, Rig
+from simulators.daemon_toml import Device
 
 
 def _free_port_pair() -> int:
@@ -56,8 +57,8 @@ def _private_pcscd(directory: Path) -> Iterator[tuple[Path, int]]:
 
 
 @contextlib.contextmanager
-def _certificate_devices(directory: Path) -> Iterator[tuple[str, dict[str, str], Rig]]:
-    """pcscd, card, form printer and terminal simulators; yields (device tables, daemon env, rig)."""
+def _certificate_devices(directory: Path) -> Iterator[tuple[list[Device], dict[str, str], Rig]]:
+    """pcscd, card, form printer and terminal simulators; yields (their device slots, daemon env, rig)."""
     with contextlib.ExitStack() as stack:
         pcscd_socket, port = stack.enter_context(_private_pcscd(directory / "pcscd"))
         card_args = [*simulator_args("mynumber_card", directory / "card"), "--port", str(port)]
@@ -65,17 +66,9 @@ def _certificate_devices(directory: Path) -> Iterator[tuple[str, dict[str, str],
         forms_args = [*simulator_args("ipp_printer", directory / "forms"), "--ppm", "600"]
         _, forms, _ = stack.enter_context(started(forms_args))
         _, terminal, _ = stack.enter_context(started(simulator_args("zvt_terminal", directory / "zvt")))
-        tables = f"""
-[devices.card]
-driver = "mynumber"
-uri = "{READER_URI}"
-
-[devices.forms]
-driver = "ipp"
-uri = "{forms["endpoint"]}"
-
-[devices.payment]
-driver = "zvt"
-uri = "{terminal["endpoint"]}?t1=1&t3=2&t4=1"
-"""
-        yield tables, {"PCSCLITE_CSOCK_NAME": str(pcscd_socket)}, Rig(card_control=str(card["control"]))
+        devices = [
+            Device("card", "mynumber", READER_URI),
+            Device("forms", "ipp", str(forms["endpoint"])),
+            Device("payment", "zvt", f"{terminal['endpoint']}?t1=1&t3=2&t4=1"),
+        ]
+        yield devices, {"PCSCLITE_CSOCK_NAME": str(pcscd_socket)}, Rig(card_control=str(card["control"]))

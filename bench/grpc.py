@@ -12,6 +12,8 @@ import grpc
 import psutil
 from kiosk.v1 import device_pb2, device_pb2_grpc
 
+from simulators.daemon_toml import DaemonToml, Device, Endpoint
+
 from ._processes import daemon_args, simulator_args, started
 
 
@@ -30,13 +32,12 @@ def _percentile(samples: list[float], fraction: float) -> float:
 
 
 def _write_config(directory: Path, printer_uri: str) -> Path:
-    config = directory / "daemon.toml"
-    config.write_text(
-        f'[daemon]\nstorage_dir = "state"\n\n[[endpoints]]\nunix = "kiosk.sock"\nrole = "kiosk"\n\n'
-        f'[devices.receipt]\ndriver = "escpos"\nuri = "{printer_uri}"\n',
-        encoding="utf-8",
-    )
-    return config
+    return DaemonToml(
+        storage_dir="state",
+        simulator_mode=False,
+        endpoints=[Endpoint("kiosk.sock", "kiosk")],
+        devices=[Device("receipt", "escpos", printer_uri)],
+    ).write(directory / "daemon.toml")
 
 
 def run(quick: bool = False) -> dict[str, float | int | str]:

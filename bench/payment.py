@@ -23,6 +23,7 @@ from bench._processes import daemon_args, simulator_args, started
 from daemon.payments import OpState, PaymentJournal, PaymentState, SaleOrder
 from drivers.payment import PaymentMethod
 from drivers.zvt import open_device
+from simulators.daemon_toml import DaemonToml, Device, Endpoint
 
 
 def _control(ready: dict[str, Any], action: str, body: dict[str, Any]) -> None:
@@ -75,13 +76,13 @@ def run(quick: bool = False) -> dict[str, float | int | str]:
                     direct.append((time.perf_counter() - began) * 1000)
             finally:
                 terminal.close()
-            config = directory / "daemon.toml"
-            config.write_text(
-                '[daemon]\nstorage_dir = "storage"\nlog_level = "warning"\n\n'
-                '[[endpoints]]\nunix = "run/kiosk.sock"\nrole = "kiosk"\n\n'
-                f'[devices.payment]\ndriver = "zvt"\nuri = "{ready["endpoint"]}"\n',
-                encoding="utf-8",
-            )
+            config = DaemonToml(
+                storage_dir="storage",
+                log_level="warning",
+                simulator_mode=False,
+                endpoints=[Endpoint("run/kiosk.sock", "kiosk")],
+                devices=[Device("payment", "zvt", str(ready["endpoint"]))],
+            ).write(directory / "daemon.toml")
             with started(daemon_args(config)) as _daemon:
                 channel = grpc.insecure_channel(f"unix:{directory / 'run' / 'kiosk.sock'}")
                 try:

@@ -38,6 +38,7 @@ from kiosk.v1 import (
 from bench._processes import daemon_args, simulator_args, started
 from bench._soak_flows import FLOWS, Rig, post_control
 from bench._soak_rig import _certificate_devices
+from simulators.daemon_toml import DaemonToml, Device, Endpoint
 
 Metrics = dict[str, float | int | str]
 
@@ -61,35 +62,14 @@ class Watcher:
     error: str = ""
 
 
-def _config(directory: Path, printer_uri: str, more_devices: str) -> Path:
-    text = f"""
-[daemon]
-storage_dir = "storage"
-log_level = "warning"
-simulator_mode = true
-
-[[endpoints]]
-unix = "run/kiosk.sock"
-role = "kiosk"
-mode = "0660"
-
-[[endpoints]]
-unix = "run/admin.sock"
-role = "admin"
-mode = "0600"
-
-[devices.receipt]
-driver = "escpos"
-uri = "{printer_uri}"
-poll_interval_s = 0.1
-{more_devices}
-[options.printing]
-hold_poll_s = 0.2
-follow_poll_s = 0.1
-"""
-    path = directory / "daemon.toml"
-    path.write_text(text, encoding="utf-8")
-    return path
+def _config(directory: Path, printer_uri: str, more_devices: list[Device]) -> Path:
+    return DaemonToml(
+        storage_dir="storage",
+        log_level="warning",
+        endpoints=[Endpoint("run/kiosk.sock", "kiosk", "0660"), Endpoint("run/admin.sock", "admin", "0600")],
+        devices=[Device("receipt", "escpos", printer_uri, poll_interval_s=0.1), *more_devices],
+        options={"printing": {"hold_poll_s": 0.2, "follow_poll_s": 0.1}},
+    ).write(directory / "daemon.toml")
 
 
 def _logged_sequences(database: Path) -> list[int]:
@@ -265,7 +245,7 @@ def soak(seconds: float, clients: int = 50, flows: list[str] | None = None) -> M
     with tempfile.TemporaryDirectory(prefix="frontyard-soak-") as temporary, contextlib.ExitStack() as stack:
         directory = Path(temporary)
         (directory / "printer").mkdir()
-        tables, env, rig = "", dict[str, str](), Rig()
+        tables, env, rig = list[Device](), dict[str, str](), Rig()
         if "certificate" in flows:
             tables, env, rig = stack.enter_context(_certificate_devices(directory))
         _, printer, _ = stack.enter_context(started(simulator_args("escpos_printer", directory / "printer")))

@@ -34,6 +34,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from simulators.daemon_toml import DaemonToml, Device, Endpoint
+
 from ._processes import daemon_args, simulator_args, started, stop
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -80,26 +82,12 @@ def _pcscd() -> Iterator[None]:
 
 
 def _config(directory: Path, card_endpoint: str) -> Path:
-    text = f"""[daemon]
-storage_dir = "{directory / "storage"}"
-log_level = "warning"
-simulator_mode = true
-
-[[endpoints]]
-unix = "{directory / "kiosk.sock"}"
-role = "kiosk"
-
-[[endpoints]]
-unix = "{directory / "staff.sock"}"
-role = "staff"
-
-[devices.card]
-driver = "mynumber"
-uri = "{card_endpoint}"
-"""
-    path = directory / "daemon.toml"
-    path.write_text(text, encoding="utf-8")
-    return path
+    return DaemonToml(
+        storage_dir=directory / "storage",
+        log_level="warning",
+        endpoints=[Endpoint(directory / "kiosk.sock", "kiosk"), Endpoint(directory / "staff.sock", "staff")],
+        devices=[Device("card", "mynumber", card_endpoint)],
+    ).write(directory / "daemon.toml")
 
 
 def _p50(values: list[float]) -> float:

@@ -74,7 +74,12 @@ generate_grpc_code() {
   .venv/bin/python -m grpc_tools.protoc -I proto \
     -I "$(.venv/bin/python -c 'import grpc_tools, os; print(os.path.join(os.path.dirname(grpc_tools.__file__), "_proto"))')" \
     --python_out="$fresh" --pyi_out="$fresh" --grpc_python_out="$fresh" --mypy_grpc_out="$fresh" \
-    --plugin=protoc-gen-mypy_grpc=.venv/bin/protoc-gen-mypy_grpc "${protos[@]}" 2>/dev/null
+    --plugin=protoc-gen-mypy_grpc=.venv/bin/protoc-gen-mypy_grpc "${protos[@]}" 2>"$fresh.log" || {
+    # protoc's own words name the file, line and problem: show them (its warnings on success are noise)
+    say "protoc failed to compile proto/ (protoc の出力):"; cat "$fresh.log" >&2
+    rm -rf "$fresh" "$fresh.log"; exit 1
+  }
+  rm -f "$fresh.log"
   # Make the generated packages importable (a build output, not a package we publish).
   find "$fresh" -mindepth 1 -type d -exec touch {}/__init__.py \;
   echo "$want" > "$fresh/.stamp"

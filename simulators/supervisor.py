@@ -25,7 +25,11 @@ from typing import Any
 
 import grpc
 from google.protobuf import json_format, struct_pb2
+from grpc_reflection.v1alpha import reflection
 from simctl.v1 import control_pb2, control_pb2_grpc
+
+from simulators import grpc_call
+from simulators.daemon_toml import DaemonToml, Device, Endpoint
 
 _LOGGER = logging.getLogger("frontyard-sim")
 
@@ -193,33 +197,16 @@ class ControlService(control_pb2_grpc.ControlServicer):
 
 def daemon_config_text(simulators: dict[str, RunningSimulator], storage_dir: Path, socket_dir: Path) -> str:
     """A daemon configuration that points each device slot at its running simulator."""
-    lines = [
-        "# Written by frontyard-sim: every device slot points at a running simulator.",
-        "[daemon]",
-        f'storage_dir = "{storage_dir}"',
-        "simulator_mode = true",
-        "",
-        "[[endpoints]]",
-        f'unix = "{socket_dir / "kiosk.sock"}"',
-        'role = "kiosk"',
-        "",
-        "[[endpoints]]",
-        f'unix = "{socket_dir / "staff.sock"}"',
-        'role = "staff"',
-        "",
-        "[[endpoints]]",
-        f'unix = "{socket_dir / "admin.sock"}"',
-        'role = "admin"',
-        'mode = "0600"',
-    ]
-    for sim in simulators.values():
-        lines += [
-            "",
-            f"[devices.{sim.spec.slot}]",
-            f'driver = "{sim.spec.driver}"',
-            f'uri = "{sim.endpoint}"',
-        ]
-    return "\n".join(lines) + "\n"
+    return DaemonToml(
+        comment="Written by frontyard-sim: every device slot points at a running simulator.",
+        storage_dir=storage_dir,
+        endpoints=[
+            Endpoint(socket_dir / "kiosk.sock", "kiosk"),
+            Endpoint(socket_dir / "staff.sock", "staff"),
+            Endpoint(socket_dir / "admin.sock", "admin", "0600"),
+        ],
+        devices=[Device(sim.spec.slot, sim.spec.driver, sim.endpoint) for sim in simulators.values()],
+    ).text()
 
 
 def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
@@ -229,7 +216,8 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
         description="Start Frontyard's device simulators (each its own process, on loopback) and serve their "
         "control API (gRPC simulators.v1.Control).",
         epilog=f"simulators: {', '.join(names)}. The card simulator needs a running pcscd with the "
-        "vpcd driver (`make run` starts it).",
+        "vpcd driver (`make run` starts it). `frontyard-sim call --help`: call the daemon's or the "
+        "simulators' gRPC API.",
     )
     parser.add_argument(
         "--only", nargs="+", choices=names, metavar="NAME", help="start only these simulators"
@@ -263,6 +251,8 @@ async def run(args: argparse.Namespace) -> int:
             args.daemon_config.write_text(text, encoding="utf-8")
         server = grpc.aio.server()
         control_pb2_grpc.add_ControlServicer_to_server(ControlService(simulators), server)
+        control_name = control_pb2.DESCRIPTOR.services_by_name["Control"].full_name
+        reflection.enable_server_reflection([control_name, reflection.SERVICE_NAME], server)
         port = server.add_insecure_port(args.control)
         await server.start()
         host = args.control.rsplit(":", 1)[0]
@@ -293,7 +283,10 @@ async def run(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parse_arguments(argv)
+    arguments = sys.argv[1:] if argv is None else argv
+    if arguments[:1] == ["call"]:  # `frontyard-sim call ADDRESS METHOD`: simulators/grpc_call.py
+        return grpc_call.main(arguments[1:])
+    args = parse_arguments(arguments)
     logging.basicConfig(level=logging.INFO, format="frontyard-sim: %(message)s", stream=sys.stderr)
     try:
         return asyncio.run(run(args))

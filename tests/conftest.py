@@ -2,7 +2,11 @@
 
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, settings
+
+# the fixture modules import each other (card_service uses daemon): rewrite asserts in all of them
+pytest.register_assert_rewrite("tests.fixtures", "tests.support")
 
 pytest_plugins = sorted(
     f"tests.fixtures.{path.stem}"

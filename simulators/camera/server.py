@@ -11,17 +11,16 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
-import json
 import logging
 import threading
 import time
-from collections.abc import Callable
 from dataclasses import asdict, replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from simulators.camera.documents import CardFields
 from simulators.camera.scene import DOCUMENT_KINDS, Scene, render_scene
+from simulators.control import ControlApi, ControlServer, make_control_server
 
 _LOGGER = logging.getLogger(__name__)
 BOUNDARY = "frontyardframe"
@@ -186,57 +185,24 @@ def _stream_handler(state: CameraState) -> type[BaseHTTPRequestHandler]:
     return StreamHandler
 
 
-def _control_handler(state: CameraState) -> type[BaseHTTPRequestHandler]:
-    actions: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
-        "place": state.place,
-        "remove": state.remove,
-        "disconnect": state.disconnect,
-        "reconnect": state.reconnect,
-    }
-
-    class ControlHandler(BaseHTTPRequestHandler):
-        def log_message(self, format: str, *args: Any) -> None:
-            _LOGGER.debug("control: " + format, *args)
-
-        def _reply(self, status: int, body: dict[str, Any]) -> None:
-            data = json.dumps(body, ensure_ascii=False).encode("utf-8")
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json; charset=utf-8")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
-        def do_GET(self) -> None:
-            if self.path == "/state":
-                self._reply(200, state.summary())
-            else:
-                self._reply(404, {"error": f"unknown path {self.path}"})
-
-        def do_POST(self) -> None:
-            action = actions.get(self.path.strip("/"))
-            length = int(self.headers.get("Content-Length") or 0)
-            try:
-                body = json.loads(self.rfile.read(length) or b"{}") if length else {}
-            except json.JSONDecodeError:
-                self._reply(400, {"error": "body is not JSON"})
-                return
-            if action is None:
-                self._reply(404, {"error": f"unknown action {self.path}", "actions": sorted(actions)})
-                return
-            try:
-                self._reply(200, action(body if isinstance(body, dict) else {}))
-            except (ValueError, KeyError, TypeError) as exc:
-                self._reply(400, {"error": str(exc)})
-
-    return ControlHandler
+def control_api(state: CameraState) -> ControlApi:
+    return ControlApi(
+        "camera",
+        state.summary,
+        {
+            "place": state.place,
+            "remove": state.remove,
+            "disconnect": state.disconnect,
+            "reconnect": state.reconnect,
+        },
+    )
 
 
 def create_servers(
     host: str = "127.0.0.1", port: int = 0, control_port: int = 0, *, width: int = 1920, height: int = 1080,
     fps: float = 8.0,
-) -> tuple[ThreadingHTTPServer, ThreadingHTTPServer, CameraState]:  # fmt: skip
+) -> tuple[ThreadingHTTPServer, ControlServer, CameraState]:  # fmt: skip
     state = CameraState(width, height, fps)
     stream = ThreadingHTTPServer((host, port), _stream_handler(state))
-    control = ThreadingHTTPServer((host, control_port), _control_handler(state))
-    stream.daemon_threads = control.daemon_threads = True
-    return stream, control, state
+    stream.daemon_threads = True
+    return stream, make_control_server(control_api(state), host, control_port), state

@@ -11,8 +11,9 @@ import tempfile
 import threading
 from pathlib import Path
 
+from simulators.control import make_control_server
 from simulators.escpos_printer.model import PrinterModel
-from simulators.escpos_printer.server import ControlServer, EscposServer, serve_in_threads
+from simulators.escpos_printer.server import EscposServer, control_api, serve_in_threads
 
 _LOGGER = logging.getLogger("simulators.escpos_printer")
 
@@ -32,7 +33,7 @@ def main(argv: list[str] | None = None) -> int:
     state_dir = args.state_dir or Path(tempfile.mkdtemp(prefix="escpos-sim-"))
     model = PrinterModel(state_dir, dot_width=args.dot_width)
     printer_server = EscposServer((args.host, args.port), model)
-    control_server = ControlServer((args.host, args.control_port), model)
+    control_server = make_control_server(control_api(model), args.host, args.control_port)
     serve_in_threads(printer_server, control_server)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())

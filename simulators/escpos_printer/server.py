@@ -16,15 +16,14 @@ Control API (``POST`` bodies are JSON objects):
 
 from __future__ import annotations
 
-import json
 import logging
 import socket
 import socketserver
 import threading
 from collections.abc import Callable
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from simulators.control import ControlApi
 from simulators.escpos_printer.model import PrinterModel
 from simulators.escpos_printer.parser import StreamParser
 
@@ -118,51 +117,19 @@ ACTIONS: dict[str, Callable[[PrinterModel, dict[str, Any]], None]] = {
 }
 
 
-class ControlServer(ThreadingHTTPServer):
-    daemon_threads = True
+def control_api(model: PrinterModel) -> ControlApi:
+    """The control API of the table above: each action runs under the model's lock."""
 
-    def __init__(self, address: tuple[str, int], model: PrinterModel) -> None:
-        self.model = model
-        super().__init__(address, _ControlHandler)
+    def locked(action: Callable[[PrinterModel, dict[str, Any]], None]) -> Callable[[dict[str, Any]], None]:
+        def run(body: dict[str, Any]) -> None:
+            with model.lock:
+                action(model, body)
 
+        return run
 
-class _ControlHandler(BaseHTTPRequestHandler):
-    server: ControlServer
-
-    def log_message(self, format: str, *args: Any) -> None:
-        _LOGGER.debug("control: " + format, *args)
-
-    def _reply(self, status: int, payload: dict[str, Any]) -> None:
-        body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def do_GET(self) -> None:
-        if self.path.rstrip("/") == "/state":
-            self._reply(200, self.server.model.snapshot())
-        else:
-            self._reply(404, {"error": f"unknown path {self.path}", "known": ["/state"]})
-
-    def do_POST(self) -> None:
-        action = ACTIONS.get(self.path.strip("/"))
-        if action is None:
-            self._reply(404, {"error": f"unknown action {self.path}", "known": sorted(ACTIONS)})
-            return
-        try:
-            length = int(self.headers.get("Content-Length") or 0)
-            body = json.loads(self.rfile.read(length) or b"{}")
-            if not isinstance(body, dict):
-                raise ValueError("body must be a JSON object")
-            with self.server.model.lock:
-                action(self.server.model, body)
-        except ValueError as exc:  # JSONDecodeError is a ValueError
-            self._reply(400, {"error": str(exc)})
-            return
-        _LOGGER.info("control action %s", self.path)
-        self._reply(200, self.server.model.snapshot())
+    return ControlApi(
+        "escpos_printer", model.snapshot, {name: locked(action) for name, action in ACTIONS.items()}
+    )
 
 
 def serve_in_threads(*servers: socketserver.BaseServer) -> list[threading.Thread]:

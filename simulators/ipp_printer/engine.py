@@ -17,7 +17,7 @@ from pathlib import Path
 
 _LOGGER = logging.getLogger(__name__)
 
-PENDING, PROCESSING, PROCESSING_STOPPED, CANCELED, ABORTED, COMPLETED = 3, 5, 6, 7, 8, 9
+PENDING, PENDING_HELD, PROCESSING, PROCESSING_STOPPED, CANCELED, ABORTED, COMPLETED = 3, 4, 5, 6, 7, 8, 9
 IDLE, BUSY, STOPPED = 3, 4, 5
 PREVIEW_DPI = 20
 
@@ -35,6 +35,7 @@ class Job:
     pages: int = 0  # pages per copy
     printed: list[int] = field(default_factory=list)  # page numbers in printing order (copy-major)
     created: float = field(default_factory=time.time)
+    processing_at: float | None = None
     completed_at: float | None = None
 
     @property
@@ -120,16 +121,30 @@ class VirtualPrinter:
     # ------------------------------------------------------------ changes
 
     def submit(self, pdf: bytes, name: str, user: str, copies: int) -> Job:
+        """A job with its document (Print-Job): queued at once."""
+        job = self.create(name, user, copies)
+        self.attach(job, pdf)
+        return job
+
+    def create(self, name: str, user: str, copies: int) -> Job:
+        """A job still waiting for its document (Create-Job): held until ``attach``."""
         with self._cond:
             job_id = self._next_id
             self._next_id += 1
-            path = self.jobs_dir / f"{job_id}.pdf"
-            path.write_bytes(pdf)
-            job = Job(job_id, name, user, copies, path)
+            job = Job(job_id, name, user, copies, self.jobs_dir / f"{job_id}.pdf", state=PENDING_HELD)
             self.jobs[job_id] = job
-            self._cond.notify_all()
-            _LOGGER.info("job %d queued (%d bytes, %d copies)", job_id, len(pdf), copies)
             return job
+
+    def attach(self, job: Job, pdf: bytes) -> bool:
+        """Give a held job its document and queue it; False when the job is no longer waiting for one."""
+        with self._cond:
+            if job.state != PENDING_HELD:
+                return False
+            job.pdf_path.write_bytes(pdf)
+            job.state = PENDING
+            self._cond.notify_all()
+            _LOGGER.info("job %d queued (%d bytes, %d copies)", job.job_id, len(pdf), job.copies)
+            return True
 
     def cancel(self, job_id: int) -> bool:
         """False when the job has already finished."""
@@ -207,6 +222,8 @@ class VirtualPrinter:
                     _LOGGER.info("job %d completed, %d pages", job.job_id, len(job.printed))
                     return
                 job.state, job.reasons = PROCESSING, ["job-printing"]
+                if job.processing_at is None:
+                    job.processing_at = time.time()
                 delay = 60.0 / self.ppm if self.ppm > 0 else 0.0
                 deadline = time.monotonic() + delay  # the page goes through the printer
                 while not self._stop and job.state != CANCELED and not self.fault_reasons():

@@ -1,28 +1,47 @@
-"""The simulator's two HTTP servers: IPP on ``/ipp/print`` and the JSON control API."""
+"""The simulator's two HTTP servers: IPP on ``/ipp/print`` (RFC 8011 operations, checked against CUPS's
+``ipptool``) and the JSON control API."""
 
 from __future__ import annotations
 
-import json
 import logging
-import time
-from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, ClassVar
+from typing import Any
 
+from simulators.control import ControlApi, ControlServer, make_control_server
 from simulators.ipp_printer import wire
+from simulators.ipp_printer.attributes import (
+    CANCEL_JOB,
+    CREATE_JOB,
+    DOCUMENT_FORMATS,
+    GET_JOB_ATTRIBUTES,
+    GET_JOBS,
+    GET_JOBS_DEFAULT,
+    GET_PRINTER_ATTRIBUTES,
+    JOB_GROUPS,
+    PRINT_JOB,
+    PRINTER_GROUPS,
+    SEND_DOCUMENT,
+    VALIDATE_JOB,
+    job_attributes,
+    printer_attributes,
+    select,
+)
 from simulators.ipp_printer.engine import CANCELED, COMPLETED, Job, VirtualPrinter
 
 _LOGGER = logging.getLogger(__name__)
 
 MAX_BODY = 64 * 1024 * 1024
 OPERATIONS = {
-    0x0002: "print_job",
-    0x0008: "cancel_job",
-    0x0009: "get_job",
-    0x000A: "get_jobs",
-    0x000B: "get_printer",
+    PRINT_JOB: "print_job",
+    VALIDATE_JOB: "validate_job",
+    CREATE_JOB: "create_job",
+    SEND_DOCUMENT: "send_document",
+    CANCEL_JOB: "cancel_job",
+    GET_JOB_ATTRIBUTES: "get_job",
+    GET_JOBS: "get_jobs",
+    GET_PRINTER_ATTRIBUTES: "get_printer",
 }
-STARTED = time.monotonic()
+SUPPORTED_MAJOR_VERSIONS = (1, 2)
 
 
 class IppError(Exception):
@@ -92,19 +111,14 @@ class IppHandler(BaseHTTPRequestHandler):
 
     def _answer(self, body: bytes) -> wire.Response:
         request_id = int.from_bytes(body[4:8], "big", signed=True) if len(body) >= 8 else 0
+        version = (body[0], body[1]) if len(body) >= 2 and body[0] in SUPPORTED_MAJOR_VERSIONS else (1, 1)
         try:
             request = wire.parse_request(body)
-            if request.version[0] not in (1, 2):
-                raise IppError(0x0503, f"IPP version {request.version} not supported")
+            _check_envelope(request)
             handler = OPERATIONS.get(request.operation)
             if handler is None:
                 raise IppError(0x0501, f"operation 0x{request.operation:04x} not supported")
-            if (
-                request.attr("attributes-charset") is None
-                or request.attr("attributes-natural-language") is None
-            ):
-                raise IppError(0x0400, "missing attributes-charset or attributes-natural-language")
-            response = wire.Response(0x0000, request.request_id)
+            response = wire.Response(0x0000, request.request_id, version=version)
             _operation_group(response, "successful-ok")
             getattr(self, f"_op_{handler}")(request, response)
             return response
@@ -115,27 +129,38 @@ class IppHandler(BaseHTTPRequestHandler):
         except Exception:  # never crash on a request: answer server-error-internal-error
             _LOGGER.exception("IPP request failed")
             status, message = 0x0500, "internal error"
-        response = wire.Response(status, request_id)
+        response = wire.Response(status, request_id, version=version)
         _operation_group(response, message)
         return response
 
     # ------------------------------------------------------------ operations
 
     def _op_print_job(self, request: wire.Request, response: wire.Response) -> None:
-        doc_format = request.attr("document-format") or "application/pdf"
-        if doc_format not in ("application/pdf", "application/octet-stream"):
-            raise IppError(0x040A, f"document-format {doc_format} not supported")
-        if not request.data.startswith(b"%PDF-"):
-            raise IppError(0x0411, "document is not a PDF (no %PDF- header)")
-        copies = request.attr("copies", wire.JOB_GROUP) or 1
-        if not isinstance(copies, int) or isinstance(copies, bool) or not 1 <= copies <= 99:
-            raise IppError(0x040B, "copies must be 1..99")
-        name = request.attr("job-name")
-        user = request.attr("requesting-user-name")
-        job = self.server.printer.submit(
-            request.data, name if isinstance(name, str) else "untitled", str(user or "anonymous"), copies
-        )
-        _job_group(response, job, self.server.endpoint, frozenset())
+        copies = _check_job_request(request)
+        _check_document(request.data)
+        job = self.server.printer.submit(request.data, _job_name(request), _user(request), copies)
+        _created_job_group(response, job, self.server.endpoint)
+
+    def _op_validate_job(self, request: wire.Request, response: wire.Response) -> None:
+        _check_job_request(request)
+
+    def _op_create_job(self, request: wire.Request, response: wire.Response) -> None:
+        copies = _check_job_request(request)
+        job = self.server.printer.create(_job_name(request), _user(request), copies)
+        _created_job_group(response, job, self.server.endpoint)
+
+    def _op_send_document(self, request: wire.Request, response: wire.Response) -> None:
+        last = request.attr("last-document")
+        if not isinstance(last, bool):
+            raise IppError(0x0400, "last-document missing")
+        if not last:
+            raise IppError(0x040B, "one document per job: last-document must be true")
+        job = self._job(request)
+        _check_job_request(request)
+        _check_document(request.data)
+        if not self.server.printer.attach(job, request.data):
+            raise IppError(0x0404, f"job {job.job_id} is not waiting for a document")
+        _created_job_group(response, job, self.server.endpoint)
 
     def _job(self, request: wire.Request) -> Job:
         job_id = request.attr("job-id")
@@ -150,14 +175,29 @@ class IppHandler(BaseHTTPRequestHandler):
         return job
 
     def _op_get_job(self, request: wire.Request, response: wire.Response) -> None:
-        _job_group(response, self._job(request), self.server.endpoint, _requested(request))
+        attrs = job_attributes(self._job(request), self.server.endpoint)
+        requested = _requested(request)
+        response.group(wire.JOB_GROUP).extend(select(attrs, requested, JOB_GROUPS, frozenset({"all"})))
 
     def _op_get_jobs(self, request: wire.Request, response: wire.Response) -> None:
         which = request.attr("which-jobs") or "not-completed"
-        for job in list(self.server.printer.jobs.values()):
-            done = job.state >= CANCELED
-            if which == "all" or (which == "completed") == done:
-                _job_group(response, job, self.server.endpoint, _requested(request))
+        if which not in ("completed", "not-completed", "all"):
+            raise IppError(0x040B, f"which-jobs {which} not supported")
+        limit = request.attr("limit")
+        if limit is not None and (not isinstance(limit, int) or isinstance(limit, bool) or limit < 1):
+            raise IppError(0x0400, "limit must be a positive integer")
+        mine = request.attr("my-jobs") is True
+        user = _user(request)
+        jobs = [
+            job
+            for job in list(self.server.printer.jobs.values())
+            if (which == "all" or (which == "completed") == (job.state >= CANCELED))
+            and (not mine or job.user == user)
+        ]
+        for job in jobs[:limit] if isinstance(limit, int) else jobs:
+            attrs = job_attributes(job, self.server.endpoint)
+            selected = select(attrs, _requested(request), JOB_GROUPS, GET_JOBS_DEFAULT)
+            response.group(wire.JOB_GROUP).extend(selected)
 
     def _op_cancel_job(self, request: wire.Request, response: wire.Response) -> None:
         job = self._job(request)
@@ -165,39 +205,70 @@ class IppHandler(BaseHTTPRequestHandler):
             raise IppError(0x0404, f"job {job.job_id} is already finished")
 
     def _op_get_printer(self, request: wire.Request, response: wire.Response) -> None:
-        printer = self.server.printer
-        state, reasons = printer.printer_state()
-        active = sum(1 for job in list(printer.jobs.values()) if job.state < CANCELED)
-        attrs: list[tuple[int, str, list[object]]] = [
-            (wire.T_URI, "printer-uri-supported", [self.server.endpoint]),
-            (wire.T_KEYWORD, "uri-security-supported", ["none"]),
-            (wire.T_NAME, "printer-name", ["FrontyardA4"]),
-            (wire.T_ENUM, "printer-state", [state]),
-            (wire.T_KEYWORD, "printer-state-reasons", list(reasons)),
-            (wire.T_TEXT, "printer-state-message", [{3: "Idle", 4: "Printing", 5: "Stopped"}[state]]),
-            (wire.T_BOOLEAN, "printer-is-accepting-jobs", [True]),
-            (wire.T_TEXT, "printer-make-and-model", ["Frontyard Virtual A4 Printer"]),
-            (wire.T_TEXT, "printer-firmware-string-version", ["sim-1.0"]),
-            (wire.T_KEYWORD, "ipp-versions-supported", ["1.1", "2.0"]),
-            (wire.T_ENUM, "operations-supported", list[object](sorted(OPERATIONS))),
-            (wire.T_MIME, "document-format-supported", ["application/pdf"]),
-            (wire.T_MIME, "document-format-default", ["application/pdf"]),
-            (wire.T_KEYWORD, "media-supported", ["iso_a4_210x297mm"]),
-            (wire.T_KEYWORD, "media-default", ["iso_a4_210x297mm"]),
-            (wire.T_KEYWORD, "sides-supported", ["one-sided"]),
-            (wire.T_RANGE, "copies-supported", [(1, 99)]),
-            (wire.T_INTEGER, "pages-per-minute", [max(1, round(printer.ppm))]),
-            (wire.T_INTEGER, "queued-job-count", [active]),
-            (wire.T_INTEGER, "printer-up-time", [max(1, int(time.monotonic() - STARTED))]),
-        ]
-        wanted = _requested(request)
-        group = response.group(wire.PRINTER_GROUP)
-        group.extend(attr for attr in attrs if not wanted or attr[1] in wanted)
+        document_format = request.attr("document-format")
+        if document_format is not None and document_format not in DOCUMENT_FORMATS:
+            raise IppError(0x040A, f"document-format {document_format} not supported")
+        attrs = printer_attributes(self.server.printer, self.server.endpoint)
+        selected = select(attrs, _requested(request), PRINTER_GROUPS, frozenset({"all"}))
+        response.group(wire.PRINTER_GROUP).extend(selected)
 
 
-def _requested(request: wire.Request) -> frozenset[str]:
-    names = frozenset(str(name) for name in request.attr_list("requested-attributes"))
-    return frozenset() if "all" in names else names
+def _check_envelope(request: wire.Request) -> None:
+    """What every request must carry (RFC 8011 sections 4.1.1, 4.1.4, 4.1.8 and 4.2)."""
+    if request.version[0] not in SUPPORTED_MAJOR_VERSIONS:
+        raise IppError(0x0503, f"IPP version {request.version} not supported")
+    if request.request_id <= 0:
+        raise IppError(0x0400, "request-id must be 1 or more")
+    operation = next((attrs for tag, attrs in request.groups if tag == wire.OP_GROUP), None)
+    names = list(operation or {})
+    if names[:2] != ["attributes-charset", "attributes-natural-language"]:
+        raise IppError(0x0400, "attributes-charset and attributes-natural-language must come first")
+    charset = str(request.attr("attributes-charset")).lower()
+    if charset not in ("utf-8", "us-ascii"):
+        raise IppError(0x040D, f"attributes-charset {charset} not supported")
+    job_addressed = request.operation in (CANCEL_JOB, GET_JOB_ATTRIBUTES) and request.attr("job-uri")
+    if request.attr("printer-uri") is None and not job_addressed:
+        raise IppError(0x0400, "printer-uri missing")
+
+
+def _check_job_request(request: wire.Request) -> int:
+    """Validate a Print-Job or Validate-Job request; the number of copies."""
+    doc_format = request.attr("document-format") or "application/pdf"
+    if doc_format not in DOCUMENT_FORMATS:
+        raise IppError(0x040A, f"document-format {doc_format} not supported")
+    compression = request.attr("compression") or "none"
+    if compression != "none":
+        raise IppError(0x040F, f"compression {compression} not supported")
+    copies = request.attr("copies", wire.JOB_GROUP) or 1
+    if not isinstance(copies, int) or isinstance(copies, bool) or not 1 <= copies <= 99:
+        raise IppError(0x040B, "copies must be 1..99")
+    return copies
+
+
+def _check_document(data: bytes) -> None:
+    if not data.startswith(b"%PDF-"):
+        raise IppError(0x0411, "document is not a PDF (no %PDF- header)")
+
+
+def _job_name(request: wire.Request) -> str:
+    name = request.attr("job-name")
+    return name if isinstance(name, str) and name else "untitled"
+
+
+def _created_job_group(response: wire.Response, job: Job, endpoint: str) -> None:
+    """The job attributes a job-creating operation answers with (RFC 8011 section 4.2.1.2)."""
+    wanted = frozenset({"job-id", "job-uri", "job-state", "job-state-reasons", "job-state-message"})
+    attrs = job_attributes(job, endpoint)
+    response.group(wire.JOB_GROUP).extend(attr for attr in attrs if attr[1] in wanted)
+
+
+def _user(request: wire.Request) -> str:
+    user = request.attr("requesting-user-name")
+    return user if isinstance(user, str) and user else "anonymous"
+
+
+def _requested(request: wire.Request) -> list[str]:
+    return [str(name) for name in request.attr_list("requested-attributes")]
 
 
 def _operation_group(response: wire.Response, message: str) -> None:
@@ -210,108 +281,49 @@ def _operation_group(response: wire.Response, message: str) -> None:
     )
 
 
-def _job_group(response: wire.Response, job: Job, endpoint: str, wanted: frozenset[str]) -> None:
-    attrs: list[tuple[int, str, list[object]]] = [
-        (wire.T_INTEGER, "job-id", [job.job_id]),
-        (wire.T_URI, "job-uri", [f"{endpoint}/{job.job_id}"]),
-        (wire.T_NAME, "job-name", [job.name]),
-        (wire.T_ENUM, "job-state", [job.state]),
-        (wire.T_KEYWORD, "job-state-reasons", list(job.reasons)),
-        (wire.T_TEXT, "job-state-message", [job.message or "OK"]),
-        (wire.T_INTEGER, "job-impressions-completed", [len(job.printed)]),
-        (wire.T_INTEGER, "job-media-sheets-completed", [len(job.printed)]),
-        (wire.T_INTEGER, "copies", [job.copies]),
-    ]
-    group = response.group(wire.JOB_GROUP)
-    group.extend(attr for attr in attrs if not wanted or attr[1] in wanted or attr[1] == "job-id")
+def control_api(printer: VirtualPrinter) -> ControlApi:
+    """Faults and scenarios: ``media {"state": "ok"|"empty"}``, ``jam``/``offline``/``garbage_response``
+    ``{"on": bool}``, ``speed {"ppm": n}``, ``media_empty_after_pages {"n": n}``, ``clear``."""
 
+    def media(body: dict[str, Any]) -> None:
+        if body["state"] not in ("ok", "empty"):
+            raise ValueError("state must be 'ok' or 'empty'")
+        printer.control(media_empty=body["state"] == "empty")
 
-class ControlHandler(BaseHTTPRequestHandler):
-    """``GET /state``; ``POST /<action>`` with a JSON object (see ``actions``)."""
+    def speed(body: dict[str, Any]) -> None:
+        ppm = float(body["ppm"])
+        if not 0 < ppm <= 100_000:
+            raise ValueError("ppm must be in (0, 100000]")
+        printer.control(ppm=ppm)
 
-    server: _Server
-    actions: ClassVar[tuple[str, ...]] = (
-        "media",
-        "jam",
-        "offline",
-        "speed",
-        "media_empty_after_pages",
-        "garbage_response",
-        "clear",
+    def media_empty_after_pages(body: dict[str, Any]) -> None:
+        count = int(body["n"])
+        if count < 1:
+            raise ValueError("n must be at least 1")
+        printer.control(empty_after_pages=count)
+
+    return ControlApi(
+        "ipp_printer",
+        printer.snapshot,
+        {
+            "media": media,
+            "jam": lambda body: printer.control(jam=bool(body["on"])),
+            "offline": lambda body: printer.control(offline=bool(body["on"])),
+            "speed": speed,
+            "media_empty_after_pages": media_empty_after_pages,
+            "garbage_response": lambda body: printer.control(garbage_next=bool(body["on"])),
+            "clear": lambda body: printer.clear(),
+        },
     )
-
-    def log_message(self, format: str, *args: Any) -> None:
-        _LOGGER.debug("control %s", format % args)
-
-    def _json(self, status: int, payload: object) -> None:
-        body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def do_GET(self) -> None:
-        if self.path.rstrip("/") == "/state":
-            self._json(200, self.server.printer.snapshot())
-        else:
-            self._json(404, {"error": f"unknown path {self.path}", "actions": list(self.actions)})
-
-    def do_POST(self) -> None:
-        action = self.path.strip("/")
-        try:
-            raw = self.rfile.read(int(self.headers.get("Content-Length", "0")))
-            body = json.loads(raw or b"{}")
-            if not isinstance(body, dict):
-                raise ValueError("body must be a JSON object")
-        except ValueError as exc:
-            self._json(400, {"error": f"bad JSON body: {exc}"})
-            return
-        if action not in self.actions:
-            self._json(404, {"error": f"unknown action {action!r}", "actions": list(self.actions)})
-            return
-        try:
-            self._apply(action, body)
-        except (KeyError, TypeError, ValueError) as exc:
-            self._json(HTTPStatus.BAD_REQUEST, {"error": f"bad arguments for {action}: {exc!r}"})
-            return
-        _LOGGER.info("control: %s %s", action, body)
-        self._json(200, self.server.printer.snapshot())
-
-    def _apply(self, action: str, body: dict[str, Any]) -> None:
-        printer = self.server.printer
-        if action == "media":
-            if body["state"] not in ("ok", "empty"):
-                raise ValueError("state must be 'ok' or 'empty'")
-            printer.control(media_empty=body["state"] == "empty")
-        elif action in ("jam", "offline"):
-            printer.control(**{action: bool(body["on"])})
-        elif action == "speed":
-            ppm = float(body["ppm"])
-            if not 0 < ppm <= 100_000:
-                raise ValueError("ppm must be in (0, 100000]")
-            printer.control(ppm=ppm)
-        elif action == "media_empty_after_pages":
-            count = int(body["n"])
-            if count < 1:
-                raise ValueError("n must be at least 1")
-            printer.control(empty_after_pages=count)
-        elif action == "garbage_response":
-            printer.control(garbage_next=bool(body["on"]))
-        else:
-            printer.clear()
 
 
 def make_servers(
     printer: VirtualPrinter, host: str, port: int, control_port: int
-) -> tuple[ThreadingHTTPServer, ThreadingHTTPServer]:
+) -> tuple[ThreadingHTTPServer, ControlServer]:
     ipp = _Server((host, port), IppHandler)
     ipp.printer = printer
     ipp.endpoint = f"ipp://{host}:{ipp.server_address[1]}/ipp/print"
-    control = _Server((host, control_port), ControlHandler)
-    control.printer = printer
-    control.endpoint = ipp.endpoint
-    return ipp, control
+    return ipp, make_control_server(control_api(printer), host, control_port)
 
 
-__all__ = ["COMPLETED", "ControlHandler", "IppHandler", "make_servers"]
+__all__ = ["COMPLETED", "IppHandler", "control_api", "make_servers"]

@@ -1,7 +1,8 @@
 """The simulator's own IPP wire format code (independent of drivers/ipp on purpose).
 
-Requests are read into ``Request`` (attributes per group as name → list of Python values); responses
-are written from ``Response`` groups of ``(value_tag, name, [values])``.
+Requests are read into ``Request`` (attributes per group as name → list of Python values, in the order
+received); responses are written from ``Response`` groups of ``(value_tag, name, [values])``, where a
+``T_BEG_COLL`` value is a :class:`Collection` of such members.
 """
 
 from __future__ import annotations
@@ -17,6 +18,15 @@ T_BEG_COLL, T_END_COLL, T_MEMBER = 0x34, 0x37, 0x4A
 T_TEXT_LANG, T_NAME_LANG = 0x35, 0x36
 T_TEXT, T_NAME, T_KEYWORD, T_URI, T_CHARSET, T_LANGUAGE, T_MIME = 0x41, 0x42, 0x44, 0x45, 0x47, 0x48, 0x49
 T_NO_VALUE = 0x13
+
+Attribute = tuple[int, str, list[object]]
+
+
+@dataclass(frozen=True)
+class Collection:
+    """A collection value (RFC 8010 section 3.1.6): member attributes, each ``(value_tag, name, values)``."""
+
+    members: tuple[Attribute, ...]
 
 
 class WireError(Exception):
@@ -124,25 +134,42 @@ def _value(tag: int, raw: bytes) -> object:
 class Response:
     status: int
     request_id: int
-    groups: list[tuple[int, list[tuple[int, str, list[object]]]]] = field(default_factory=list)
+    groups: list[tuple[int, list[Attribute]]] = field(default_factory=list)
+    version: tuple[int, int] = (1, 1)
 
-    def group(self, tag: int) -> list[tuple[int, str, list[object]]]:
-        attrs: list[tuple[int, str, list[object]]] = []
+    def group(self, tag: int) -> list[Attribute]:
+        attrs: list[Attribute] = []
         self.groups.append((tag, attrs))
         return attrs
 
     def to_bytes(self) -> bytes:
-        out = bytearray(struct.pack(">BBHi", 1, 1, self.status, self.request_id))
+        out = bytearray(struct.pack(">BBHi", *self.version, self.status, self.request_id))
         for tag, attrs in self.groups:
             out.append(tag)
             for value_tag, name, values in attrs:
-                for index, value in enumerate(values or [None]):
-                    key = name.encode() if index == 0 else b""
-                    raw = _raw(value_tag, value)
-                    out += bytes([value_tag]) + struct.pack(">H", len(key)) + key
-                    out += struct.pack(">H", len(raw)) + raw
+                _write_attribute(out, value_tag, name, values)
         out.append(END_TAG)
         return bytes(out)
+
+
+def _write_attribute(out: bytearray, value_tag: int, name: str, values: list[object]) -> None:
+    for index, value in enumerate(values or [None]):
+        _write_value(out, value_tag, name if index == 0 else "", value)
+
+
+def _write_value(out: bytearray, tag: int, name: str, value: object) -> None:
+    key = name.encode()
+    if isinstance(value, Collection):
+        out += bytes([T_BEG_COLL]) + struct.pack(">H", len(key)) + key + struct.pack(">H", 0)
+        for member_tag, member_name, member_values in value.members:
+            member = member_name.encode()
+            out += bytes([T_MEMBER]) + struct.pack(">HH", 0, len(member)) + member
+            for member_value in member_values:
+                _write_value(out, member_tag, "", member_value)
+        out += bytes([T_END_COLL]) + struct.pack(">HH", 0, 0)
+        return
+    raw = _raw(tag, value)
+    out += bytes([tag]) + struct.pack(">H", len(key)) + key + struct.pack(">H", len(raw)) + raw
 
 
 def _raw(tag: int, value: object) -> bytes:

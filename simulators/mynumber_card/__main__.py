@@ -69,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
         control.shutdown()
         return 2
     if args.insert:
-        simulator.action("insert", {"persona": args.insert})
+        simulator.insert({"persona": args.insert})
     reader = f"Virtual PCD 00 {port - VPCD_PORT:02d}"
     ready = {
         "simulator": "mynumber_card",

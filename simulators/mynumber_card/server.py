@@ -22,15 +22,15 @@ numbers or names: the APDU log keeps only ``CLA INS P1 P2``.
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
 import time
 from collections import deque
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+from simulators import control
+from simulators.control import ActionError, ControlApi, ControlServer
 from simulators.licence_card.card_data import LICENCE_ATR, build_licence
 from simulators.licence_card.card_os import LicenceCardOS
 from simulators.licence_card.personas import licence_persona
@@ -41,12 +41,6 @@ from simulators.personas import persona as find_persona
 
 _LOGGER = logging.getLogger(__name__)
 _SETTLE_S = 3.0
-
-
-class ControlError(Exception):
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
 
 
 class CardSimulator:
@@ -141,9 +135,9 @@ class CardSimulator:
         try:
             member = find_persona(persona_id)
         except KeyError as exc:
-            raise ControlError(404, f"no persona {persona_id!r}") from exc
+            raise ActionError(f"no persona {persona_id!r}", 404) from exc
         if not member.has_card:
-            raise ControlError(400, f"persona {persona_id} has no card")
+            raise ActionError(f"persona {persona_id} has no card", 400)
         files = build_card(member, self.keys)
         with self.lock:
             self._swap_out_locked()
@@ -172,7 +166,7 @@ class CardSimulator:
         try:
             person = licence_persona(persona_id)
         except KeyError as exc:
-            raise ControlError(404, f"no licence persona {persona_id!r}") from exc
+            raise ActionError(f"no licence persona {persona_id!r}", 404) from exc
         card = LicenceCardOS(build_licence(person), blocked=person.blocked)
         with self.lock:
             self._swap_out_locked()
@@ -198,9 +192,9 @@ class CardSimulator:
     def _key(self, body: dict[str, Any]) -> str:
         key = body.get("key")
         if key not in ("text", "auth", "sign"):
-            raise ControlError(400, 'key must be "text", "auth" or "sign"')
+            raise ActionError('key must be "text", "auth" or "sign"', 400)
         if self.card is None or not self.card.apps:
-            raise ControlError(409, "no My Number card inserted")
+            raise ActionError("no My Number card inserted", 409)
         return str(key)
 
     def set_tries(self, body: dict[str, Any]) -> dict[str, Any]:
@@ -208,14 +202,14 @@ class CardSimulator:
             if isinstance(self.card, LicenceCardOS):
                 tries = body.get("tries")
                 if body.get("key") != "pin1" or not isinstance(tries, int) or not 0 <= tries <= 3:
-                    raise ControlError(400, 'a licence takes {"key": "pin1", "tries": 0..3}')
+                    raise ActionError('a licence takes {"key": "pin1", "tries": 0..3}', 400)
                 self.card.pin_tries[1] = tries
                 return self.state_locked()
             key = self.card.key(self._key(body)) if self.card else None
             tries = body.get("tries")
             assert key is not None
             if not isinstance(tries, int) or not 0 <= tries <= key.max_tries:
-                raise ControlError(400, f"tries must be an integer 0..{key.max_tries}")
+                raise ActionError(f"tries must be an integer 0..{key.max_tries}", 400)
             key.tries = tries
             return self.state_locked()
 
@@ -225,7 +219,7 @@ class CardSimulator:
     def latency(self, body: dict[str, Any]) -> dict[str, Any]:
         ms = body.get("ms")
         if not isinstance(ms, int | float) or not 0 <= ms <= 10_000:
-            raise ControlError(400, "ms must be a number 0..10000")
+            raise ActionError("ms must be a number 0..10000", 400)
         with self.lock:
             self.latency_s = float(ms) / 1000
             return self.state_locked()
@@ -233,7 +227,7 @@ class CardSimulator:
     def remove_mid_apdu(self, body: dict[str, Any]) -> dict[str, Any]:
         after = body.get("after_apdus")
         if not isinstance(after, int) or after < 0:
-            raise ControlError(400, "after_apdus must be an integer ≥ 0")
+            raise ActionError("after_apdus must be an integer ≥ 0", 400)
         with self.lock:
             self.remove_after = after
             return self.state_locked()
@@ -296,58 +290,27 @@ class CardSimulator:
         with self.lock:
             return self.state_locked()
 
-    def action(self, name: str, body: dict[str, Any]) -> dict[str, Any]:
-        actions = {
-            "insert": self.insert,
-            "insert_foreign_card": self.insert_foreign_card,
-            "insert_licence": self.insert_licence,
-            "refuse_extended": self.refuse_extended_action,
-            "remove": self.remove,
-            "set_tries": self.set_tries,
-            "block": self.block,
-            "latency": self.latency,
-            "remove_mid_apdu": self.remove_mid_apdu,
-            "corrupt_tlv": self.corrupt_tlv_action,
-            "refuse_short_ef": self.refuse_short_ef_action,
-            "clear_log": self.clear_log,
-            "reset": self.reset,
-        }
-        if name not in actions:
-            raise ControlError(404, f"unknown action {name!r}; known: {', '.join(sorted(actions))}")
-        return actions[name](body)
+    def control_api(self) -> ControlApi:
+        return ControlApi(
+            "mynumber_card",
+            self.state,
+            {
+                "insert": self.insert,
+                "insert_foreign_card": self.insert_foreign_card,
+                "insert_licence": self.insert_licence,
+                "refuse_extended": self.refuse_extended_action,
+                "remove": self.remove,
+                "set_tries": self.set_tries,
+                "block": self.block,
+                "latency": self.latency,
+                "remove_mid_apdu": self.remove_mid_apdu,
+                "corrupt_tlv": self.corrupt_tlv_action,
+                "refuse_short_ef": self.refuse_short_ef_action,
+                "clear_log": self.clear_log,
+                "reset": self.reset,
+            },
+        )
 
 
-def make_control_server(simulator: CardSimulator, port: int) -> ThreadingHTTPServer:
-    class Handler(BaseHTTPRequestHandler):
-        def _reply(self, status: int, payload: dict[str, Any]) -> None:
-            data = json.dumps(payload, ensure_ascii=False).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json; charset=utf-8")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
-        def do_GET(self) -> None:
-            if self.path.rstrip("/") == "/state":
-                self._reply(200, simulator.state())
-            else:
-                self._reply(404, {"error": f"unknown path {self.path}"})
-
-        def do_POST(self) -> None:
-            length = int(self.headers.get("Content-Length") or 0)
-            try:
-                body = json.loads(self.rfile.read(length) or b"{}")
-                if not isinstance(body, dict):
-                    raise ControlError(400, "body must be a JSON object")
-                self._reply(200, simulator.action(self.path.strip("/"), body))
-            except json.JSONDecodeError:
-                self._reply(400, {"error": "body is not JSON"})
-            except ControlError as exc:
-                self._reply(exc.status, {"error": str(exc)})
-
-        def log_message(self, format: str, *args: Any) -> None:
-            _LOGGER.debug("control: " + format, *args)
-
-    server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
-    server.daemon_threads = True
-    return server
+def make_control_server(simulator: CardSimulator, port: int) -> ControlServer:
+    return control.make_control_server(simulator.control_api(), "127.0.0.1", port)

@@ -12,10 +12,10 @@ import sys
 import tempfile
 import threading
 import tty
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+from simulators.control import ControlApi, ControlServer, make_control_server
 from simulators.zvt_terminal.engine import DroppedError, Terminal
 from simulators.zvt_terminal.store import TransactionLog
 from simulators.zvt_terminal.wire import BareLink, ClosedError, FdPipe, FramedLink, SocketPipe, WireError
@@ -82,63 +82,42 @@ def serve_tcp(
         threading.Thread(target=one, args=(conn,), daemon=True).start()
 
 
-def control_server(host: str, port: int, terminal: Terminal, lines: Lines) -> ThreadingHTTPServer:
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, format: str, *args: Any) -> None:
-            _LOGGER.debug("control: " + format, *args)
+def control_api(terminal: Terminal, lines: Lines) -> ControlApi:
+    """``script {"outcomes": [...], "brand": ...}``, ``delay {"ms": n}``, ``disconnect``, ``power_loss``,
+    ``clear``; ``GET /log`` shows the transaction log."""
 
-        def reply(self, status: int, body: object) -> None:
-            data = json.dumps(body, ensure_ascii=False).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json; charset=utf-8")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
+    def script(body: dict[str, Any]) -> None:
+        outcomes = body.get("outcomes", [])
+        if not isinstance(outcomes, list):
+            raise ValueError("outcomes must be a list")
+        terminal.script([str(outcome) for outcome in outcomes], body.get("brand"))
 
-        def do_GET(self) -> None:
-            if self.path == "/state":
-                self.reply(200, terminal.state())
-            elif self.path == "/log":
-                self.reply(200, {"log": terminal.log.snapshot(), "batch": terminal.log.batch})
-            else:
-                self.reply(404, {"error": f"unknown resource {self.path}"})
+    def delay(body: dict[str, Any]) -> None:
+        with terminal.lock:
+            terminal.delay_ms = int(body["ms"])
 
-        def do_POST(self) -> None:
-            size = int(self.headers.get("Content-Length") or 0)
-            try:
-                body = json.loads(self.rfile.read(size) or b"{}")
-            except json.JSONDecodeError:
-                self.reply(400, {"error": "body is not JSON"})
-                return
-            action = self.path.strip("/")
-            try:
-                if action == "script":
-                    terminal.script(list(body.get("outcomes", [])), body.get("brand"))
-                elif action == "delay":
-                    with terminal.lock:
-                        terminal.delay_ms = int(body["ms"])
-                elif action == "disconnect":
-                    self.reply(200, {"dropped": lines.drop_all()})
-                    return
-                elif action == "power_loss":
-                    dropped = lines.drop_all()
-                    terminal.reset()
-                    terminal.log.reload()
-                    self.reply(200, {"dropped": dropped, "records": len(terminal.log.records)})
-                    return
-                elif action == "clear":
-                    terminal.reset()
-                else:
-                    self.reply(404, {"error": f"unknown action {action}"})
-                    return
-            except (ValueError, KeyError, TypeError) as exc:
-                self.reply(400, {"error": str(exc)})
-                return
-            self.reply(200, terminal.state())
+    def power_loss(body: dict[str, Any]) -> dict[str, Any]:
+        dropped = lines.drop_all()
+        terminal.reset()
+        terminal.log.reload()
+        return {"dropped": dropped, "records": len(terminal.log.records)}
 
-    server = ThreadingHTTPServer((host, port), Handler)
-    server.daemon_threads = True
-    return server
+    return ControlApi(
+        "zvt_terminal",
+        terminal.state,
+        {
+            "script": script,
+            "delay": delay,
+            "disconnect": lambda body: {"dropped": lines.drop_all()},
+            "power_loss": power_loss,
+            "clear": lambda body: terminal.reset(),
+        },
+        views={"log": lambda: {"log": terminal.log.snapshot(), "batch": terminal.log.batch}},
+    )
+
+
+def control_server(host: str, port: int, terminal: Terminal, lines: Lines) -> ControlServer:
+    return make_control_server(control_api(terminal, lines), host, port)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, ViewportSize, sync_playwright
 
 from tests.fixtures.kiosk import KioskStack
 from tests.support.processes import REPO_ROOT
@@ -25,8 +25,8 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
-PORTRAIT = {"width": 1080, "height": 1920}
-LANDSCAPE = {"width": 1920, "height": 1080}
+PORTRAIT: ViewportSize = {"width": 1080, "height": 1920}
+LANDSCAPE: ViewportSize = {"width": 1920, "height": 1080}
 SCREENSHOTS = REPO_ROOT / "test-artifacts" / "screenshots"
 _AXE = Axe()
 

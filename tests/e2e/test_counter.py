@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -22,6 +23,12 @@ from tests.fixtures.kiosk import KioskStack
 pytestmark = pytest.mark.e2e
 
 
+def last_terminal_record(kiosk: KioskStack) -> dict[str, Any] | None:
+    """The newest record of the payment terminal's own transaction log (what it charged)."""
+    log = kiosk.sim_state("zvt_terminal").get("log", [])
+    return dict(log[-1]) if log else None
+
+
 def to_fee(kiosk: KioskStack, page: Page) -> None:
     start_to_confirm(kiosk, page, kiosk.ui_url)
     page.click("#confirm-yes")
@@ -32,6 +39,7 @@ def to_fee(kiosk: KioskStack, page: Page) -> None:
 
 def test_payment_approved_then_print_and_commit(kiosk: KioskStack, page: Page) -> None:
     to_fee(kiosk, page)
+    before = last_terminal_record(kiosk)
     kiosk.sim("zvt_terminal", "script", outcomes=["approve"])
     page.click("#fee-pay")
     on_screen(page, "pay-method")
@@ -43,8 +51,10 @@ def test_payment_approved_then_print_and_commit(kiosk: KioskStack, page: Page) -
     capture(page, "pay-done")
     page.click("#pay-next")
     on_screen(page, "take-card")
-    terminal = kiosk.sim_state("zvt_terminal")
-    assert terminal, "the terminal was used"
+    sale = last_terminal_record(kiosk)
+    assert sale is not None and sale != before, "the terminal recorded no new sale"
+    assert (sale["kind"], sale["outcome"], sale["method"]) == ("SALE", "APPROVED", "CREDIT"), sale
+    assert sale["amount"] == 300, sale
 
 
 def test_payment_declined_shows_what_to_do(kiosk: KioskStack, page: Page) -> None:

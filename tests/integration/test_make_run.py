@@ -16,8 +16,11 @@ from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
 from kiosk.v1 import device_pb2, device_pb2_grpc, events_pb2
 
 from tests.support.processes import REPO_ROOT, free_port
+from tests.support.waiting import read_until
 
 pytestmark = pytest.mark.integration
+
+IDLE = events_pb2.IDLE
 
 EXPECTED_SERVICES = {
     "kiosk.v1.DeviceService",
@@ -33,7 +36,9 @@ EXPECTED_SERVICES = {
 def test_run_script_starts_everything_on_simulators(tmp_path: Path) -> None:
     run_dir = tmp_path / "run"
     ui_port = free_port()
-    env = {**os.environ, "RUN_DIR": str(run_dir), "UI_PORT": str(ui_port), "SIM_CONTROL": "127.0.0.1:0"}
+    # `make run` is the user's stack: the system pcscd, not the test session's private one
+    inherited = {key: value for key, value in os.environ.items() if key != "PCSCLITE_CSOCK_NAME"}
+    env = {**inherited, "RUN_DIR": str(run_dir), "UI_PORT": str(ui_port), "SIM_CONTROL": "127.0.0.1:0"}
     script = subprocess.Popen(
         ["bash", "scripts/run.sh"], cwd=REPO_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
         stdin=subprocess.DEVNULL, text=True, start_new_session=True,
@@ -59,12 +64,13 @@ def test_run_script_starts_everything_on_simulators(tmp_path: Path) -> None:
         assert services >= EXPECTED_SERVICES
 
         devices = device_pb2_grpc.DeviceServiceStub(channel)
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            listed = devices.ListDevices(device_pb2.ListDevicesRequest()).devices
-            if listed and all(d.state in (events_pb2.IDLE, events_pb2.ERROR) for d in listed):
-                break
-            time.sleep(0.2)
+        listed = read_until(
+            lambda: devices.ListDevices(device_pb2.ListDevicesRequest()).devices,
+            lambda listed: (
+                bool(listed) and all(d.state in (events_pb2.IDLE, events_pb2.ERROR) for d in listed)
+            ),
+            timeout=30,
+        )
         assert {d.slot for d in listed} == {"card", "receipt", "forms", "payment", "camera"}
         assert all(d.state == events_pb2.IDLE for d in listed), [(d.slot, d.state) for d in listed]
         channel.close()

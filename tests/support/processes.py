@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from tests.support.waiting import wait_until
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable
 
@@ -26,22 +28,18 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def _accepts(host: str, port: int) -> bool:
+    with contextlib.suppress(OSError), socket.create_connection((host, port), timeout=0.2):
+        return True
+    return False
+
+
 def wait_for_port(port: int, host: str = "127.0.0.1", timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with contextlib.suppress(OSError), socket.create_connection((host, port), timeout=0.2):
-            return
-        time.sleep(0.02)
-    raise TimeoutError(f"nothing listens on {host}:{port} after {timeout} s")
+    wait_until(lambda: _accepts(host, port), timeout=timeout, what=f"something listening on {host}:{port}")
 
 
 def wait_for_path(path: Path, timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if path.exists():
-            return
-        time.sleep(0.02)
-    raise TimeoutError(f"{path} did not appear after {timeout} s")
+    wait_until(path.exists, timeout=timeout, what=f"{path} to appear")
 
 
 def stop_process(process: subprocess.Popen[Any], sig: int = signal.SIGTERM, timeout: float = 10.0) -> int:

@@ -161,21 +161,21 @@ def test_watch_qr_both_encodings_dedup_and_capture_interleaves(
     camera_sim.post("place", {"document": "qr", "payload": first, "encoding": "utf-8", "rotation": 12})
     stream = kiosk.WatchQr(pb.WatchQrRequest(dedup_window_s=60, poll_interval_ms=100), timeout=40)
     try:
-        event = next(stream)
+        event = next(iter(stream))
         assert (event.payload, event.encoding, event.device) == (first, pb.QR_ENCODING_UTF8, CAMERA)
         time.sleep(0.5)  # several polls see the same code: none is reported again
         still = staff.Capture(pb.CaptureRequest(), timeout=30)  # interleaves with the polls
         assert still.jpeg[:2] == b"\xff\xd8"
         camera_sim.post("place", {"document": "qr", "payload": second, "encoding": "shift_jis"})
-        event = next(stream)
+        event = next(iter(stream))
         assert (event.payload, event.encoding) == (second, pb.QR_ENCODING_SHIFT_JIS)
         camera_sim.post("place", {"document": "qr", "payload": first, "encoding": "utf-8"})
         time.sleep(0.5)  # the first code again, within the window
         camera_sim.post("place", {"document": "qr", "payload": third, "encoding": "utf-8"})
-        event = next(stream)
+        event = next(iter(stream))
         assert (event.payload, event.encoding) == (third, pb.QR_ENCODING_UTF8)
     finally:
-        stream.cancel()
+        stream.cancel()  # type: ignore[no-untyped-call]  # grpc-stubs: Call.cancel is untyped
 
 
 def test_disconnect_mid_read_is_unavailable_then_offline_and_back(

@@ -29,7 +29,7 @@ def reader(card_sim: CardSimulator) -> Iterator[MyNumberCardReader]:
 @pytest.mark.parametrize("persona_id", [member.id for member in card_holders()])
 def test_every_card_holder_reads_basic_info(
     card_sim: CardSimulator, reader: MyNumberCardReader, persona_id: str
-):
+) -> None:
     member = persona(persona_id)
     card_sim.insert(persona_id)
     assert reader.card_status() is CardStatus.MY_NUMBER_CARD
@@ -42,7 +42,9 @@ def test_every_card_holder_reads_basic_info(
     assert reader.last_operation_apdus == 2
 
 
-def test_three_wrong_pins_block_with_tries_shown_before_each(card_sim, reader):
+def test_three_wrong_pins_block_with_tries_shown_before_each(
+    card_sim: CardSimulator, reader: MyNumberCardReader
+) -> None:
     card_sim.insert("P2")
     seen = []
     for expected_after in (2, 1):
@@ -62,7 +64,7 @@ def test_three_wrong_pins_block_with_tries_shown_before_each(card_sim, reader):
     assert card_sim.state()["tries"]["text"] == 0
 
 
-def test_removal_mid_read_raises_card_removed(card_sim, reader):
+def test_removal_mid_read_raises_card_removed(card_sim: CardSimulator, reader: MyNumberCardReader) -> None:
     card_sim.insert("P1")
     assert reader.pin_tries_left() == 3
     card_sim.post("remove_mid_apdu", after_apdus=1)  # VERIFY answered, the READ is cut
@@ -74,7 +76,7 @@ def test_removal_mid_read_raises_card_removed(card_sim, reader):
     assert reader.read_basic_info(persona("P3").text_pin or "").name.endswith("一郎")
 
 
-def test_foreign_card_is_not_a_my_number_card(card_sim, reader):
+def test_foreign_card_is_not_a_my_number_card(card_sim: CardSimulator, reader: MyNumberCardReader) -> None:
     card_sim.insert_foreign_card()
     assert reader.card_status() is CardStatus.OTHER_CARD
     with pytest.raises(NotMyNumberCard) as caught:
@@ -83,7 +85,7 @@ def test_foreign_card_is_not_a_my_number_card(card_sim, reader):
     assert caught.value.reason == "not_my_number_card"
 
 
-def test_corrupted_tlv_is_a_clear_error(card_sim, reader):
+def test_corrupted_tlv_is_a_clear_error(card_sim: CardSimulator, reader: MyNumberCardReader) -> None:
     card_sim.insert("P1")
     card_sim.post("corrupt_tlv", on=True)
     with pytest.raises(TlvError, match="DF21") as caught:
@@ -91,7 +93,9 @@ def test_corrupted_tlv_is_a_clear_error(card_sim, reader):
     assert caught.value.reason == "tlv_invalid"
 
 
-def test_refused_short_ef_falls_back_within_four_apdus(card_sim, reader):
+def test_refused_short_ef_falls_back_within_four_apdus(
+    card_sim: CardSimulator, reader: MyNumberCardReader
+) -> None:
     card_sim.insert("P4")
     card_sim.post("refuse_short_ef", on=True)
     reader.pin_tries_left()
@@ -105,13 +109,13 @@ def test_refused_short_ef_falls_back_within_four_apdus(card_sim, reader):
     assert not any(header.startswith("00 B0 8") for header in card_sim.state()["apdu_log"])
 
 
-def test_my_number_check_digit_and_integrity(card_sim, reader):
+def test_my_number_check_digit_and_integrity(card_sim: CardSimulator, reader: MyNumberCardReader) -> None:
     card_sim.insert("P9")
     assert reader.read_my_number("7777") == persona("P9").my_number
     reader.check_integrity("7777")
 
 
-def test_signature_verified_against_certificate(card_sim, reader):
+def test_signature_verified_against_certificate(card_sim: CardSimulator, reader: MyNumberCardReader) -> None:
     card_sim.insert("P1")
     assert reader.pin_tries_left(PinKind.AUTH) == 3
     result = reader.authenticate("1234", b"frontyard-challenge")
@@ -122,7 +126,9 @@ def test_signature_verified_against_certificate(card_sim, reader):
     assert certificate.key_bits == 2048
 
 
-def test_no_personal_data_in_logs(card_sim, reader, caplog):
+def test_no_personal_data_in_logs(
+    card_sim: CardSimulator, reader: MyNumberCardReader, caplog: pytest.LogCaptureFixture
+) -> None:
     caplog.set_level(logging.DEBUG)
     secrets = []
     for persona_id in ("P1", "P8"):
@@ -142,7 +148,9 @@ def test_no_personal_data_in_logs(card_sim, reader, caplog):
     assert "XX XX XX XX" in caplog.text
 
 
-def test_wait_for_change_reports_insert_and_remove(card_sim, reader):
+def test_wait_for_change_reports_insert_and_remove(
+    card_sim: CardSimulator, reader: MyNumberCardReader
+) -> None:
     first = reader.wait_for_change(0.2)  # initial state
     assert any(event.reader == card_sim.reader for event in first)
     card_sim.insert("P10")
@@ -154,7 +162,7 @@ def test_wait_for_change_reports_insert_and_remove(card_sim, reader):
     assert [event.kind.value for event in events] == ["card_removed"]
 
 
-def test_cli_status_and_pin_status(card_sim, capsys):
+def test_cli_status_and_pin_status(card_sim: CardSimulator, capsys: pytest.CaptureFixture[str]) -> None:
     from drivers.mynumber import cli
 
     card_sim.insert("P11")

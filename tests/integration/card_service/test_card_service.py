@@ -16,7 +16,8 @@ from kiosk.v1 import card_pb2, device_pb2, device_pb2_grpc, events_pb2
 
 from daemon.errors import error_reason
 from simulators.personas import card_holders, persona
-from tests.integration.card_service.conftest import CardDaemon
+from tests.fixtures.card_service import CardDaemon
+from tests.support.devices import wait_device_state
 
 pytestmark = pytest.mark.integration
 
@@ -96,7 +97,7 @@ def global_events(
     for event in call:
         events.append(event)
         if until(event):
-            call.cancel()
+            call.cancel()  # type: ignore[no-untyped-call]  # grpc-stubs: Call.cancel is untyped
             break
     return events
 
@@ -194,14 +195,7 @@ def test_corrupted_tlv_is_a_clear_error(card_daemon: StartCardDaemon) -> None:
 
 
 def device_state(card: CardDaemon, state: int, timeout: float = 15) -> device_pb2.Device:
-    stub = device_pb2_grpc.DeviceServiceStub(card.daemon.channel("kiosk"))
-    deadline = time.monotonic() + timeout
-    device = stub.GetDevice(device_pb2.GetDeviceRequest(name="devices/card"))
-    while device.state != state and time.monotonic() < deadline:
-        time.sleep(0.05)
-        device = stub.GetDevice(device_pb2.GetDeviceRequest(name="devices/card"))
-    assert device.state == state, events_pb2.DeviceState.Name(device.state)
-    return device
+    return wait_device_state(card.daemon.channel("kiosk"), "devices/card", state, timeout)
 
 
 def test_reader_unplugged_goes_offline_wipes_and_comes_back(card_daemon: StartCardDaemon) -> None:

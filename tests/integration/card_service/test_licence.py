@@ -19,7 +19,7 @@ from PIL import Image
 
 from daemon.errors import error_reason
 from simulators.licence_card.personas import LICENCE_PERSONAS, LicencePersona, licence_persona
-from tests.integration.card_service.conftest import CardDaemon
+from tests.fixtures.card_service import CardDaemon
 from tests.integration.card_service.test_card_service import ended, error_info, global_events, scan_targets
 
 pytestmark = pytest.mark.integration

@@ -21,7 +21,9 @@ from kiosk.v1 import card_pb2, card_pb2_grpc, device_pb2, device_pb2_grpc, event
 
 from daemon.errors import error_reason
 from tests.fixtures.daemon import RunningDaemon
+from tests.support.devices import device_state
 from tests.support.processes import PYTHON, RunningProcess, free_port, start_with_ready_line
+from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.integration
 
@@ -77,15 +79,12 @@ def printer(tmp_path: Path) -> Iterator[PrinterSimulator]:
 def wait_for_state(
     stub: device_pb2_grpc.DeviceServiceStub, name: str, state: int, timeout: float = 15
 ) -> device_pb2.Device:
-    deadline = time.monotonic() + timeout
-    device = stub.GetDevice(device_pb2.GetDeviceRequest(name=name))
-    while device.state != state and time.monotonic() < deadline:
-        time.sleep(0.05)
-        device = stub.GetDevice(device_pb2.GetDeviceRequest(name=name))
-    assert device.state == state, (
-        f"{name} is {events_pb2.DeviceState.Name(device.state)}, wanted {events_pb2.DeviceState.Name(state)}"
+    wanted = events_pb2.DeviceState.Name(state)
+    return wait_until(
+        lambda: device if (device := device_state(stub, name)).state == state else None,
+        timeout=timeout,
+        what=f"{name} {wanted}",
     )
-    return device
 
 
 def collect_events(
@@ -97,7 +96,7 @@ def collect_events(
     for event in call:
         events.append(event)
         if until(event):
-            call.cancel()
+            call.cancel()  # type: ignore[no-untyped-call]  # grpc-stubs: Call.cancel is untyped
             break
     return events
 
@@ -204,7 +203,7 @@ def test_watch_events_only_new_skips_the_retained_events(
     for event in call:
         received.append(event.sequence)
         if event.state_changed.state == events_pb2.ERROR:
-            call.cancel()
+            call.cancel()  # type: ignore[no-untyped-call]  # grpc-stubs: Call.cancel is untyped
             break
     assert min(received) > retained[-1].sequence, "no retained event is replayed"
 

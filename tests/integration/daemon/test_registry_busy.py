@@ -14,14 +14,9 @@ from daemon.events import EventLog
 from daemon.registry import DeviceRegistry
 from drivers.base import Device, DeviceBusy
 from tests.fixtures.escpos import EscposSimulator
+from tests.support.waiting import wait_until_async
 
 pytestmark = pytest.mark.integration
-
-
-async def wait_until(predicate: object, timeout: float = 10) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate() and time.monotonic() < deadline:  # type: ignore[operator]
-        await asyncio.sleep(0.02)
 
 
 async def test_a_second_operation_while_one_runs_is_refused_busy(
@@ -33,7 +28,7 @@ async def test_a_second_operation_while_one_runs_is_refused_busy(
     registry.start()
     slot = registry.get("devices/receipt")
     try:
-        await wait_until(lambda: slot.state == events_pb2.IDLE)
+        await wait_until_async(lambda: slot.state == events_pb2.IDLE)
         assert slot.state == events_pb2.IDLE
 
         def slow_status_reads(device: Device) -> int:
@@ -43,7 +38,7 @@ async def test_a_second_operation_while_one_runs_is_refused_busy(
             return 5
 
         first = asyncio.create_task(slot.call(slow_status_reads, operation="slow"))
-        await wait_until(lambda: slot.state == events_pb2.BUSY)
+        await wait_until_async(lambda: slot.state == events_pb2.BUSY)
         assert slot.current_operation == "slow"
         with pytest.raises(DeviceBusy, match="busy with slow"):
             await slot.call(lambda device: device.check_health(), operation="second")

@@ -20,12 +20,10 @@ from kiosk.v1 import card_pb2, device_pb2, device_pb2_grpc, printer_pb2, printer
 
 from daemon.errors import error_reason
 from simulators.personas import persona
-from tests.fixtures.daemon import RunningDaemon
-from tests.integration.card_service.conftest import CardDaemon
-
-from . import steps
-from .conftest import DeviceBench
-from .steps import Outcome
+from tests.fixtures.card_service import CardDaemon
+from tests.fixtures.daemon import FAST_PRINTING, RunningDaemon
+from tests.support import fault_steps as steps
+from tests.support.fault_steps import DeviceBench, Outcome
 
 pytestmark = pytest.mark.integration
 
@@ -135,9 +133,7 @@ def full_disk_bench(
 
 
 def steps_fast() -> str:
-    from .conftest import FAST
-
-    return FAST
+    return FAST_PRINTING
 
 
 def journal_full_disk(disk: FullDisk) -> Outcome:

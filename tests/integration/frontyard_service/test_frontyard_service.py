@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import subprocess
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -29,7 +28,8 @@ from frontyard.reference import reference_household
 from tests.fixtures.daemon import RunningDaemon
 from tests.fixtures.escpos import EscposSimulator
 from tests.fixtures.ipp import IppSimulator
-from tests.unit.frontyard.test_reference import EXPECTED, EXPECTED_FORMS
+from tests.support.reference_household import EXPECTED, EXPECTED_FORMS
+from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.integration
 
@@ -111,13 +111,13 @@ def enter_reference_household(stub: Stub) -> str:
 
 
 def wait_for_ipp_job(ipp: IppSimulator, timeout: float = 30) -> dict[str, object]:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+    def completed() -> dict[str, object] | None:
         jobs = ipp.state()["jobs"]
-        if jobs and jobs[-1]["state"] == 9:  # completed
-            return dict(jobs[-1])
-        time.sleep(0.1)
-    raise AssertionError(f"no completed IPP job: {ipp.state()['jobs']}")
+        return dict(jobs[-1]) if jobs and jobs[-1]["state"] == 9 else None  # 9: completed
+
+    return wait_until(
+        completed, timeout=timeout, what="a completed IPP job", describe=lambda: ipp.state()["jobs"]
+    )
 
 
 def decode_qr(pdf: Path, directory: Path) -> str:
@@ -390,7 +390,7 @@ def test_call_staff_reaches_the_event_stream_without_personal_data(daemon: Runni
         if event.HasField("staff_called"):
             assert (event.staff_called.name, event.staff_called.screen) == (called.name, "pin")
             assert event.staff_called.reason == "pin_wrong"
-            watch.cancel()
+            watch.cancel()  # type: ignore[no-untyped-call]  # grpc-stubs: Call.cancel is untyped
             break
     with pytest.raises(grpc.RpcError) as error:
         kiosk.CallStaff(pb.CallStaffRequest(screen="山田 花子 1958-04-01"))

@@ -12,6 +12,7 @@ from drivers.ipp import FormPrinter, JobState, errors, open_device
 from frontyard.render import render_forms
 from frontyard.render.samples import sample_checklist, sample_form, sample_forms
 from tests.fixtures.ipp import IppSimulator
+from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.integration
 
@@ -24,13 +25,6 @@ def printer(ipp_simulator: IppSimulator) -> Iterator[FormPrinter]:
         yield device
     finally:
         device.close()
-
-
-def _wait(predicate, timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        assert time.monotonic() < deadline, "condition not reached in time"
-        time.sleep(0.05)
 
 
 def _job(sim: IppSimulator, job_id: int) -> dict:  # type: ignore[type-arg]
@@ -57,7 +51,7 @@ def test_media_empty_mid_job_stops_then_resumes_every_page_once(
     pdf = render_forms([sample_form(0), sample_form(1), sample_form(2)])
     ipp_simulator.control("media_empty_after_pages", {"n": 2})
     job_id = printer.print_pdf(pdf, "forms-media", copies=2)
-    _wait(lambda: printer.job_state(job_id).state is JobState.PROCESSING_STOPPED)
+    wait_until(lambda: printer.job_state(job_id).state is JobState.PROCESSING_STOPPED, what="the job stopped")
     stopped = printer.job_state(job_id)
     assert stopped.pages_completed == 2
     assert "media-empty-error" in stopped.reasons
@@ -91,9 +85,9 @@ def test_offline_and_back(ipp_simulator: IppSimulator, printer: FormPrinter) -> 
 def test_jam_stops_job_until_cleared(ipp_simulator: IppSimulator, printer: FormPrinter) -> None:
     ipp_simulator.control("speed", {"ppm": 120})
     job_id = printer.print_pdf(render_forms(sample_forms()[:3]), "jam")
-    _wait(lambda: printer.job_state(job_id).pages_completed >= 1)
+    wait_until(lambda: printer.job_state(job_id).pages_completed >= 1, what="a page printed")
     ipp_simulator.control("jam", {"on": True})
-    _wait(lambda: printer.job_state(job_id).state is JobState.PROCESSING_STOPPED)
+    wait_until(lambda: printer.job_state(job_id).state is JobState.PROCESSING_STOPPED, what="the job stopped")
     assert "media-jam-error" in printer.job_state(job_id).reasons
     assert printer.check_health().reasons == ("media-jam",)
     ipp_simulator.control("speed", {"ppm": 6000})

@@ -15,6 +15,7 @@ from drivers.payment import (
     TerminalBusy,
     TransactionKind,
 )
+from drivers.payment.model import SaleResult
 from drivers.zvt import ZvtTerminal, ZvtTimers
 from tests.fixtures.payment import ZvtSimulator
 
@@ -32,7 +33,9 @@ def terminal(zvt_simulator: ZvtSimulator) -> Iterator[ZvtTerminal]:
         device.close()
 
 
-def _sale(device: ZvtTerminal, seq: int, method: PaymentMethod = PaymentMethod.CREDIT, amount: int = 300):
+def _sale(
+    device: ZvtTerminal, seq: int, method: PaymentMethod = PaymentMethod.CREDIT, amount: int = 300
+) -> SaleResult:
     return device.sale(seq, amount, method, lambda step: None)
 
 

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import signal
 import threading
-import time
 from collections.abc import Callable
 from pathlib import Path
 
 import grpc
 import pytest
-from kiosk.v1 import device_pb2, device_pb2_grpc, events_pb2, payment_pb2, payment_pb2_grpc
+from kiosk.v1 import events_pb2, payment_pb2, payment_pb2_grpc
 
 from daemon.errors import error_reason
 from tests.fixtures.daemon import RunningDaemon
 from tests.fixtures.payment import ZvtSimulator
+from tests.support.devices import wait_device_state
+from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.integration
 
@@ -30,28 +31,22 @@ def _start(
     start_daemon: Callable[..., RunningDaemon], simulator: ZvtSimulator, directory: Path
 ) -> RunningDaemon:
     daemon = start_daemon({"payment": ("zvt", f"{simulator.endpoint}?t3=2&t4=3")}, directory)
-    devices = device_pb2_grpc.DeviceServiceStub(daemon.channel())
-    deadline = time.monotonic() + 15
-    while time.monotonic() < deadline:
-        if devices.GetDevice(device_pb2.GetDeviceRequest(name="devices/payment")).state == events_pb2.IDLE:
-            return daemon
-        time.sleep(0.05)
-    raise AssertionError(daemon.log())
+    wait_device_state(daemon.channel(), "devices/payment", events_pb2.IDLE, timeout=15)
+    return daemon
 
 
 def _settled(
     stub: payment_pb2_grpc.PaymentServiceStub, name: str, timeout: float = 15
 ) -> payment_pb2.Payment:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        payment = stub.GetPayment(payment_pb2.GetPaymentRequest(name=name))
-        if not payment.settlement_pending and payment.state not in (
-            payment_pb2.PAYMENT_SENT,
-            payment_pb2.PAYMENT_IN_PROGRESS,
-        ):
-            return payment
-        time.sleep(0.1)
-    raise AssertionError(f"{name} did not settle: {payment}")
+    def get() -> payment_pb2.Payment:
+        return stub.GetPayment(payment_pb2.GetPaymentRequest(name=name))
+
+    def settled() -> payment_pb2.Payment | None:
+        payment = get()
+        in_flight = (payment_pb2.PAYMENT_SENT, payment_pb2.PAYMENT_IN_PROGRESS)
+        return None if payment.settlement_pending or payment.state in in_flight else payment
+
+    return wait_until(settled, timeout=timeout, what=f"{name} settled", describe=get)
 
 
 def test_sale_retry_roles_and_daily_close(
@@ -101,10 +96,10 @@ def test_unknown_outcome_blocks_the_order_and_reports_the_slip(
     final = list(kiosk.Sale(_sale_request("u-1"), timeout=20))[-1].payment
     assert (final.state, final.reason) == (payment_pb2.PAYMENT_UNKNOWN, "result_unknown")
     assert list(kiosk.Sale(_sale_request("u-1"), timeout=20))[-1].payment.state == payment_pb2.PAYMENT_UNKNOWN
-    deadline = time.monotonic() + 10
-    while kiosk.GetPayment(payment_pb2.GetPaymentRequest(name="payments/u-1")).staff_slip == "":
-        assert time.monotonic() < deadline
-        time.sleep(0.05)
+    wait_until(
+        lambda: kiosk.GetPayment(payment_pb2.GetPaymentRequest(name="payments/u-1")).staff_slip,
+        what="the staff slip's fate",
+    )
     slip = kiosk.GetPayment(payment_pb2.GetPaymentRequest(name="payments/u-1")).staff_slip
     assert slip == "not_printed:no_receipt_printer"
     assert len([r for r in zvt_simulator.control("log")["log"] if r["kind"] == "SALE"]) == 1
@@ -149,10 +144,10 @@ def test_kill_9_mid_sale_is_settled_from_the_terminal_after_restart(
     daemon.stop(signal.SIGKILL)
     client.join(10)
     if expected == "approved":  # approved on the terminal, IN_PROGRESS in the journal of the dead daemon
-        deadline = time.monotonic() + 10
-        while not any(r["outcome"] == "APPROVED" for r in zvt_simulator.control("log")["log"]):
-            assert time.monotonic() < deadline
-            time.sleep(0.05)
+        wait_until(
+            lambda: any(r["outcome"] == "APPROVED" for r in zvt_simulator.control("log")["log"]),
+            what="the terminal's approval",
+        )
     zvt_simulator.control("delay", {"ms": 0})
     restarted = _start(start_daemon, zvt_simulator, directory)
     stub = payment_pb2_grpc.PaymentServiceStub(restarted.channel("kiosk"))
@@ -168,9 +163,9 @@ def test_bad_list_and_resolve_inputs_are_invalid_arguments_not_internal(
 ) -> None:
     daemon = _start(start_daemon, zvt_simulator, tmp_path / "daemon")
     staff = payment_pb2_grpc.PaymentServiceStub(daemon.channel("staff"))
-    cases = [
+    cases: list[tuple[Callable[[], object], str]] = [
         (lambda: staff.ListPayments(payment_pb2.ListPaymentsRequest(page_size=-1)), "invalid_page_size"),
-        (lambda: staff.ListPayments(payment_pb2.ListPaymentsRequest(states=[999])), "invalid_state"),
+        (lambda: staff.ListPayments(payment_pb2.ListPaymentsRequest(states=[999])), "invalid_state"),  # type: ignore[list-item]
         (
             lambda: staff.ResolvePayment(
                 payment_pb2.ResolvePaymentRequest(name="payments/o-1", outcome=999, staff_note="checked")  # type: ignore[arg-type]

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import io
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import grpc
 import pytest
 from kiosk.v1 import device_pb2, device_pb2_grpc, events_pb2, printer_pb2, printer_pb2_grpc
-from reportlab.pdfgen import canvas
 
 from tests.fixtures.daemon import RunningDaemon
+from tests.support.devices import wait_device_state
+from tests.support.waiting import wait_until
 
 STATE = printer_pb2.JobState
 FAST = "\n[options.printing]\nhold_poll_s = 0.2\nfollow_poll_s = 0.1\n"
@@ -32,27 +31,19 @@ class Client:
     def wait_job(
         self, name: str, state: int, timeout: float = 20, reason: str | None = None
     ) -> printer_pb2.Job:
-        deadline = time.monotonic() + timeout
-        job = self.job(name)
-        while (job.state != state or (reason is not None and job.reason != reason)) and (
-            time.monotonic() < deadline
-        ):
-            time.sleep(0.05)
+        def reached() -> printer_pb2.Job | None:
             job = self.job(name)
-        assert job.state == state, (
-            f"{name} is {STATE.Name(job.state)} ({job.reason}), wanted {STATE.Name(state)}"
-        )
-        if reason is not None:
-            assert job.reason == reason
-        return job
+            return job if job.state == state and reason in (None, job.reason) else None
+
+        def seen() -> str:
+            job = self.job(name)
+            return f"{STATE.Name(job.state)} ({job.reason})"
+
+        wanted = f"{name} {STATE.Name(state)}" + (f" ({reason})" if reason else "")
+        return wait_until(reached, timeout=timeout, what=wanted, describe=seen)
 
     def wait_device(self, state: int, name: str, timeout: float = 20) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.devices.GetDevice(device_pb2.GetDeviceRequest(name=name)).state == state:
-                return
-            time.sleep(0.05)
-        raise AssertionError(f"{name} never reached {events_pb2.DeviceState.Name(state)}")
+        wait_device_state(self.channel, name, state, timeout)
 
     def events(
         self, after: int, until: Callable[[events_pb2.Event], bool], timeout: float = 15
@@ -62,7 +53,7 @@ class Client:
         for event in call:
             collected.append(event)
             if until(event):
-                call.cancel()
+                call.cancel()  # type: ignore[no-untyped-call]  # grpc-stubs: Call.cancel is untyped
                 break
         return collected
 
@@ -84,17 +75,6 @@ def connect(daemon: RunningDaemon) -> Client:
         device_pb2_grpc.DeviceServiceStub(kiosk),
         kiosk,
     )
-
-
-def make_pdf(pages: int, marker: str = "FRONTYARD-TEST") -> bytes:
-    """An uncompressed PDF with ``marker`` on every page (so a test can look for it on disk)."""
-    buffer = io.BytesIO()
-    document = canvas.Canvas(buffer, pageCompression=0)
-    for page in range(1, pages + 1):
-        document.drawString(72, 720, f"{marker} page {page}")
-        document.showPage()
-    document.save()
-    return buffer.getvalue()
 
 
 @pytest.fixture

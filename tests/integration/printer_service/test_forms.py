@@ -11,19 +11,21 @@ from kiosk.v1 import events_pb2, printer_pb2
 from daemon.errors import error_reason
 from tests.fixtures.daemon import RunningDaemon
 from tests.fixtures.ipp import IppSimulator
+from tests.support.pdf import make_pdf
 
-from .conftest import FAST, STATE, connect, make_pdf
+from .conftest import FAST, STATE, Client, connect
 
 pytestmark = pytest.mark.integration
 
 
 def print_forms(
-    client: object, pages: int, copies: int = 1, marker: str = "FRONTYARD-TEST"
+    client: Client, pages: int, copies: int = 1, marker: str = "FRONTYARD-TEST"
 ) -> printer_pb2.Job:
     request = printer_pb2.PrintFormsRequest(
         pdf=make_pdf(pages, marker), title="転入 届出書", pages=pages, copies=copies
     )
-    return client.staff.PrintForms(request, timeout=10).job  # type: ignore[attr-defined]
+    job: printer_pb2.Job = client.staff.PrintForms(request, timeout=10).job
+    return job
 
 
 def test_forms_print_every_page_once_and_only_staff_may_print_them(

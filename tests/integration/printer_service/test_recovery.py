@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import signal
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -13,9 +12,11 @@ from kiosk.v1 import events_pb2, printer_pb2
 from tests.fixtures.daemon import RunningDaemon
 from tests.fixtures.escpos import EscposSimulator
 from tests.fixtures.ipp import IppSimulator
+from tests.support.pdf import make_pdf
 from tests.support.processes import PYTHON, free_port, start_with_ready_line
+from tests.support.waiting import wait_until
 
-from .conftest import FAST, STATE, connect, make_pdf
+from .conftest import FAST, STATE, connect
 
 pytestmark = pytest.mark.integration
 
@@ -29,9 +30,7 @@ def test_sigkill_mid_form_job_follows_the_ipp_job_and_never_prints_twice(
     ipp_simulator.control("speed", {"ppm": 120})  # 0.5 s a page
     request = printer_pb2.PrintFormsRequest(pdf=make_pdf(4), title="出生届", pages=4)
     job = client.staff.PrintForms(request).job
-    deadline = time.monotonic() + 15
-    while client.job(job.name).done < 1 and time.monotonic() < deadline:
-        time.sleep(0.05)
+    wait_until(lambda: client.job(job.name).done >= 1, timeout=15, what="the first page printed")
     assert client.job(job.name).state == STATE.JOB_STATE_PRINTING
     client.daemon.stop(signal.SIGKILL)
 

@@ -16,18 +16,12 @@ from kiosk.v1 import card_pb2, card_pb2_grpc
 
 from simulators.personas import Persona
 from tests.fixtures.camera import CameraSimulator
-from tests.fixtures.daemon import RunningDaemon
+from tests.fixtures.card_service import READER_URI, CardWatch, VirtualCard
+from tests.fixtures.daemon import FAST_PRINTING, RunningDaemon
 from tests.fixtures.escpos import EscposSimulator
 from tests.fixtures.ipp import IppSimulator
 from tests.fixtures.payment import ZvtSimulator
-from tests.integration.card_service.conftest import (
-    READER_URI,
-    CardWatch,
-    PrivatePcscd,
-    VirtualCard,
-    _free_port_pair,
-)
-from tests.integration.faults.conftest import FAST, ipp_module, zvt_module  # noqa: F401
+from tests.support.pcscd import PrivatePcscd, free_port_pair
 from tests.support.privacy_personas import card_holders_of, write_residents_copy
 from tests.support.processes import PYTHON, start_with_ready_line
 from tests.support.shared_daemon import start_shared_daemon
@@ -65,7 +59,7 @@ class PrivacyBench:
         }
 
     def start(self, retention_days: int) -> RunningDaemon:
-        extra = FAST + frontyard_options(retention_days)
+        extra = FAST_PRINTING + frontyard_options(retention_days)
         self.daemon = start_shared_daemon(self.where, self.devices(), extra=extra, env=self.env)
         self.watch = CardWatch(card_pb2_grpc.CardServiceStub(self.daemon.channel("kiosk")))
         self.watch.start()
@@ -87,14 +81,14 @@ class PrivacyBench:
 @pytest.fixture(scope="module")
 def privacy_bench(
     escpos_simulator_process: EscposSimulator,
-    ipp_module: IppSimulator,  # noqa: F811
-    zvt_module: ZvtSimulator,  # noqa: F811
+    ipp_module: IppSimulator,
+    zvt_module: ZvtSimulator,
     camera_sim: CameraSimulator,
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[PrivacyBench]:
     root = tmp_path_factory.mktemp("privacy")
     residents = write_residents_copy(root / "residents-distinct-pins.json")
-    pcscd = PrivatePcscd(root / "pcscd", _free_port_pair())
+    pcscd = PrivatePcscd(root / "pcscd", free_port_pair())
     pcscd.start()
     try:
         args = [PYTHON, "-m", "tests.support.privacy_personas", "--residents", str(residents), "--"]

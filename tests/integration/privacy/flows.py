@@ -23,7 +23,8 @@ from kiosk.v1 import frontyard_pb2 as fy
 
 from simulators.licence_card.personas import LicencePersona
 from simulators.personas import Persona
-from tests.integration.faults import steps
+from tests.support import fault_steps as steps
+from tests.support.waiting import read_until
 
 from .conftest import PrivacyBench
 
@@ -31,12 +32,7 @@ SEXES = {"male": fy.MEMBER_SEX_MALE, "female": fy.MEMBER_SEX_FEMALE}
 
 
 def wait_for(read: Callable[[], Any], ok: Callable[[Any], bool], timeout: float = 20) -> Any:
-    deadline = time.monotonic() + timeout
-    value = read()
-    while not ok(value) and time.monotonic() < deadline:
-        time.sleep(0.05)
-        value = read()
-    return value
+    return read_until(read, ok, timeout=timeout)
 
 
 def card(bench: PrivacyBench, role: str = "kiosk") -> card_pb2_grpc.CardServiceStub:

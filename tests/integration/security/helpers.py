@@ -51,30 +51,35 @@ def every_kiosk_method() -> list[KioskMethod]:
     return methods
 
 
+def _raw(data: bytes) -> bytes:
+    """Requests and replies as bytes, unparsed."""
+    return data
+
+
 def call_raw(
     channel: grpc.Channel, method: KioskMethod, payload: bytes, timeout: float
 ) -> grpc.RpcError | None:
     """Send ``payload`` as the request bytes; the daemon's error, or None when it answered normally."""
     try:
         if method.kind == "unary_unary":
-            channel.unary_unary(method.path)(payload, timeout=timeout)
+            channel.unary_unary(method.path, _raw, _raw)(payload, timeout=timeout)
         elif method.kind == "unary_stream":
-            call = channel.unary_stream(method.path)(payload, timeout=timeout)
+            call = channel.unary_stream(method.path, _raw, _raw)(payload, timeout=timeout)
             next(iter(call), None)
-            call.cancel()
+            call.cancel()  # type: ignore[no-untyped-call]  # grpc-stubs: Call.cancel is untyped
         elif method.kind == "stream_unary":
-            channel.stream_unary(method.path)(iter([payload]), timeout=timeout)
+            channel.stream_unary(method.path, _raw, _raw)(iter([payload]), timeout=timeout)
         else:
-            call = channel.stream_stream(method.path)(iter([payload]), timeout=timeout)
+            call = channel.stream_stream(method.path, _raw, _raw)(iter([payload]), timeout=timeout)
             next(iter(call), None)
-            call.cancel()
+            call.cancel()  # type: ignore[no-untyped-call]  # grpc-stubs: Call.cancel is untyped
     except grpc.RpcError as error:
         return error
     return None
 
 
 def code_of(error: grpc.RpcError | None) -> grpc.StatusCode:
-    return grpc.StatusCode.OK if error is None else error.code()  # type: ignore[attr-defined,no-any-return]
+    return grpc.StatusCode.OK if error is None else error.code()
 
 
 @dataclass

@@ -64,7 +64,7 @@ def request_bytes(draw: st.DrawFn, descriptor: Descriptor, depth: int = 0) -> by
         if not draw(st.booleans()):
             continue
         if field.type == FieldDescriptor.TYPE_MESSAGE:
-            if depth >= 2 or field.message_type.GetOptions().map_entry:
+            if depth >= 2 or field.message_type is None or field.message_type.GetOptions().map_entry:
                 continue
             raw = draw(request_bytes(field.message_type, depth + 1))
             target = getattr(message, field.name)
@@ -96,7 +96,7 @@ def check(daemon: SharedDaemon, method: KioskMethod, payload: bytes) -> None:
     with daemon.channel("admin") as channel:
         error = call_raw(channel, method, payload, timeout=0.5 if streaming else 10)
     code = code_of(error)
-    details = error.details() if error is not None else ""  # type: ignore[attr-defined]
+    details = error.details() if error is not None else ""
     assert code not in NEVER, f"{method.path} answered {code.name} ({details}) to {payload[:60]!r}"
     if code == grpc.StatusCode.DEADLINE_EXCEEDED:
         assert streaming, f"{method.path} did not answer within 10 s"

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import math
+from typing import cast
 
 import cv2
 import numpy as np
+import numpy.typing as npt
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -14,7 +16,7 @@ from drivers.camera.geometry import find_card, order_quad, quad_aspect, rectify,
 from drivers.camera.layouts import CARD_ASPECT
 
 
-def _pattern() -> np.ndarray:
+def _pattern() -> npt.NDArray[np.uint8]:
     rng = np.random.default_rng(1)
     image = np.full((240, 320, 3), 200, dtype=np.uint8)
     for _ in range(40):
@@ -25,7 +27,7 @@ def _pattern() -> np.ndarray:
 
 def test_sharpest_frame_is_kept() -> None:
     sharp = _pattern()
-    frames = [cv2.GaussianBlur(sharp, (0, 0), sigma) for sigma in (3.0, 1.5)]
+    frames = [cast(npt.NDArray[np.uint8], cv2.GaussianBlur(sharp, (0, 0), sigma)) for sigma in (3.0, 1.5)]
     frames.insert(1, sharp)
     assert sharpest(frames) is sharp
     assert sharpness(frames[0]) < sharpness(frames[2]) < sharpness(sharp)

@@ -1,5 +1,7 @@
 """APDU builders (exact bytes), status-word mapping and trace masking."""
 
+from collections.abc import Callable
+
 import pytest
 
 from drivers.mynumber import apdu
@@ -17,7 +19,7 @@ def HEX(text: str) -> bytes:
     return bytes.fromhex(text)
 
 
-def test_builders_exact_bytes():
+def test_builders_exact_bytes() -> None:
     assert apdu.select_df(HEX("D3921000310001010408")) == HEX("00A4040C0AD3921000310001010408")
     assert apdu.select_ef(0x0011) == HEX("00A4020C020011")
     assert apdu.verify(b"1234") == bytearray(HEX("0020008004 31323334"))
@@ -41,7 +43,7 @@ def test_builders_exact_bytes():
         lambda: apdu.verify(b""),
     ],
 )
-def test_builders_reject_bad_arguments(call):
+def test_builders_reject_bad_arguments(call: Callable[[], object]) -> None:
     with pytest.raises(ValueError, match="must be"):
         call()
 
@@ -58,7 +60,7 @@ def test_builders_reject_bad_arguments(call):
         (0x6F00, CardStatusError, "card_status"),
     ],
 )
-def test_status_words_map_to_typed_errors(sw, kind, reason):
+def test_status_words_map_to_typed_errors(sw: int, kind: type[Exception], reason: str) -> None:
     error = apdu.status_error(sw, "op")
     assert type(error) is kind
     assert error.reason == reason
@@ -67,7 +69,7 @@ def test_status_words_map_to_typed_errors(sw, kind, reason):
     assert error.message_ja
 
 
-def test_wrong_pin_carries_tries_and_japanese_warning():
+def test_wrong_pin_carries_tries_and_japanese_warning() -> None:
     error = apdu.status_error(0x63C1, "verify")
     assert isinstance(error, WrongPin)
     assert error.tries_left == 1
@@ -75,12 +77,12 @@ def test_wrong_pin_carries_tries_and_japanese_warning():
     assert "1 try left" in str(error)
 
 
-def test_check_passes_9000_through():
+def test_check_passes_9000_through() -> None:
     response = apdu.parse_response(HEX("01029000"))
     assert apdu.check(response, "x").data == HEX("0102")
 
 
-def test_trace_masks_verify_and_read_data():
+def test_trace_masks_verify_and_read_data() -> None:
     assert apdu.format_command(apdu.verify(b"1234")) == "00 20 00 80 04 XX XX XX XX"
     assert apdu.format_command(apdu.verify_query()) == "00 20 00 80"
     number = HEX("FF100C") + b"526018159084" + HEX("FFFF9000")

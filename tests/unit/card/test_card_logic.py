@@ -9,7 +9,7 @@ from drivers.mynumber import DRIVER, MyNumberCardReader, PinKind
 from drivers.mynumber.card import reader_pattern
 from drivers.mynumber.errors import InvalidPinFormat, NotMyNumberCard, PinBlocked, WrongPin
 from drivers.mynumber.model import ReaderEvent
-from tests.unit.card.test_text_ap import SPEC_EF_0002
+from tests.unit.card.samples import SPEC_EF_0002
 
 ATR = bytes.fromhex("3B888001000041E0B381A1003B")
 SELECT_TEXT = "00A4040C0AD3921000310001010408"
@@ -68,7 +68,7 @@ def reader_for(script: list[tuple[str, str]]) -> tuple[MyNumberCardReader, Scrip
     return MyNumberCardReader(transport), transport
 
 
-def test_driver_info_and_uri():
+def test_driver_info_and_uri() -> None:
     assert DRIVER.kind is DeviceKind.CARD_READER
     assert DRIVER.schemes == ("pcsc",)
     assert reader_pattern("pcsc://Virtual%20PCD%2000%2000") == "Virtual PCD 00 00"
@@ -76,7 +76,7 @@ def test_driver_info_and_uri():
         reader_pattern("tcp://127.0.0.1:1")
 
 
-def test_primed_read_is_two_apdus_and_powers_off():
+def test_primed_read_is_two_apdus_and_powers_off() -> None:
     reader, transport = reader_for(
         [
             (SELECT_TEXT, OK),
@@ -95,7 +95,7 @@ def test_primed_read_is_two_apdus_and_powers_off():
     assert transport.script == []
 
 
-def test_refused_short_ef_falls_back_and_is_remembered():
+def test_refused_short_ef_falls_back_and_is_remembered() -> None:
     reader, transport = reader_for(
         [
             (SELECT_TEXT, OK),
@@ -121,7 +121,7 @@ def test_refused_short_ef_falls_back_and_is_remembered():
     assert transport.script == []
 
 
-def test_wrong_pin_is_never_retried_and_keeps_session():
+def test_wrong_pin_is_never_retried_and_keeps_session() -> None:
     reader, transport = reader_for(
         [(SELECT_TEXT, OK), (SELECT_PIN, OK), (QUERY, "63C3"), ("0020008004 30303030", "63C2")]
     )
@@ -132,14 +132,14 @@ def test_wrong_pin_is_never_retried_and_keeps_session():
     assert transport.disconnects == []
 
 
-def test_blocked_pin_is_not_sent():
+def test_blocked_pin_is_not_sent() -> None:
     reader, transport = reader_for([(SELECT_TEXT, OK), (SELECT_PIN, OK), (QUERY, "63C0")])
     with pytest.raises(PinBlocked):
         reader.read_basic_info("1234")
     assert all(command[1] != 0x20 or len(command) == 4 for command in transport.sent)
 
 
-def test_bad_pin_format_sends_nothing():
+def test_bad_pin_format_sends_nothing() -> None:
     reader, transport = reader_for([])
     with pytest.raises(InvalidPinFormat):
         reader.read_basic_info("12a4")
@@ -148,13 +148,13 @@ def test_bad_pin_format_sends_nothing():
     assert transport.sent == []
 
 
-def test_foreign_card():
+def test_foreign_card() -> None:
     reader, _ = reader_for([(SELECT_TEXT, "6A82")])
     with pytest.raises(NotMyNumberCard, match="not a My Number card"):
         reader.pin_tries_left(PinKind.TEXT)
 
 
-def test_pin_buffer_is_zeroed():
+def test_pin_buffer_is_zeroed() -> None:
     reader, _ = reader_for(
         [(SELECT_TEXT, OK), (SELECT_PIN, OK), (QUERY, "63C3"), ("0020008004 31323334", "63C2")]
     )

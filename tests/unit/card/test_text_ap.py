@@ -8,18 +8,10 @@ import pytest
 from drivers.mynumber import text_ap
 from drivers.mynumber.errors import CardDataError, CardIntegrityError, TlvError
 from simulators.personas import card_holders
-
-SPEC_EF_0002 = bytes.fromhex(
-    "FF2056"
-    "DF2108000E0020004A0055"
-    "DF220FE5B1B1E794B0E38080E5A4AAE9838E"
-    "DF2327E69DB1E4BAACE983BDE58D83E4BBA3E794B0E58CBAE58D83E4BBA3E794B0EFBC91EFBC8DEFBC91"
-    "DF24083139383030313031"
-    "DF250131"
-)
+from tests.unit.card.samples import SPEC_EF_0002
 
 
-def test_spec_example_decodes():
+def test_spec_example_decodes() -> None:
     info = text_ap.parse_basic_info(SPEC_EF_0002)
     assert info.name == "山田\u3000太郎"
     assert info.address == "東京都千代田区千代田１－１"
@@ -29,18 +21,18 @@ def test_spec_example_decodes():
     assert "1980" not in repr(info)
 
 
-def test_spec_example_with_filler_decodes():
+def test_spec_example_with_filler_decodes() -> None:
     assert text_ap.parse_basic_info(SPEC_EF_0002 + b"\xff" * 10).name == "山田\u3000太郎"
 
 
-def test_wrong_offset_table_is_tlv_error():
+def test_wrong_offset_table_is_tlv_error() -> None:
     corrupt = bytearray(SPEC_EF_0002)
     corrupt[8] += 1  # DF23 offset 0x20 -> 0x21
     with pytest.raises(TlvError, match="DF21 says DF23"):
         text_ap.parse_basic_info(bytes(corrupt))
 
 
-def test_bad_date_and_sex_are_data_errors():
+def test_bad_date_and_sex_are_data_errors() -> None:
     bad_date = SPEC_EF_0002.replace(b"19800101", b"19801301")
     with pytest.raises(CardDataError, match="calendar"):
         text_ap.parse_basic_info(bad_date)
@@ -48,7 +40,7 @@ def test_bad_date_and_sex_are_data_errors():
         text_ap.parse_basic_info(SPEC_EF_0002[:-1] + b"7")
 
 
-def test_check_digit_known_values():
+def test_check_digit_known_values() -> None:
     assert text_ap.check_digit("12345678901") == 8  # Σ Pn·Qn = 212, r = 3, 11 - 3 = 8
     for member in card_holders():
         assert member.my_number is not None
@@ -57,14 +49,14 @@ def test_check_digit_known_values():
     assert not text_ap.is_valid_my_number("１２３")
 
 
-def test_parse_my_number_validates_check_digit():
+def test_parse_my_number_validates_check_digit() -> None:
     good = b"\xff\x10\x0c" + b"526018159084" + b"\xff\xff"
     assert text_ap.parse_my_number(good) == "526018159084"
     with pytest.raises(CardIntegrityError):
         text_ap.parse_my_number(b"\xff\x10\x0c" + b"526018159085" + b"\xff\xff")
 
 
-def test_integrity_hashes():
+def test_integrity_hashes() -> None:
     number = b"\xff\x10\x0c" + b"526018159084" + b"\xff\xff"
     signed = SPEC_EF_0002[14:]
     record = (

@@ -43,7 +43,9 @@ def kinds(published: list[card_pb2.SessionEvent]) -> list[str]:
     return [card_pb2.SessionEventKind.Name(event.kind) for event in published]
 
 
-def test_countdown_warns_once_then_wipes_on_idle_timeout(sessions, clock, published) -> None:
+def test_countdown_warns_once_then_wipes_on_idle_timeout(
+    sessions: ResidentSessions, clock: FakeClock, published: list[card_pb2.SessionEvent]
+) -> None:
     session = sessions.start()
     session.set_basic_info(INFO)
     session.attach("frontyard.visit", "visits/1")
@@ -68,7 +70,9 @@ def test_countdown_warns_once_then_wipes_on_idle_timeout(sessions, clock, publis
         session.attach("x", 1)
 
 
-def test_extend_and_activity_restart_the_countdown(sessions, clock, published) -> None:
+def test_extend_and_activity_restart_the_countdown(
+    sessions: ResidentSessions, clock: FakeClock, published: list[card_pb2.SessionEvent]
+) -> None:
     session = sessions.start()
     clock.now += 110
     sessions.tick()
@@ -85,7 +89,9 @@ def test_extend_and_activity_restart_the_countdown(sessions, clock, published) -
     assert sessions.message(session).seconds_left == 1
 
 
-def test_a_new_card_ends_the_previous_session_and_end_wipes(sessions, published) -> None:
+def test_a_new_card_ends_the_previous_session_and_end_wipes(
+    sessions: ResidentSessions, published: list[card_pb2.SessionEvent]
+) -> None:
     first = sessions.start()
     first.set_basic_info(INFO)
     second = sessions.start()
@@ -100,7 +106,9 @@ def test_a_new_card_ends_the_previous_session_and_end_wipes(sessions, published)
     assert sessions.end_current(EndReason.CARD_REMOVED) == ""
 
 
-def test_events_and_reprs_carry_no_personal_data(sessions, published) -> None:
+def test_events_and_reprs_carry_no_personal_data(
+    sessions: ResidentSessions, published: list[card_pb2.SessionEvent]
+) -> None:
     session = sessions.start()
     session.set_basic_info(INFO)
     sessions.end_current(EndReason.CARD_REMOVED)
@@ -110,7 +118,7 @@ def test_events_and_reprs_carry_no_personal_data(sessions, published) -> None:
     assert "太郎" not in repr(session) and "太郎" not in repr(INFO)
 
 
-def test_bad_timeouts_are_refused(published) -> None:
+def test_bad_timeouts_are_refused(published: list[card_pb2.SessionEvent]) -> None:
     with pytest.raises(ValueError, match="idle_timeout_s"):
         ResidentSessions(published.append, idle_timeout_s=0)
 

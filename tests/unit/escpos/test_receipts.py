@@ -19,13 +19,14 @@ from daemon.receipts import (
     unknown_payment_slip,
 )
 from drivers.escpos import Cut, QrCode, TextSize
+from drivers.escpos.document import TextLine
 
 AT = datetime(2026, 4, 1, 9, 30)
 
 
 def test_ticket_has_big_number_counter_and_time() -> None:
     receipt = numbered_ticket(TicketInput("指宿市", 7, "2番窓口", AT))
-    big = [b for b in receipt.blocks if getattr(b, "text", "") == "007"]
+    big = [b for b in receipt.blocks if isinstance(b, TextLine) and b.text == "007"]
     assert big
     assert big[0].size is TextSize.DOUBLE
     assert "窓口：2番窓口" in receipt.text_lines()

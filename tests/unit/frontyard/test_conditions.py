@@ -9,7 +9,12 @@ from hypothesis import strategies as st
 from frontyard import conditions
 from frontyard.errors import ConditionError
 
-FACTS = {"person.age": 45, "person.has_mn_card": True, "person.insurance": "kokuho", "household.dogs": 0}
+FACTS: dict[str, conditions.Value] = {
+    "person.age": 45,
+    "person.has_mn_card": True,
+    "person.insurance": "kokuho",
+    "household.dogs": 0,
+}
 
 
 def resolve(name: str) -> conditions.Value:

@@ -2,6 +2,7 @@
 deadlines, forms and writing counts."""
 
 import datetime as dt
+from collections.abc import Callable
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -18,7 +19,7 @@ from frontyard.writing import count_writes
 
 # the fact each procedure cannot apply without (checked independently of the catalog's expressions); an
 # unknown fact (None) may let it apply as 「該当する場合」, a false one never.
-KEY_FACT = {
+KEY_FACT: dict[str, Callable[[Household, Person], object]] = {
     "MN_KEIZOKU": lambda h, p: p.has_mn_card is not False,
     "KAIGO_HIKITSUGI": lambda h, p: p.kaigo_nintei is not False,
     "SHINSHOU": lambda h, p: p.shintai_techo is not False,

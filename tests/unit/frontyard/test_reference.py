@@ -12,29 +12,7 @@ from frontyard.lifeevents import build_checklist, evaluate
 from frontyard.municipality import load_municipality
 from frontyard.reference import reference_event_date, reference_household
 from frontyard.writing import count_writes
-
-EXPECTED = {
-    # procedure: (persons, Ibusuki counter, deadline)
-    "JUKI_TENNYU": (("p1", "p2", "p3", "p4", "p5", "p6", "p7"), "市民課", dt.date(2025, 9, 24)),
-    "MN_KEIZOKU": (("p1", "p2", "p3", "p4"), "市民課", dt.date(2025, 12, 8)),
-    "KOKUHO": (("p4",), "国保介護課", dt.date(2025, 9, 24)),
-    "KOUKI": (("p3",), "国保介護課", dt.date(2025, 9, 24)),
-    "KAIGO_SHIKAKU": (("p3", "p4"), "国保介護課", dt.date(2025, 9, 24)),
-    "KAIGO_HIKITSUGI": (("p3",), "国保介護課", dt.date(2025, 9, 24)),
-    "JIDOU_TEATE": (("p1", "p2", "p3", "p4", "p5", "p6", "p7"), "地域福祉課", dt.date(2025, 9, 22)),
-    "KODOMO_IRYOU": (("p5", "p6", "p7"), "地域福祉課", dt.date(2025, 9, 24)),
-    "HOIKU": (("p7",), "地域福祉課", dt.date(2025, 9, 30)),
-    "TENNYUGAKU": (("p5", "p6"), "学校教育課", dt.date(2025, 9, 9)),
-    "SHINSHOU": (("p4",), "地域福祉課", None),
-    "SUIDOU": (("p1", "p2", "p3", "p4", "p5", "p6", "p7"), "水道課", dt.date(2025, 9, 9)),
-    "INU": (("p1", "p2", "p3", "p4", "p5", "p6", "p7"), "環境政策課", dt.date(2025, 10, 9)),
-    "KYOUKEN": (("p1", "p2", "p3", "p4", "p5", "p6", "p7"), "環境政策課", dt.date(2025, 10, 9)),
-}
-EXPECTED_FORMS = [
-    "juki-tennyu", "kokuho-kanyu", "kouki-tennyu", "kaigo-shikaku", "kaigo-shikaku", "kaigo-hikitsugi",
-    "jidou-teate", "kodomo-iryou", "hoiku", "tennyugaku", "tennyugaku", "shinshou-kyojuchi",
-    "suidou-kaishi", "inu-henko",
-]  # fmt: skip
+from tests.support.reference_household import EXPECTED, EXPECTED_FORMS
 
 
 def test_procedures_counters_and_deadlines() -> None:

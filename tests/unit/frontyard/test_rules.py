@@ -2,6 +2,7 @@
 
 import dataclasses
 import datetime as dt
+from typing import Any
 
 import pytest
 
@@ -11,11 +12,11 @@ from frontyard.lifeevents import evaluate
 from .helpers import EVENT, adult, child, dog, household
 
 
-def ids(*people: Person, **facts: object) -> set[str]:
+def ids(*people: Person, **facts: Any) -> set[str]:
     return set(evaluate(household(*people, **facts)).ids())
 
 
-def persons(procedure_id: str, *people: Person, **facts: object) -> tuple[str, ...]:
+def persons(procedure_id: str, *people: Person, **facts: Any) -> tuple[str, ...]:
     evaluation = evaluate(household(*people, **facts))
     return evaluation.get(procedure_id).person_ids if procedure_id in evaluation.ids() else ()
 
@@ -124,7 +125,8 @@ def test_school_transfer_for_compulsory_school_age() -> None:
      ("foreign_mid_long_term", "GAIKOKU_JUKYO")],
 )  # fmt: skip
 def test_person_flag_rules(flag: str, procedure: str) -> None:
-    assert procedure in ids(adult(**{flag: True}))
+    flags: dict[str, Any] = {flag: True}
+    assert procedure in ids(adult(**flags))
     assert procedure not in ids(adult())
 
 

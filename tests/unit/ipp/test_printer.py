@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 from drivers.base import parse_device_uri
@@ -32,7 +34,10 @@ class ScriptedTransport:
         self.closed = True
 
 
-def RSP(status: int = 0, **groups: list[tuple[str, int, tuple[object, ...]]]):
+Reply = Callable[[IppMessage], IppMessage]
+
+
+def RSP(status: int = 0, **groups: list[tuple[str, int, tuple[object, ...]]]) -> Reply:
     def build(request: IppMessage) -> IppMessage:
         message = IppMessage(code=status, request_id=request.request_id)
         message.group(GroupTag.OPERATION).add("attributes-charset", ValueTag.CHARSET, "utf-8")
@@ -45,7 +50,7 @@ def RSP(status: int = 0, **groups: list[tuple[str, int, tuple[object, ...]]]):
     return build
 
 
-def IDLE(*reasons: str):
+def IDLE(*reasons: str) -> Reply:
     return RSP(
         printer=[
             ("printer-state", ValueTag.ENUM, (3,)),
@@ -55,7 +60,7 @@ def IDLE(*reasons: str):
     )
 
 
-def STOPPED(*reasons: str):
+def STOPPED(*reasons: str) -> Reply:
     return RSP(
         printer=[("printer-state", ValueTag.ENUM, (5,)), ("printer-state-reasons", ValueTag.KEYWORD, reasons)]
     )

@@ -48,7 +48,7 @@ class FakeRpcError(grpc.RpcError):
     def code(self) -> grpc.StatusCode:
         return self._code
 
-    def trailing_metadata(self) -> tuple[tuple[str, Any], ...]:
+    def trailing_metadata(self) -> tuple[tuple[str, Any], ...]:  # type: ignore[override]  # grpc's private alias
         return self._metadata
 
 
@@ -61,7 +61,7 @@ def rich(reason: str, message_ja: str) -> bytes:
         packed = any_pb2.Any()
         packed.Pack(detail)
         details.append(packed)
-    return status_pb2.Status(code=9, message="x", details=details).SerializeToString()
+    return bytes(status_pb2.Status(code=9, message="x", details=details).SerializeToString())
 
 
 def test_rich_status_gives_reason_and_japanese_message() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import deque
+from typing import cast
 
 from drivers.payment.errors import TerminalDisconnected
 from drivers.zvt.frames import encode_frame
@@ -42,13 +43,13 @@ class ScriptedChannel:
         self.written += data
         expected = bytearray()
         while self.steps and self.steps[0][0] == "w" and len(expected) < len(data):
-            expected += self.steps.popleft()[1]  # type: ignore[operator]
+            expected += cast(bytes, self.steps.popleft()[1])
         assert bytes(expected) == data, f"driver wrote {data.hex(' ')}, script expected {expected.hex(' ')}"
         self._release()
 
     def _release(self) -> None:
         while self.steps and self.steps[0][0] == "r":
-            self.readable += self.steps.popleft()[1]  # type: ignore[operator]
+            self.readable += cast(bytes, self.steps.popleft()[1])
 
     def read(self, size: int, timeout: float) -> bytes:
         self._release()

@@ -6,6 +6,7 @@ import datetime as dt
 import io
 import shutil
 import subprocess
+from typing import Any, cast
 
 import pytest
 from pypdf import PdfReader
@@ -48,7 +49,7 @@ def test_same_input_same_bytes() -> None:
 
 def test_font_embedded_as_subset() -> None:
     reader = PdfReader(io.BytesIO(render_forms([_form()])))
-    fonts = reader.pages[0]["/Resources"]["/Font"]
+    fonts = cast(Any, reader.pages[0])["/Resources"]["/Font"]
     embedded = [
         font.get_object() for font in fonts.values() if "IPAexGothic" in str(font.get_object()["/BaseFont"])
     ]
@@ -126,7 +127,7 @@ def test_a_character_ipaex_lacks_is_set_in_the_fallback_font() -> None:
         (FormField("name", "氏名", FieldKind.NAME, "𠮷田 花子", furigana="よしだ はなこ"),),
     )  # fmt: skip
     pdf = render_forms([form])
-    fonts = PdfReader(io.BytesIO(pdf)).pages[0]["/Resources"]["/Font"]
+    fonts = cast(Any, PdfReader(io.BytesIO(pdf)).pages[0])["/Resources"]["/Font"]
     names = [str(font.get_object()["/BaseFont"]) for font in fonts.values()]
     assert any("IPAmjMincho" in name for name in names), names
     result = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True)

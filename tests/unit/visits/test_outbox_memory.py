@@ -28,7 +28,7 @@ from daemon.visits.settings import frontyard_settings
 from drivers.escpos.document import Receipt
 from frontyard.documents import FilledForm, FormField
 from frontyard.outbox import ApplicationPackage, PackageStatus
-from tests.unit.visits.test_stores import FORM, NOW
+from tests.unit.visits.samples import FORM, NOW
 
 VISITS = 3
 NAME = "記憶 試験"  # synthetic

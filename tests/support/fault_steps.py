@@ -24,10 +24,43 @@ from kiosk.v1 import (
 from kiosk.v1 import payment_pb2 as pay
 
 from daemon.errors import error_reason
-from tests.integration.printer_service.conftest import make_pdf
+from tests.fixtures.camera import CameraSimulator
+from tests.fixtures.daemon import FAST_PRINTING, RunningDaemon
+from tests.fixtures.escpos import EscposSimulator
+from tests.fixtures.ipp import IppSimulator
+from tests.fixtures.payment import ZvtSimulator
+from tests.support.pdf import make_pdf
 from tests.support.shared_daemon import start_shared_daemon
+from tests.support.waiting import read_until
 
-from .conftest import FAST, DeviceBench
+
+@dataclass
+class DeviceBench:
+    """The module's simulators and the daemon that drives them (faults reset by ``reset``)."""
+
+    escpos: EscposSimulator
+    ipp: IppSimulator
+    zvt: ZvtSimulator
+    camera: CameraSimulator
+    daemon: RunningDaemon
+
+    def devices(self) -> dict[str, tuple[str, str]]:
+        return {
+            "receipt": ("escpos", self.escpos.uri(timeout=3)),
+            "forms": ("ipp", self.ipp.endpoint),
+            "payment": ("zvt", f"{self.zvt.endpoint}?t1=1&t3=2&t4=1"),
+            "camera": ("camera", self.camera.endpoint),
+        }
+
+    def reset(self) -> None:
+        self.escpos.post("clear")
+        self.ipp.control("clear")
+        self.ipp.control("speed", {"ppm": 600})
+        self.zvt.control("clear", {})
+        self.zvt.control("delay", {"ms": 0})
+        self.camera.post("reconnect")
+        self.camera.post("remove")
+
 
 JOB = printer_pb2.JobState
 HELD_OR_FINAL = (JOB.JOB_STATE_HELD, JOB.JOB_STATE_FAILED, JOB.JOB_STATE_CANCELLED)
@@ -46,12 +79,7 @@ class Outcome:
 
 
 def wait_for(read: Callable[[], Any], ok: Callable[[Any], bool], timeout: float = 20) -> Any:
-    deadline = time.monotonic() + timeout
-    value = read()
-    while not ok(value) and time.monotonic() < deadline:
-        time.sleep(0.05)
-        value = read()
-    return value
+    return read_until(read, ok, timeout=timeout)
 
 
 def printer(bench: DeviceBench, role: str = "kiosk") -> printer_pb2_grpc.PrinterServiceStub:
@@ -224,7 +252,7 @@ def camera_disconnect_mid_read(bench: DeviceBench) -> Outcome:
 
 def restart(bench: DeviceBench) -> None:
     bench.daemon.stop(signal.SIGKILL)
-    bench.daemon = start_shared_daemon(bench.daemon.directory, bench.devices(), extra=FAST)
+    bench.daemon = start_shared_daemon(bench.daemon.directory, bench.devices(), extra=FAST_PRINTING)
 
 
 def kill_mid_form_job(bench: DeviceBench) -> Outcome:
