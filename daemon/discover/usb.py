@@ -42,7 +42,8 @@ def identify(vendor: str, product: str, table: list[KnownPrinter]) -> KnownPrint
     """The exact row for vendor:product, else the maker's ``*`` row, else None."""
     exact = [row for row in table if row.vendor == vendor and row.product == product]
     maker = [row for row in table if row.vendor == vendor and row.product == "*"]
-    return (exact or maker or [None])[0]
+    matches = exact or maker
+    return matches[0] if matches else None
 
 
 def _read(path: Path) -> str:
