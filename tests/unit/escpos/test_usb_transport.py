@@ -56,7 +56,7 @@ def test_uri_names_vendor_product_interface_and_endpoints() -> None:
 
 
 def test_prints_a_receipt_and_reads_status_over_bulk_endpoints(backend: UsbPrinterBackend) -> None:
-    printer, transport = printer_on(backend)
+    printer, _transport = printer_on(backend)
     printer.open()
     assert backend.detached == 1  # usblp let go of the interface
     health = printer.check_health()
@@ -126,7 +126,7 @@ def test_interface_claimed_by_another_program_is_busy(backend: UsbPrinterBackend
 
 
 def test_no_reply_times_out(backend: UsbPrinterBackend) -> None:
-    printer, transport = printer_on(backend)
+    _printer, transport = printer_on(backend)
     transport.open()
     with pytest.raises(PrinterUnreachableError, match="no status reply"):
         transport.read_byte()

@@ -1,0 +1,94 @@
+"""A state directory filled like a busy counter's year, through the stores' own code (no personal data).
+
+``fill(storage_dir, YEAR)`` writes visits (kpi.sqlite3), payments with their terminal ops
+(payments.sqlite3), print jobs (print-jobs.sqlite3) and events (events.sqlite3) with the stores'
+current code, which writes schema version 1: the input of the migration benchmark and of the
+migration fixtures (``tests/fixtures/migrations``). Durability is switched off while filling: this is
+test data, and a year of fsyncs would take minutes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from kiosk.v1 import events_pb2
+
+from daemon.events import EventLog
+from daemon.payments.journal import PaymentJournal
+from daemon.payments.model import FeeLine, OpState, PaymentState, SaleOrder
+from daemon.printing.journal import JobJournal
+from daemon.printing.model import JobKind, JobState
+from daemon.visits.kpi_store import PersistentKpiRecorder
+from daemon.visits.outbox_store import PersistentOutbox
+from frontyard.kpi import Visit
+
+
+@dataclass(frozen=True)
+class Volume:
+    visits: int
+    payments: int
+    jobs: int
+    events: int
+
+
+YEAR = Volume(visits=50_000, payments=20_000, jobs=5_000, events=20_000)
+SAMPLE = Volume(visits=12, payments=6, jobs=4, events=10)
+_START = dt.datetime(2026, 4, 1, 8, 30, tzinfo=dt.UTC)
+
+
+def _visit(number: int) -> Visit:
+    arrived = _START + dt.timedelta(minutes=10 * number)
+    return Visit(
+        visit_id=f"R{number:06d}",
+        period="改革後",
+        counter="SHIMIN",
+        procedures=("juminhyo",) if number % 3 else ("juminhyo", "inkan"),
+        arrived=arrived,
+        started=arrived + dt.timedelta(minutes=3),
+        done=arrived + dt.timedelta(minutes=9),
+        printed=arrived + dt.timedelta(minutes=8),
+        forms_printed=1,
+        writes_baseline=3,
+        writes_ours=1,
+    )
+
+
+def fill(storage_dir: Path, volume: Volume) -> None:
+    storage_dir.mkdir(parents=True, exist_ok=True)
+    kpis = PersistentKpiRecorder(storage_dir / "kpi.sqlite3")
+    kpis._db.execute("PRAGMA synchronous = OFF")
+    with contextlib.closing(kpis):
+        for number in range(volume.visits):
+            kpis.record(_visit(number))
+    payments = PaymentJournal(storage_dir / "payments.sqlite3")
+    payments._db.execute("PRAGMA synchronous = OFF")
+    with contextlib.closing(payments):
+        for number in range(volume.payments):
+            line = FeeLine("juminhyo", "住民票の写し", 1 + number % 2, 300)
+            _payment, op = payments.create_sale(
+                SaleOrder(f"orders/{number:06d}", line.amount_yen, "credit", (line,))
+            )
+            payments.update_op(op.sequence_number, OpState.SENT, payment_state=PaymentState.SENT)
+            if number % 10 == 9:
+                payments.update_op(op.sequence_number, OpState.DECLINED, payment_state=PaymentState.DECLINED)
+            else:
+                payments.update_op(op.sequence_number, OpState.APPROVED, payment_state=PaymentState.APPROVED)
+    jobs = JobJournal(storage_dir / "print-jobs.sqlite3")
+    jobs._db.execute("PRAGMA synchronous = OFF")
+    for number in range(volume.jobs):
+        job = jobs.add(
+            device="receipt", kind=JobKind.RECEIPT, title="整理券", order_id=f"orders/{number:06d}",
+            total=1, copies=1, payload=b"receipt",
+        )  # fmt: skip
+        if number % 4:
+            jobs.update(job.id, state=JobState.COMPLETED, done=1)
+    jobs.close()
+    events = EventLog(storage_dir / "events.sqlite3")
+    for number in range(volume.events):
+        state = events_pb2.DeviceStateChanged(state=events_pb2.DeviceState.IDLE)
+        events.publish(events_pb2.Event(device=f"devices/d{number % 4}", state_changed=state))
+    events.close()
+    PersistentOutbox(storage_dir / "outbox").close()
