@@ -6,7 +6,7 @@ another machine scrapes through the kiosk PC's Prometheus agent or an SSH/TLS tu
 * counters fed from the event log (the daemon's one record of what happened), counted from start-up:
   ``frontyard_operations_total{device,outcome}``, ``frontyard_operation_errors_total{device,reason}``,
   ``frontyard_device_errors_total{device,reason}`` (a device going OFFLINE or ERROR),
-  ``frontyard_resident_sessions_total{event}``;
+  ``frontyard_payment_changes_total{state}``, ``frontyard_resident_sessions_total{event}``;
 * values read at scrape time: ``frontyard_device_state{device,state}`` (1 for the current state),
   ``frontyard_print_jobs{state}`` and ``frontyard_payments{state}`` (rows of the journals by state),
   ``frontyard_event_sequence``, ``frontyard_resident_session_active``.
@@ -28,8 +28,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kiosk.v1 import card_pb2, events_pb2
-from prometheus_client import CollectorRegistry, Counter, start_http_server
+from kiosk.v1 import card_pb2, events_pb2, payment_pb2
+from prometheus_client import CollectorRegistry, Counter, disable_created_metrics, start_http_server
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
@@ -129,6 +129,7 @@ class Metrics:
     def __init__(self, daemon: Daemon, settings: MetricsSettings) -> None:
         self.daemon = daemon
         self.settings = settings
+        disable_created_metrics()  # no *_created series: the counters restart with the daemon anyway
         self.registry = CollectorRegistry(auto_describe=True)
         self.operations = Counter(
             "frontyard_operations",
@@ -146,6 +147,12 @@ class Metrics:
             "frontyard_device_errors",
             "a device went OFFLINE or ERROR, by reason",
             ["device", "reason"],
+            registry=self.registry,
+        )
+        self.payment_changes = Counter(
+            "frontyard_payment_changes",
+            "payments reaching a state (approved, declined, unknown …)",
+            ["state"],
             registry=self.registry,
         )
         self.sessions = Counter(
@@ -167,6 +174,9 @@ class Metrics:
             self.operation_errors.labels(device, event.failed.reason or "unknown").inc()
         elif which == "state_changed" and event.state_changed.state in (State.OFFLINE, State.ERROR):
             self.device_errors.labels(device, event.state_changed.reason or "unknown").inc()
+        elif which == "payment_changed":
+            state = payment_pb2.PaymentState.Name(event.payment_changed.state).lower()
+            self.payment_changes.labels(state.removeprefix("payment_")).inc()
         elif which == "resident_session":
             kind = card_pb2.SessionEventKind.Name(event.resident_session.kind).lower()
             self.sessions.labels(kind.removeprefix("session_")).inc()

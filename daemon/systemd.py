@@ -25,7 +25,8 @@ def notify(message: str) -> bool:
         address = "\0" + address[1:]
     try:
         with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM | socket.SOCK_CLOEXEC) as sock:
-            sock.sendto(message.encode(), address)
+            # Never block the event loop: a receiver that does not read loses the message instead.
+            sock.sendto(message.encode(), socket.MSG_DONTWAIT, address)
     except OSError as exc:
         _LOGGER.warning("systemd notify failed: %s", exc)
         return False
