@@ -129,7 +129,7 @@ class Metrics:
     def __init__(self, daemon: Daemon, settings: MetricsSettings) -> None:
         self.daemon = daemon
         self.settings = settings
-        disable_created_metrics()  # no *_created series: the counters restart with the daemon anyway
+        disable_created_metrics()  # type: ignore[no-untyped-call]  # no *_created series
         self.registry = CollectorRegistry(auto_describe=True)
         self.operations = Counter(
             "frontyard_operations",
