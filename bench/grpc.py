@@ -1,4 +1,4 @@
-"""gRPC overhead (GetDevice vs a bare echo service, metrics endpoint on), start-up, memory, migrate/backup a year.
+"""gRPC overhead (GetDevice vs an echo service, metrics on), start-up, memory; migrating/backing up a year.
 
 ``migrate_s``: a state directory holding a year (``bench._year_data.YEAR``: 50,000 visits, 20,000
 payments) written by the stores at schema version 1, brought to the current version by

@@ -122,9 +122,11 @@ def test_systemd_analyze_verify_every_unit(stage: Path, tmp_path: Path) -> None:
         assert result.returncode == 0 and result.stderr == "", f"{name}: {result.stderr}"
     broken = stage / "etc/systemd/system/frontyard-broken.service"
     broken.write_text(
-        (stage / "etc/systemd/system/frontyard-daemon.service").read_text().replace("Type=notify", "Type=nope")
-        .replace("/opt/frontyard/venv/bin/frontyard-daemon --config", "/opt/frontyard/venv/bin/missing --config")
-    )  # fmt: skip
+        (stage / "etc/systemd/system/frontyard-daemon.service")
+        .read_text()
+        .replace("Type=notify", "Type=nope")
+        .replace("venv/bin/frontyard-daemon --config", "venv/bin/missing --config")
+    )
     try:
         assert verify("frontyard-broken.service").returncode != 0  # the check can fail
     finally:

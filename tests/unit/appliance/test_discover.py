@@ -65,14 +65,15 @@ def test_cameras_from_sysfs_without_access_to_the_nodes(roots: SystemRoots) -> N
         (roots.sys / "class/video4linux" / name).mkdir(parents=True)
         (roots.sys / "class/video4linux" / name / "name").write_text(label + "\n")
     cameras = find_cameras(roots)
-    assert [camera.uri for camera in cameras][0].startswith(f"v4l2://{roots.dev}/video0?")
+    assert cameras[0].uri.startswith(f"v4l2://{roots.dev}/video0?")
     assert all("formats unknown" in camera.detail for camera in cameras)
     assert fourcc(0x47504A4D) == "MJPG"
 
 
 AVAHI = (
     "+;eth0;IPv4;EPSON\\032PX-S887;_ipp._tcp;local\n"
-    '=;eth0;IPv4;EPSON\\032PX-S887;_ipp._tcp;local;px-s887.local;192.0.2.7;631;"txtvers=1" "rp=ipp/print" "ty=EPSON"\n'
+    "=;eth0;IPv4;EPSON\\032PX-S887;_ipp._tcp;local;px-s887.local;192.0.2.7;631;"
+    '"txtvers=1" "rp=ipp/print" "ty=EPSON"\n'
     '=;eth0;IPv6;EPSON\\032PX-S887;_ipp._tcp;local;px-s887.local;fe80::1;631;"rp=ipp/print"\n'
     "=;eth0;IPv4;broken;_ipp._tcp;local;host.local;192.0.2.8;notaport;\n"
 )
