@@ -91,6 +91,7 @@ activate() {
   chown frontyard:frontyard "$STATEDIR"
   udevadm control --reload 2>/dev/null && udevadm trigger 2>/dev/null || say "udev not running: replug the devices"
   systemctl daemon-reload 2>/dev/null || say "systemd not running: units installed, not started"
+  systemctl mask ctrl-alt-del.target >/dev/null 2>&1 || true  # a kiosk keyboard must not reboot the PC
   say "next: edit $SYSCONFDIR/frontyard/daemon.toml (frontyard-daemon discover), then"
   say "  systemctl enable --now frontyard-daemon frontyard-ui frontyard-kiosk"
   say "runtime Debian packages needed: $RUNTIME_PACKAGES cage chromium"
@@ -114,7 +115,10 @@ uninstall() {
   else
     say "kept configuration $SYSCONFDIR/frontyard and state $STATEDIR (PURGE=1 removes them)"
   fi
-  if live; then systemctl daemon-reload 2>/dev/null || true; fi
+  if live; then
+    systemctl unmask ctrl-alt-del.target >/dev/null 2>&1 || true
+    systemctl daemon-reload 2>/dev/null || true
+  fi
 }
 
 case "$ACTION" in
