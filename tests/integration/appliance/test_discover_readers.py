@@ -46,8 +46,8 @@ def wait_detail(bench: CardBench, detail: str) -> dict[str, Any]:
 
 def test_reader_and_card_presence(bench: CardBench) -> None:
     report = wait_detail(bench, "no card")
-    assert list(readers(report).values())[0] == "no card"
-    (name,) = [label for label in readers(report) if label.startswith("Virtual PCD")][:1]
+    name = next(label for label in readers(report) if label.startswith("Virtual PCD"))
+    assert readers(report)[name] == "no card"
     assert report["proposed"]["card"] == "pcsc://" + name.replace(" ", "%20")
     bench.card.post("insert", persona="P1")
     assert readers(wait_detail(bench, "card present"))[name] == "card present"
