@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PYTEST_ARGS ?=
 
-.PHONY: help setup run test lint typecheck unit integration e2e certs audit lock clean install uninstall
+.PHONY: help setup run test lint typecheck unit integration e2e certs audit lock clean install uninstall deb
 
 help:
 	@echo "make run    start the daemon, every simulator and the kiosk UI on simulators"
@@ -15,6 +15,7 @@ help:
 	@echo "make clean  remove the virtual environment, generated code and run state"
 	@echo "make install    install as an appliance (root; DESTDIR= stages; README: Install on a kiosk PC)"
 	@echo "make uninstall  remove it, keeping /etc/frontyard and /var/lib/frontyard unless PURGE=1"
+	@echo "make deb        the same as a Debian package in build/"
 
 setup:
 	@bash scripts/setup.sh
@@ -58,6 +59,10 @@ install: setup
 
 uninstall:
 	@bash scripts/install.sh uninstall
+
+# A Debian package of the same tree: build/frontyard_<version>_<arch>.deb (needs the registry for the lock).
+deb: setup
+	@bash scripts/install.sh deb
 
 clean:
 	rm -rf $(VENV) gen run var

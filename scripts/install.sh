@@ -11,6 +11,10 @@
 #
 # DESTDIR stages the tree (tests, packaging): then users are not created and systemd/udev not reloaded.
 # PREFIX (/opt/frontyard), SYSCONFDIR (/etc), STATEDIR (/var/lib/frontyard) move the parts.
+#
+# `scripts/install.sh deb` builds build/frontyard_<version>_<arch>.deb from the same staged tree (with
+# Debian's /usr/bin/python3, so the venv runs on the kiosk PC); its postinst runs this script's
+# `postinst` (users, udev, systemd) from /opt/frontyard/share. STAGED=1 packages an existing DESTDIR.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -121,8 +125,47 @@ uninstall() {
   fi
 }
 
+package_deb() {
+  local version arch root control
+  version=$(sed -n 's/^version = "\(.*\)"/\1/p' pyproject.toml | head -1)
+  arch=$(dpkg --print-architecture)
+  root=${DESTDIR:-build/deb/root}
+  if [ "${STAGED:-0}" != 1 ]; then
+    rm -rf "$root"
+    DESTDIR=$root PYTHON=/usr/bin/python3 bash "$0" install
+  fi
+  install -D -m 0755 scripts/install.sh "$root$PREFIX/share/install.sh"
+  control="$root/DEBIAN"
+  mkdir -p "$control"
+  cat > "$control/control" <<CONTROL
+Package: frontyard
+Version: $version
+Architecture: $arch
+Maintainer: Frontyard project <frontyard@localhost>
+Depends: python3 (>= 3.11), pcscd, libusb-1.0-0, libudev1, fonts-ipaexfont, fonts-ipamj-mincho, tesseract-ocr, tesseract-ocr-jpn
+Recommends: cage, chromium, avahi-utils, cups-client
+Section: misc
+Priority: optional
+Description: Frontyard city hall counter kiosk (device daemon, UI, kiosk screen)
+ Installs /opt/frontyard, /etc/frontyard, systemd units and udev rules; see
+ /opt/frontyard/share/README.md, section "Install on a kiosk PC".
+CONTROL
+  (cd "$root" && find etc -type f | sed 's|^|/|') > "$control/conffiles"
+  printf '#!/bin/sh\nset -e\n[ "$1" = configure ] && bash %s/share/install.sh postinst\nexit 0\n' "$PREFIX" \
+    > "$control/postinst"
+  printf '#!/bin/sh\nset -e\n[ "$1" = remove ] && systemctl disable --now %s 2>/dev/null || true\nexit 0\n' \
+    "${UNITS[*]}" > "$control/prerm"
+  chmod 0755 "$control/postinst" "$control/prerm"
+  local out=${DEB_DIR:-build}
+  mkdir -p "$out"
+  dpkg-deb --root-owner-group -Zgzip --build "$root" "$out/frontyard_${version}_${arch}.deb" >/dev/null
+  say "built $out/frontyard_${version}_${arch}.deb"
+}
+
 case "$ACTION" in
   install) create_users; install_tree; activate ;;
   uninstall) uninstall ;;
-  *) echo "usage: $0 install|uninstall" >&2; exit 2 ;;
+  postinst) create_users; activate ;;  # from the Debian package, on the kiosk PC
+  deb) package_deb ;;
+  *) echo "usage: $0 install|uninstall|deb" >&2; exit 2 ;;
 esac

@@ -133,6 +133,31 @@ def test_systemd_analyze_verify_every_unit(stage: Path, tmp_path: Path) -> None:
         broken.unlink()
 
 
+def test_debian_package_of_the_staged_tree(stage: Path, tmp_path: Path) -> None:
+    root = tmp_path / "root"
+    shutil.copytree(stage, root, symlinks=True)
+    built = run_install(root, "deb", STAGED="1", DEB_DIR=str(tmp_path))
+    assert built.returncode == 0, built.stdout + built.stderr
+    (package,) = tmp_path.glob("frontyard_*.deb")
+    info = subprocess.run(["dpkg-deb", "--info", str(package)], capture_output=True, text=True, check=True)
+    assert "Package: frontyard" in info.stdout and "pcscd" in info.stdout
+    contents = subprocess.run(
+        ["dpkg-deb", "--contents", str(package)], capture_output=True, text=True, check=True
+    )
+    for path in (
+        "./etc/systemd/system/frontyard-daemon.service",
+        "./etc/udev/rules.d/60-frontyard.rules",
+        "./opt/frontyard/venv/bin/frontyard-daemon",
+        "./opt/frontyard/share/install.sh",
+    ):
+        assert path in contents.stdout, path
+    assert "root/root" in contents.stdout and "/tmp" not in contents.stdout
+    conffiles = subprocess.run(
+        ["dpkg-deb", "--ctrl-tarfile", str(package)], capture_output=True, check=True
+    ).stdout
+    assert b"/etc/frontyard/daemon.toml" in conffiles
+
+
 def test_uninstall_keeps_state_unless_purged(stage: Path, tmp_path: Path) -> None:
     root = tmp_path / "again"
     shutil.copytree(stage, root, symlinks=True)
