@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
@@ -17,6 +18,8 @@ from . import systemd
 from .hotplug import HotPlug
 from .metrics import Metrics, read_metrics_settings
 from .server import Daemon
+
+_LOGGER = logging.getLogger(__name__)
 
 
 @dataclass
@@ -31,7 +34,14 @@ async def appliance_services(daemon: Daemon) -> AsyncIterator[Appliance]:
     settings = read_metrics_settings(daemon.config.options)
     metrics = Metrics(daemon, settings) if settings is not None else None
     if metrics is not None:
-        metrics.start()
+        try:
+            metrics.start()
+        except OSError as exc:  # the port is taken: serve the kiosk anyway, say why metrics are missing
+            _LOGGER.error(
+                "metrics endpoint not started / メトリクスを開始できません",
+                extra={"address": f"{metrics.settings.host}:{metrics.settings.port}", "error": str(exc)},
+            )
+            metrics = None
     hotplug = HotPlug(daemon.registry)
     hotplug.start()
     watchdog: asyncio.Task[None] | None = None

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import errno
 import logging
+import re
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -28,6 +29,7 @@ from drivers.escpos.errors import PrinterUnreachableError
 
 _LOGGER = logging.getLogger(__name__)
 UDEV_RULE = "/etc/udev/rules.d/60-frontyard.rules"
+_HEX_ID = re.compile(r"[0-9a-fA-F]{1,4}")
 READ_CHUNK = 64
 
 
@@ -61,15 +63,18 @@ def parse_usb_address(uri: DeviceUri) -> UsbAddress:
     ids = uri.raw.split("://", 1)[1].split("?", 1)[0].strip("/") if uri.raw else uri.host
     vendor, sep, product = ids.partition(":")
     try:
-        if not sep:
+        if not sep or not all(_HEX_ID.fullmatch(part) for part in (vendor, product)):
             raise ValueError(ids)
-        return UsbAddress(
+        address = UsbAddress(
             vendor=int(vendor, 16),
             product=int(product, 16),
             interface=int(uri.query.get("interface", "0"), 0),
             in_ep=int(uri.query.get("in_ep", "0"), 0),
             out_ep=int(uri.query.get("out_ep", "0"), 0),
         )
+        if not all(0 <= value <= 0xFF for value in (address.interface, address.in_ep, address.out_ep)):
+            raise ValueError(uri.raw)
+        return address
     except ValueError:
         raise ValueError(
             f"expected usb://VID:PID with hex ids (e.g. usb://04b8:0e28), got {uri.raw or ids!r}"

@@ -10,6 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from drivers.base import DeviceUnavailable, parse_device_uri
 from drivers.escpos import (
@@ -53,6 +55,22 @@ def test_uri_names_vendor_product_interface_and_endpoints() -> None:
         parse_usb_address(parse_device_uri("usb://epson", ("usb",)))
     with pytest.raises(ValueError, match="usb://VID:PID"):
         open_device("usb://04b8:zzzz")
+
+
+@given(st.text(max_size=40))
+@example("-1:0")
+@example("04b8:0e28?interface=-1")
+@example("04b8:0e28?out_ep=0x100")
+@example("１２:34")
+def test_malformed_usb_uris_raise_only_value_error(tail: str) -> None:
+    try:
+        uri = parse_device_uri(f"usb://{tail}", ("usb",))
+        address = parse_usb_address(uri)
+    except ValueError:
+        return
+    assert 0 <= address.vendor <= 0xFFFF and 0 <= address.product <= 0xFFFF
+    assert all(0 <= value <= 0xFF for value in (address.interface, address.in_ep, address.out_ep))
+    assert tail.split(":")[0].isascii()
 
 
 def test_prints_a_receipt_and_reads_status_over_bulk_endpoints(backend: UsbPrinterBackend) -> None:
