@@ -46,12 +46,9 @@ class CopiedFile:
 
 
 def _secret_file(config: Config) -> Path:
-    from .visits.settings import read_settings
+    from .visits.settings import frontyard_settings
 
-    try:
-        return read_settings(config).secret_file
-    except ValueError:
-        return config.storage_dir / "reception.secret"
+    return frontyard_settings(config.options.frontyard, config.storage_dir).secret_file
 
 
 def _relative(config: Config, path: Path) -> str:

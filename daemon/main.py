@@ -15,7 +15,6 @@ from . import tools
 from .appliance import appliance_services
 from .config import ConfigError, load_config
 from .logs import configure_logging
-from .metrics import read_metrics_settings
 from .migrations import StorageTooNew
 from .server import Daemon, create_server
 
@@ -68,14 +67,6 @@ def main(argv: list[str] | None = None) -> int:
         config = load_config(args.config)
     except ConfigError as exc:
         print(f"frontyard-daemon: configuration error / 設定ファイルの誤り:\n  {exc}", file=sys.stderr)
-        return 2
-    try:
-        read_metrics_settings(config.options)
-    except ValueError as exc:
-        print(
-            f"frontyard-daemon: configuration error / 設定ファイルの誤り:\n  {args.config}: {exc}",
-            file=sys.stderr,
-        )
         return 2
     if args.check:
         print(f"{args.config}: OK ({len(config.devices)} devices, {len(config.endpoints)} endpoints)")

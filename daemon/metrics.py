@@ -9,7 +9,7 @@ another machine scrapes through the kiosk PC's Prometheus agent or an SSH/TLS tu
   ``frontyard_payment_changes_total{state}``, ``frontyard_resident_sessions_total{event}``;
 * values read at scrape time: ``frontyard_device_state{device,state}`` (1 for the current state),
   ``frontyard_print_jobs{state}`` and ``frontyard_payments{state}`` (rows of the journals by state),
-  ``frontyard_event_sequence``, ``frontyard_resident_session_active``.
+  ``frontyard_event_sequence``; ``frontyard_resident_session_active`` follows the session events.
 
 No label carries personal data: slot names, enum names and the drivers' stable reason keys only.
 Example alert rules: ``install/prometheus/frontyard-alerts.yml``.
@@ -24,14 +24,15 @@ import logging
 import sqlite3
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from kiosk.v1 import card_pb2, events_pb2, payment_pb2
-from prometheus_client import CollectorRegistry, Counter, disable_created_metrics, start_http_server
+from prometheus_client import CollectorRegistry, Counter, Gauge, disable_created_metrics, start_http_server
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
+
+from .options import MetricsOptions, Options
 
 if TYPE_CHECKING:
     from wsgiref.simple_server import WSGIServer
@@ -44,36 +45,29 @@ State = events_pb2.DeviceState
 
 
 class MetricsConfigError(ValueError):
-    """An unusable ``[options.metrics]`` value; the message names the key."""
+    """An unusable ``[options.metrics] listen``."""
 
 
-@dataclass(frozen=True)
-class MetricsSettings:
-    host: str
-    port: int
-
-
-def read_metrics_settings(options: dict[str, Any]) -> MetricsSettings | None:
-    """``[options.metrics]``: None when the table is absent or ``enabled = false``."""
-    table = options.get("metrics")
-    if table is None:
-        return None
-    if not isinstance(table, dict):
-        raise MetricsConfigError("options.metrics: expected a table")
-    if table.get("enabled", True) is False:
-        return None
-    listen = table.get("listen", DEFAULT_LISTEN)
-    host, _, port = str(listen).rpartition(":")
+def parse_listen(listen: str) -> tuple[str, int]:
+    """``HOST:PORT`` on a loopback address (``[::1]:9464`` for IPv6); port 0 picks a free one."""
+    host, _, port = listen.rpartition(":")
+    host = host.strip("[]")
     try:
-        loopback = ipaddress.ip_address(host.strip("[]")).is_loopback
+        loopback = ipaddress.ip_address(host).is_loopback
     except ValueError:
         loopback = False
     if not loopback or not port.isdigit() or int(port) > 65535:
         raise MetricsConfigError(
-            f"options.metrics.listen: expected a loopback HOST:PORT such as {DEFAULT_LISTEN!r}, got "
-            f"{listen!r} / ループバックアドレスのみ指定できます"
+            f"expected a loopback HOST:PORT such as {DEFAULT_LISTEN!r}, got {listen!r} / "
+            "ループバックアドレスのみ指定できます"
         )
-    return MetricsSettings(host=host.strip("[]"), port=int(port))
+    return host, int(port)
+
+
+def read_metrics_settings(options: Options) -> MetricsOptions | None:
+    """The endpoint to serve, or None when ``[options.metrics]`` is absent or ``enabled = false``."""
+    metrics = options.metrics
+    return metrics if metrics is not None and metrics.enabled else None
 
 
 def _count_by_state(path: Path, table: str) -> dict[str, int]:
@@ -116,17 +110,12 @@ class _ScrapeTimeCollector(Collector):
         yield GaugeMetricFamily(
             "frontyard_event_sequence", "last event-log sequence number", value=daemon.events.last_sequence
         )
-        sessions = daemon.sessions
-        active = 1 if sessions is not None and sessions.current is not None else 0
-        yield GaugeMetricFamily(
-            "frontyard_resident_session_active", "1 while a card holder is served", active
-        )
 
 
 class Metrics:
     """The registry, its event-fed counters and the HTTP server (``start`` / ``stop``)."""
 
-    def __init__(self, daemon: Daemon, settings: MetricsSettings) -> None:
+    def __init__(self, daemon: Daemon, settings: MetricsOptions) -> None:
         self.daemon = daemon
         self.settings = settings
         disable_created_metrics()  # type: ignore[no-untyped-call]  # no *_created series
@@ -158,6 +147,9 @@ class Metrics:
         self.sessions = Counter(
             "frontyard_resident_sessions", "resident session events", ["event"], registry=self.registry
         )
+        self.session_active = Gauge(
+            "frontyard_resident_session_active", "1 while a resident is served", registry=self.registry
+        )
         self.registry.register(_ScrapeTimeCollector(daemon))
         self._server: WSGIServer | None = None
         self._thread: threading.Thread | None = None
@@ -180,6 +172,7 @@ class Metrics:
         elif which == "resident_session":
             kind = card_pb2.SessionEventKind.Name(event.resident_session.kind).lower()
             self.sessions.labels(kind.removeprefix("session_")).inc()
+            self.session_active.set(0 if event.resident_session.kind == card_pb2.SESSION_ENDED else 1)
 
     async def _follow_events(self) -> None:
         async for event in self.daemon.events.watch(self.daemon.events.last_sequence):

@@ -17,7 +17,7 @@ current version without a backup (there was nothing to lose).
 |--------------|-----------------------------------|--------------------------------------------------|
 | events       | ``events.sqlite3``                | 1                                                |
 | print-jobs   | ``print-jobs.sqlite3``            | 1; 2 index jobs by state (metrics)               |
-| payments     | ``payments.sqlite3``              | 1; 2 index payments by state (metrics)           |
+| payments     | ``payments.sqlite3``              | 1; 2 ``issue_failed`` column; 3 index by state   |
 | kpi          | ``kpi.sqlite3``                   | 1                                                |
 | outbox       | ``outbox/outbox.sqlite3``         | 1 (its pre-1 layouts are converted by the store) |
 
@@ -30,6 +30,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
+import re
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -69,9 +70,11 @@ SCHEMAS: tuple[StoreSchema, ...] = (
         (
             Step(
                 2,
-                "index payments by state",
-                "CREATE INDEX IF NOT EXISTS payments_by_state ON payments (state)",
+                "issue_failed column (it was a free-text reason)",
+                "ALTER TABLE payments ADD COLUMN issue_failed INTEGER NOT NULL DEFAULT 0;"
+                "UPDATE payments SET issue_failed = 1 WHERE reason = 'issue_failed'",
             ),
+            Step(3, "index by state", "CREATE INDEX IF NOT EXISTS payments_by_state ON payments (state)"),
         ),
     ),
     StoreSchema("kpi"),
@@ -100,12 +103,9 @@ class MigrationReport:
 
 
 def outbox_path(config: Config) -> Path:
-    from ..visits.settings import read_settings
+    from ..visits.settings import frontyard_settings
 
-    try:
-        return read_settings(config).outbox_dir / "outbox.sqlite3"
-    except ValueError:  # reported by the front-yard service itself
-        return config.storage_dir / "outbox" / "outbox.sqlite3"
+    return frontyard_settings(config.options.frontyard, config.storage_dir).outbox_dir / "outbox.sqlite3"
 
 
 def store_files(config: Config) -> list[StoreFile]:
@@ -136,7 +136,8 @@ def migrate_file(store: StoreFile) -> int:
             for step in store.schema.steps:
                 if step.version > max(int(before), 1):
                     for statement in filter(str.strip, step.sql.split(";")):
-                        db.execute(statement)
+                        if not _column_already_added(db, statement):
+                            db.execute(statement)
             # PRAGMA cannot take a bound parameter; latest is an int from SCHEMAS.
             db.execute(f"PRAGMA user_version = {int(store.schema.latest)}")
             db.execute("COMMIT")
@@ -201,3 +202,16 @@ def _unversioned(path: Path) -> bool:
     with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
         (version,) = db.execute("PRAGMA user_version").fetchone()
     return int(version) == 0
+
+
+_ADD_COLUMN = re.compile(r"\s*ALTER\s+TABLE\s+(\w+)\s+ADD\s+COLUMN\s+(\w+)", re.IGNORECASE)
+
+
+def _column_already_added(db: sqlite3.Connection, statement: str) -> bool:
+    """An ``ADD COLUMN`` whose column exists: a file written after the column came, before versioning."""
+    match = _ADD_COLUMN.match(statement)
+    if match is None:
+        return False
+    table, column = match.groups()
+    # The table name comes from a constant Step in SCHEMAS, never from input.
+    return column in {row[1] for row in db.execute(f"PRAGMA table_info({table})")}

@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 
 from daemon import systemd
-from daemon.metrics import MetricsConfigError, MetricsSettings, read_metrics_settings
+from daemon.config import ConfigError, load_config
+from daemon.metrics import read_metrics_settings
+from daemon.options import MetricsOptions
 
 
 def test_notify_outside_systemd_does_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -57,11 +59,19 @@ def test_watchdog_interval(monkeypatch: pytest.MonkeyPatch) -> None:
     assert systemd.watchdog_interval_s() is None
 
 
-def test_metrics_settings() -> None:
-    assert read_metrics_settings({}) is None
-    assert read_metrics_settings({"metrics": {"enabled": False}}) is None
-    assert read_metrics_settings({"metrics": {}}) == MetricsSettings("127.0.0.1", 9464)
-    assert read_metrics_settings({"metrics": {"listen": "[::1]:9100"}}) == MetricsSettings("::1", 9100)
+def metrics_of(tmp_path: Path, table: str) -> MetricsOptions | None:
+    path = tmp_path / "daemon.toml"
+    path.write_text(f'[daemon]\nstorage_dir = "var"\n{table}\n', encoding="utf-8")
+    return read_metrics_settings(load_config(path).options)
+
+
+def test_metrics_settings(tmp_path: Path) -> None:
+    assert metrics_of(tmp_path, "") is None
+    assert metrics_of(tmp_path, "[options.metrics]\nenabled = false") is None
+    assert metrics_of(tmp_path, "[options.metrics]") == MetricsOptions("127.0.0.1", 9464)
+    assert metrics_of(tmp_path, '[options.metrics]\nlisten = "[::1]:9100"') == MetricsOptions("::1", 9100)
     for listen in ("0.0.0.0:9464", "192.0.2.1:9464", "localhost", "127.0.0.1:99999"):
-        with pytest.raises(MetricsConfigError, match="loopback"):
-            read_metrics_settings({"metrics": {"listen": listen}})
+        with pytest.raises(ConfigError, match=r"daemon.toml:5: options.metrics.listen: .*loopback"):
+            metrics_of(tmp_path, f'[options.metrics]\n\nlisten = "{listen}"')
+    with pytest.raises(ConfigError, match="unknown option"):
+        metrics_of(tmp_path, "[options.metrics]\nport = 1")

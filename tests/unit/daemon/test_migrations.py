@@ -49,10 +49,16 @@ def rows(path: Path, table: str) -> int:
         return int(db.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
 
 
-def schema_of(path: Path) -> set[tuple[str, str]]:
+def schema_of(path: Path) -> set[tuple[str, str, str]]:
+    """Every table's columns and every index's columns (column order aside: ADD COLUMN appends)."""
     with contextlib.closing(sqlite3.connect(path)) as db:
-        found = db.execute("SELECT name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'").fetchall()
-    return {(name, " ".join((sql or "").split())) for name, sql in found}
+        objects = db.execute("SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'").fetchall()
+        shape = set()
+        for kind, name in objects:
+            pragma = "table_info" if kind == "table" else "index_info"
+            for row in db.execute(f"PRAGMA {pragma}({name})"):
+                shape.add((kind, name, repr(row[1:] if kind == "table" else row[2])))
+    return shape
 
 
 def test_every_store_has_a_kept_version() -> None:
@@ -102,6 +108,19 @@ def test_migrated_old_files_equal_new_files(tmp_path: Path) -> None:
     for before, after in zip(store_files(old), store_files(new), strict=True):
         assert schema_of(before.path) == schema_of(after.path), before.schema.name
         assert read_version(after.path) == after.schema.latest
+
+
+def test_a_column_added_before_versioning_is_not_added_twice(tmp_path: Path) -> None:
+    """A journal written by a release that had ``issue_failed`` but no version stamp migrates too."""
+    config = config_in(tmp_path)
+    load_fixture(VERSIONS[0], config.storage_dir)
+    payments = config.storage_dir / "payments.sqlite3"
+    with contextlib.closing(sqlite3.connect(payments)) as db:
+        db.execute("ALTER TABLE payments ADD COLUMN issue_failed INTEGER NOT NULL DEFAULT 0")
+        db.commit()
+    prepare_storage(config)
+    assert read_version(payments) == 3
+    assert rows(payments, "payments") == SAMPLE.payments
 
 
 def test_newer_file_is_refused_untouched(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
