@@ -6,7 +6,7 @@ it is optional (``--probe-serial``) because it writes to every port.
 
 from __future__ import annotations
 
-import concurrent.futures
+import threading
 
 from drivers.base import DeviceError, DeviceKind
 
@@ -16,24 +16,32 @@ PROBE_TIMEOUT_S = 10.0
 ZVT_BAUD = 9600
 
 
-def probe_zvt(uri: str) -> str:
-    """The terminal's status summary when a ZVT terminal answers at ``uri``; "" otherwise."""
+def probe_zvt(uri: str, timeout_s: float = PROBE_TIMEOUT_S) -> str:
+    """A summary when a ZVT terminal answers at ``uri`` within ``timeout_s``; "" otherwise.
+
+    The probe runs on a daemon thread: a port that never answers is given up after ``timeout_s`` without
+    holding up ``discover`` (the thread ends with the driver's own timeouts, or with the process).
+    """
     from drivers.zvt.terminal import open_device
 
-    def ask() -> str:
-        terminal = open_device(uri)
-        try:
-            terminal.open()
-            health = terminal.check_health()
-            return f"ZVT terminal answered ({health.detail or 'status ok'})"
-        finally:
-            terminal.close()
+    answer: list[str] = []
 
-    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+    def ask() -> None:
         try:
-            return pool.submit(ask).result(timeout=PROBE_TIMEOUT_S)
-        except (DeviceError, OSError, ValueError, concurrent.futures.TimeoutError):
-            return ""
+            terminal = open_device(uri)
+            try:
+                terminal.open()
+                health = terminal.check_health()
+                answer.append(f"ZVT terminal answered ({health.detail or 'status ok'})")
+            finally:
+                terminal.close()
+        except (DeviceError, OSError, ValueError):
+            return
+
+    thread = threading.Thread(target=ask, name="zvt-probe", daemon=True)
+    thread.start()
+    thread.join(timeout_s)
+    return answer[0] if answer else ""
 
 
 def find_serial_ports(probe: bool, notes: list[str]) -> list[Found]:

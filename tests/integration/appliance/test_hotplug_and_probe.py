@@ -74,5 +74,7 @@ def test_zvt_probe_recognises_the_terminal_only(
 ) -> None:
     zvt = zvt_simulator_factory()
     assert "ZVT terminal answered" in probe_zvt(f"{zvt.endpoint}?t3=2&t4=3")
-    assert probe_zvt(escpos_sim.endpoint.replace("tcp://", "socket://") + "?t3=1&t4=1") == ""
-    assert probe_zvt(f"socket://127.0.0.1:{free_port()}") == ""
+    began = time.monotonic()
+    assert probe_zvt(escpos_sim.endpoint.replace("tcp://", "socket://") + "?t3=1&t4=1", timeout_s=2) == ""
+    assert probe_zvt(f"socket://127.0.0.1:{free_port()}", timeout_s=2) == ""
+    assert time.monotonic() - began < 6  # a port that does not answer is given up
