@@ -2,10 +2,11 @@
 
 ``fill(storage_dir, YEAR)`` writes visits (kpi.sqlite3), payments with their terminal ops
 (payments.sqlite3), print jobs (print-jobs.sqlite3) and events (events.sqlite3) with the stores'
-current code, which writes schema version 1: the input of the migration benchmark and of the
-migration fixtures (``tests/fixtures/migrations``). Durability is switched off while filling: this is
-test data, and a year of fsyncs would take minutes. Payments beyond the first ``PAYMENTS_BY_CODE`` are
-SQL copies of those rows (order ids ``<id>#<k>``, shifted sequence numbers), which takes seconds, not minutes.
+current code, which writes its current layout without a version stamp (``user_version`` 0): the input
+of the migration benchmark and of the migration fixtures (``tests/fixtures/migrations``). Durability is
+switched off while filling: this is test data, and a year of fsyncs would take minutes. Payments beyond
+the first ``PAYMENTS_BY_CODE`` are SQL copies of those rows (order ids ``<id>#<k>``, shifted sequence
+numbers), which takes seconds, not minutes.
 """
 
 from __future__ import annotations

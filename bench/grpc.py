@@ -1,9 +1,9 @@
 """gRPC overhead (GetDevice vs an echo service, metrics on), start-up, memory; migrating/backing up a year.
 
 ``migrate_s``: a state directory holding a year (``bench._year_data.YEAR``: 50,000 visits, 20,000
-payments) written by the stores at schema version 1, brought to the current version by
-``prepare_storage`` (which backs everything up first). ``backup_s``: ``backup_storage`` of the same.
-Both are medians of several runs on fresh copies.
+payments) written by the stores without a version stamp, as every release before versioning wrote
+them, brought to the current version by ``prepare_storage`` (which backs everything up first).
+``backup_s``: ``backup_storage`` of the same. Both are medians of several runs on fresh copies.
 """
 
 from __future__ import annotations
