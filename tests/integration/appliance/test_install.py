@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import configparser
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -156,6 +157,21 @@ def test_debian_package_of_the_staged_tree(stage: Path, tmp_path: Path) -> None:
         ["dpkg-deb", "--ctrl-tarfile", str(package)], capture_output=True, check=True
     ).stdout
     assert b"/etc/frontyard/daemon.toml" in conffiles
+
+
+@pytest.mark.skipif(SYSTEMD_ANALYZE is None, reason="systemd-analyze missing: apt-get install systemd")
+@pytest.mark.parametrize(
+    ("name", "at_most"), [("frontyard-daemon.service", 2.0), ("frontyard-ui.service", 2.0)]
+)
+def test_services_exposure_is_low(stage: Path, name: str, at_most: float) -> None:
+    """``systemd-analyze security`` (0 = locked down, 10 = unprotected) of the installed units."""
+    result = subprocess.run(
+        [str(SYSTEMD_ANALYZE), "security", "--offline=yes", f"--root={stage}", f"/etc/systemd/system/{name}"],
+        capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    match = re.search(r"Overall exposure level for \S+: ([0-9.]+)", result.stdout)
+    assert match is not None, result.stdout + result.stderr
+    assert float(match.group(1)) <= at_most
 
 
 def test_uninstall_keeps_state_unless_purged(stage: Path, tmp_path: Path) -> None:
