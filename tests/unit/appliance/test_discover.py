@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from daemon.config import load_config
 from daemon.discover import cli, serial
 from daemon.discover.cameras import find_cameras, fourcc
 from daemon.discover.model import Found, SystemRoots
@@ -144,3 +145,19 @@ def test_cli_json_report(
     report = json.loads(capsys.readouterr().out)
     assert report["proposed"] == {"receipt": "usb://04b8:0e28?profile=tm-m30-jp"}
     assert report["devices"][0]["label"] == "Epson TM-m30"
+
+
+def test_proposal_is_a_valid_configuration(roots: SystemRoots, tmp_path: Path) -> None:
+    usb_device(roots.sys, "1-1", "04b8", "0e28")
+    (roots.sys / "class/video4linux/video0").mkdir(parents=True)
+    (roots.sys / "class/video4linux/video0/name").write_text("USB Camera\n")
+    devices = find_usb_printers(roots) + find_cameras(roots)
+    devices.append(Found(DeviceKind.FORM_PRINTER, "ipp", "ipp://localhost:631/printers/A4", "CUPS queue A4"))
+    config = tmp_path / "daemon.toml"
+    config.write_text('[daemon]\nstorage_dir = "var"\n\n' + propose(devices), encoding="utf-8")
+    loaded = load_config(config)
+    assert {device.slot: device.driver for device in loaded.devices} == {
+        "receipt": "escpos",
+        "camera": "camera",
+        "forms": "ipp",
+    }
