@@ -108,7 +108,7 @@ uninstall() {
   for unit in "${UNITS[@]}"; do rm -f "$DESTDIR$SYSCONFDIR/systemd/system/$unit"; done
   rm -f "$DESTDIR$SYSCONFDIR/udev/rules.d/60-frontyard.rules" \
     "$DESTDIR$SYSCONFDIR/chromium/policies/managed/frontyard.json"
-  rm -rf "${DESTDIR:?}$PREFIX"
+  rm -rf "${DESTDIR}${PREFIX:?}"
   if [ "$PURGE" = 1 ]; then
     say "PURGE=1: removing configuration $SYSCONFDIR/frontyard and state $STATEDIR"
     rm -rf "${DESTDIR}$SYSCONFDIR/frontyard" "${DESTDIR}$STATEDIR"

@@ -187,3 +187,20 @@ def test_uninstall_keeps_state_unless_purged(stage: Path, tmp_path: Path) -> Non
     purged = run_install(root, "uninstall", PURGE="1")
     assert purged.returncode == 0, purged.stderr
     assert not (root / "var/lib/frontyard").exists() and not (root / "etc/frontyard").exists()
+
+
+def test_uninstall_without_destdir_uses_the_configured_paths(stage: Path, tmp_path: Path) -> None:
+    """The live path (no DESTDIR) on directories under tmp: PREFIX, SYSCONFDIR and STATEDIR moved there."""
+    root = tmp_path / "live"
+    shutil.copytree(stage, root, symlinks=True)
+    env = {
+        "DESTDIR": "",
+        "PREFIX": str(root / "opt/frontyard"),
+        "SYSCONFDIR": str(root / "etc"),
+        "STATEDIR": str(root / "var/lib/frontyard"),
+    }
+    done = run_install(root, "uninstall", **env)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert not (root / "opt/frontyard").exists()
+    assert not (root / "etc/udev/rules.d/60-frontyard.rules").exists()
+    assert (root / "var/lib/frontyard").is_dir() and (root / "etc/frontyard/daemon.toml").is_file()
