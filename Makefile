@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PYTEST_ARGS ?=
 
-.PHONY: help setup run test lint typecheck unit integration e2e certs audit lock clean
+.PHONY: help setup run test lint typecheck unit integration e2e certs audit lock clean install uninstall deb
 
 help:
 	@echo "make run    start the daemon, every simulator and the kiosk UI on simulators"
@@ -13,6 +13,9 @@ help:
 	@echo "make certs  issue a local CA and mutual-TLS certificates into certs/"
 	@echo "make lock   re-pin the dependencies (requirements.lock, with hashes)"
 	@echo "make clean  remove the virtual environment, generated code and run state"
+	@echo "make install    install as an appliance (root; DESTDIR= stages; README: Install on a kiosk PC)"
+	@echo "make uninstall  remove it, keeping /etc/frontyard and /var/lib/frontyard unless PURGE=1"
+	@echo "make deb        the same as a Debian package in build/"
 
 setup:
 	@bash scripts/setup.sh
@@ -49,6 +52,17 @@ lock: setup
 
 certs: setup
 	$(PY) -m daemon.certs --out certs
+
+# The appliance: /opt/frontyard, /etc/frontyard, /var/lib/frontyard, systemd units, udev rules, users.
+install: setup
+	@bash scripts/install.sh install
+
+uninstall:
+	@bash scripts/install.sh uninstall
+
+# A Debian package of the same tree: build/frontyard_<version>_<arch>.deb (needs the registry for the lock).
+deb: setup
+	@bash scripts/install.sh deb
 
 clean:
 	rm -rf $(VENV) gen run var

@@ -11,8 +11,11 @@ import sys
 import time
 from pathlib import Path
 
+from . import tools
+from .appliance import appliance_services
 from .config import ConfigError, load_config
 from .logs import configure_logging
+from .migrations import StorageTooNew
 from .server import Daemon, create_server
 
 _LOGGER = logging.getLogger(__name__)
@@ -40,20 +43,25 @@ async def serve(daemon: Daemon, started: float) -> None:
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
     await daemon.start()
-    # One line on stdout when serving, for supervisors and tests; logs stay on stderr.
-    ready = {
-        "daemon": "serving",
-        "endpoints": daemon.addresses,
-        "startup_s": round(time.monotonic() - started, 3),
-    }
-    print(json.dumps(ready), flush=True)
-    await stop.wait()
+    async with appliance_services(daemon) as appliance:  # metrics, hot-plug, systemd READY and watchdog
+        # One line on stdout when serving, for supervisors and tests; logs stay on stderr.
+        ready = {
+            "daemon": "serving",
+            "endpoints": daemon.addresses,
+            "startup_s": round(time.monotonic() - started, 3),
+            "metrics": appliance.metrics_url,
+        }
+        print(json.dumps(ready), flush=True)
+        await stop.wait()
     _LOGGER.info("stopping: finishing running operations")
     await daemon.stop()
 
 
 def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
+    arguments = sys.argv[1:] if argv is None else argv
+    if arguments and arguments[0] in tools.COMMANDS:  # discover | backup | restore
+        return tools.main(arguments)
     args = parse_arguments(argv)
     try:
         config = load_config(args.config)
@@ -71,6 +79,9 @@ def main(argv: list[str] | None = None) -> int:
             f"frontyard-daemon: cannot use storage / 保存先を使えません {config.storage_dir}: {exc}",
             file=sys.stderr,
         )
+        return 1
+    except StorageTooNew as exc:
+        print(f"frontyard-daemon: {exc}", file=sys.stderr)
         return 1
     asyncio.run(serve(daemon, started))
     return 0

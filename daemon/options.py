@@ -11,6 +11,7 @@ An unknown table or key is an error too (a typo would otherwise be ignored silen
     [options.camera]     reading_ttl_s, ocr_engine
     [options.frontyard]  municipality, secret_file, outbox_dir, export_dir, retention_days,
                          reception_counter, kpi_period, visit_ttl_hours
+    [options.metrics]    listen, enabled (the table present turns the Prometheus endpoint on)
 """
 
 from __future__ import annotations
@@ -75,12 +76,20 @@ class FrontyardOptions:
 
 
 @dataclass(frozen=True)
+class MetricsOptions:
+    host: str = "127.0.0.1"  # loopback only (daemon.metrics)
+    port: int = 9464
+    enabled: bool = True
+
+
+@dataclass(frozen=True)
 class Options:
     card: CardOptions = field(default_factory=CardOptions)
     printing: PrintingOptions = field(default_factory=PrintingOptions)
     payment: PaymentOptions = field(default_factory=PaymentOptions)
     camera: CameraOptions = field(default_factory=CameraOptions)
     frontyard: FrontyardOptions = field(default_factory=FrontyardOptions)
+    metrics: MetricsOptions | None = None  # no [options.metrics]: no endpoint
 
 
 class ErrorAt(Protocol):
@@ -143,6 +152,7 @@ def read_options(at: ErrorAt, data: Any, base: Path) -> Options:
         "payment": (PaymentOptions, _payment),
         "camera": (CameraOptions, _camera),
         "frontyard": (FrontyardOptions, lambda table: _frontyard(table, base)),
+        "metrics": (_MetricsKeys, _metrics),
     }
     parsed: dict[str, Any] = {}
     for name, table in data.items():
@@ -222,3 +232,22 @@ def _frontyard(table: _Table, base: Path) -> FrontyardOptions:
         kpi_period=table.text("kpi_period", defaults.kpi_period),
         visit_ttl_hours=table.integer("visit_ttl_hours", defaults.visit_ttl_hours, minimum=1),
     )
+
+
+@dataclass(frozen=True)
+class _MetricsKeys:
+    """The keys of ``[options.metrics]`` (``listen`` is split into MetricsOptions.host and port)."""
+
+    listen: str = "127.0.0.1:9464"
+    enabled: bool = True
+
+
+def _metrics(table: _Table) -> MetricsOptions:
+    from .metrics import MetricsConfigError, parse_listen
+
+    listen = table.text("listen", _MetricsKeys.listen)
+    try:
+        host, port = parse_listen(listen)
+    except MetricsConfigError as exc:
+        raise table.at.error(table.name, "listen", str(exc)) from None
+    return MetricsOptions(host=host, port=port, enabled=table.boolean("enabled", True))

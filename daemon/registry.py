@@ -206,6 +206,10 @@ class DeviceSlot:
             self._set_state(State.IDLE)
         _LOGGER.info("device opened", extra={"device": self.name, "model": health.model})
 
+    def wake(self) -> None:
+        """Retry now instead of after the backoff (hot-plug: a device appeared)."""
+        self._wake_monitor.set()
+
     async def _sleep(self, seconds: float) -> None:
         # asyncio.timeout, not wait_for: on 3.11 wait_for can swallow a cancellation that races a wake-up.
         self._wake_monitor.clear()

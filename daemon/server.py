@@ -37,6 +37,7 @@ from .camera.store import ReadingStore
 from .config import Config, Endpoint
 from .errors import ErrorInterceptor
 from .events import EventLog
+from .migrations import finish_new_stores, prepare_storage
 from .printing import PrintQueue
 from .registry import DeviceRegistry
 from .roles import RoleInterceptor
@@ -59,6 +60,7 @@ NOT_SERVING = health_pb2.HealthCheckResponse.NOT_SERVING
 def create_server(config: Config) -> Daemon:
     """Build the daemon's collaborators in order; nothing runs until ``Daemon.start``."""
     config.storage_dir.mkdir(parents=True, exist_ok=True)
+    migration = prepare_storage(config)  # refuses newer files; backs up, then migrates older ones
     options = config.options
     events = EventLog(config.storage_dir / "events.sqlite3")
     registry = DeviceRegistry(config.devices, events)
@@ -94,6 +96,7 @@ def create_server(config: Config) -> Daemon:
         ),
         CameraServiceRunner(registry, events, readings, options.camera.ocr_engine),
     ]
+    finish_new_stores(migration)  # the stores just created start at the current schema version
     return Daemon(config, events, registry, print_queue, services)
 
 

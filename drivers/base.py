@@ -130,7 +130,7 @@ def parse_device_uri(uri: str, schemes: tuple[str, ...]) -> DeviceUri:
         known = ", ".join(f"{scheme}://" for scheme in schemes)
         raise UnknownSchemeError(f"unknown URI scheme in {uri!r}: expected one of {known}")
     try:
-        port = parts.port
+        port = None if parts.scheme == "usb" else parts.port  # usb://04b8:0e28 is VID:PID, not host:port
     except ValueError as exc:
         raise UnknownSchemeError(f"bad port in {uri!r}: {exc}") from exc
     query = dict(urllib.parse.parse_qsl(parts.query))

@@ -12,6 +12,7 @@ APT_PACKAGES=(
   chromium                                                 # kiosk UI tests (Playwright drives Debian's chromium)
   cups-ipp-utils poppler-utils                             # ippeveprinter as an IPP peer; PDF previews
   gcc python3-dev                                          # building wheels that have none for this Python
+  libusb-1.0-0 libudev1 systemd                            # usb:// printers (pyusb), hot-plug (pyudev), systemd-analyze
 )
 
 say() { printf '[setup] %s\n' "$*"; }

@@ -33,6 +33,7 @@ from drivers.escpos.errors import (
 from drivers.escpos.profiles import DEFAULT_PROFILE, PrinterProfile, get_profile
 from drivers.escpos.status import STATUS_QUERIES, PrinterStatus, parse_status
 from drivers.escpos.transport import DEFAULT_TIMEOUT_S, ByteTransport, EscposTransport
+from drivers.escpos.usb_transport import UsbTransport, parse_usb_address
 
 _LOGGER = logging.getLogger(__name__)
 SCHEMES = ("tcp", "usb", "serial")
@@ -149,4 +150,9 @@ def open_device(uri: str) -> ReceiptPrinter:
     parsed = parse_device_uri(uri, SCHEMES)
     profile = get_profile(parsed.query.get("profile", DEFAULT_PROFILE))
     timeout = float(parsed.query.get("timeout", DEFAULT_TIMEOUT_S))
-    return ReceiptPrinter(EscposTransport(parsed, timeout), profile, name=f"{parsed.scheme}:{profile.name}")
+    transport: ByteTransport
+    if parsed.scheme == "usb":
+        transport = UsbTransport(parse_usb_address(parsed), timeout)
+    else:
+        transport = EscposTransport(parsed, timeout)
+    return ReceiptPrinter(transport, profile, name=f"{parsed.scheme}:{profile.name}")

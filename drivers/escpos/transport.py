@@ -3,11 +3,11 @@
 | URI                                   | python-escpos class      | status read-back |
 |---------------------------------------|--------------------------|------------------|
 | ``tcp://127.0.0.1:9100?timeout=5``    | ``escpos.printer.Network`` | yes            |
-| ``usb://04b8:0e28?timeout=5``         | ``escpos.printer.Usb``     | yes (needs pyusb) |
 | ``serial:///dev/ttyUSB0?baud=19200``  | ``escpos.printer.Serial``  | yes            |
 
 Only ``open``, ``close``, ``write`` and ``read_byte`` are used; python-escpos's exceptions (and the
-socket/serial/usb errors under them) become ``PrinterUnreachableError`` here, ``raise … from exc``.
+socket/serial errors under them) become ``PrinterUnreachableError`` here, ``raise … from exc``.
+``usb://VID:PID`` printers use pyusb directly: ``usb_transport.UsbTransport``.
 """
 
 from __future__ import annotations
@@ -45,11 +45,6 @@ def _build_printer(uri: DeviceUri, timeout: float) -> Any:
     if uri.scheme == "serial":
         baud = int(uri.query.get("baud", "19200"))
         return escpos_printer.Serial(devfile=uri.path, baudrate=baud, timeout=timeout)
-    if uri.scheme == "usb":
-        vendor, _, product = (uri.host or uri.path.strip("/")).partition(":")
-        if not product and uri.port is not None:
-            product = f"{uri.port:04d}"
-        return escpos_printer.Usb(int(vendor, 16), int(product, 16), timeout=int(timeout * 1000))
     raise ValueError(f"no python-escpos class for scheme {uri.scheme!r}")
 
 

@@ -1,0 +1,157 @@
+"""``frontyard-daemon backup DIR`` and ``restore DIR``: every store, copied with SQLite's online backup.
+
+``backup`` may run while the daemon serves: SQLite's backup API copies a consistent snapshot of each
+file page by page (WAL readers do not block writers), so a journal being written is copied either before
+or after a transaction, never half of one. The reception secret (``reception.secret``) is copied too,
+so reception QR codes issued before a restore stay valid. ``DIR`` is created 0700: the outbox store
+holds residents' applications (names and addresses), so a backup must be kept like the state directory.
+
+``restore`` refuses while the daemon is running (its socket answers) and replaces each store with the
+backup's copy (its ``-wal``/``-shm`` files removed first); the daemon recovers on its next start like
+after a power cut: queued print jobs print, unsettled payments are reconciled with the terminal.
+
+Layout of ``DIR``: the stores under the same relative names as in the state directory, and
+``manifest.json`` (time, schema versions, file sizes; no content).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import os
+import shutil
+import socket
+import sqlite3
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from .config import Config
+
+MANIFEST = "manifest.json"
+PAGES_PER_STEP = 256  # the writer gets the lock back between steps
+
+
+class BackupError(Exception):
+    """A backup or restore that cannot be done; the message is in English and Japanese."""
+
+
+@dataclass(frozen=True)
+class CopiedFile:
+    name: str
+    relative: str
+    bytes: int
+    version: int
+
+
+def _secret_file(config: Config) -> Path:
+    from .visits.settings import frontyard_settings
+
+    return frontyard_settings(config.options.frontyard, config.storage_dir).secret_file
+
+
+def _relative(config: Config, path: Path) -> str:
+    try:
+        return str(path.relative_to(config.storage_dir))
+    except ValueError:  # a store configured outside the state directory keeps only its name
+        return f"external/{path.name}"
+
+
+def _copy_database(source: Path, target: Path) -> None:
+    target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    with contextlib.ExitStack() as stack:
+        src = stack.enter_context(contextlib.closing(sqlite3.connect(f"file:{source}?mode=ro", uri=True)))
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.close(fd)
+        dst = stack.enter_context(contextlib.closing(sqlite3.connect(target)))
+        src.backup(dst, pages=PAGES_PER_STEP)
+        dst.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
+
+
+def backup_storage(config: Config, target: Path) -> list[CopiedFile]:
+    """Copy every existing store and the reception secret into ``target`` (created 0700)."""
+    from .migrations import read_version, store_files
+
+    if target.exists() and any(target.iterdir()):
+        raise BackupError(f"{target} is not empty: choose a new directory / バックアップ先が空ではありません")
+    target.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.chmod(target, 0o700)
+    copied = []
+    for store in store_files(config):
+        if not store.path.exists():
+            continue
+        relative = _relative(config, store.path)
+        _copy_database(store.path, target / relative)
+        copied.append(
+            CopiedFile(
+                store.schema.name,
+                relative,
+                (target / relative).stat().st_size,
+                read_version(target / relative),
+            )
+        )
+    secret = _secret_file(config)
+    if secret.exists():
+        relative = _relative(config, secret)
+        shutil.copyfile(secret, target / relative)
+        os.chmod(target / relative, 0o600)
+        copied.append(CopiedFile("reception-secret", relative, secret.stat().st_size, 0))
+    manifest = {
+        "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "files": [file.__dict__ for file in copied],
+    }
+    (target / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+    return copied
+
+
+def _daemon_running(config: Config) -> bool:
+    for endpoint in config.endpoints:
+        if endpoint.unix is None or not endpoint.unix.exists():
+            continue
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as probe:
+            probe.settimeout(1.0)
+            try:
+                probe.connect(str(endpoint.unix))
+            except OSError:
+                continue
+            return True
+    return False
+
+
+def restore_storage(config: Config, source: Path) -> list[CopiedFile]:
+    """Replace the stores with those in ``source``; refused while the daemon runs."""
+    from .migrations import store_files
+
+    try:
+        manifest = json.loads((source / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise BackupError(
+            f"{source}: not a Frontyard backup ({MANIFEST}: {exc}) / バックアップではありません"
+        ) from None
+    if _daemon_running(config):
+        raise BackupError(
+            "the daemon is running: stop it first (systemctl stop frontyard-daemon) / "
+            "デーモンが動作中です。先に停止してください"
+        )
+    destinations = {_relative(config, store.path): store.path for store in store_files(config)}
+    destinations[_relative(config, _secret_file(config))] = _secret_file(config)
+    restored = []
+    for entry in manifest["files"]:
+        file = CopiedFile(**entry)
+        target = destinations.get(file.relative)
+        if target is None:
+            raise BackupError(f"{source}: unknown file {file.relative} / 不明なファイルです")
+        for suffix in ("-wal", "-shm", "-journal"):
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(f"{target}{suffix}")
+        target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        staged = target.with_name(f".{target.name}.restoring-{time.monotonic_ns()}")
+        if file.name == "reception-secret":
+            shutil.copyfile(source / file.relative, staged)
+            os.chmod(staged, 0o600)
+        else:
+            _copy_database(source / file.relative, staged)
+        os.replace(staged, target)
+        restored.append(file)
+    return restored
