@@ -17,8 +17,10 @@ from kiosk.v1 import options_pb2
 
 REDACTED = "REDACTED"
 
-# Twelve digits (optionally grouped 4-4-4) standing alone: the shape of a 個人番号.
-_MY_NUMBER_SHAPE = re.compile(r"(?<!\d)\d{4}[ -]?\d{4}[ -]?\d{4}(?!\d)")
+# Twelve digits (optionally grouped 4-4-4) standing alone: the shape of a 個人番号. A run inside a longer
+# token of ASCII letters and digits is part of a generated id (a session's 32 hex digits hold twelve
+# decimal digits in a row in about one name in fifteen), not a number someone typed.
+_MY_NUMBER_SHAPE = re.compile(r"(?<![0-9A-Za-z])\d{4}[ -]?\d{4}[ -]?\d{4}(?![0-9A-Za-z])")
 _PIN_ASSIGNMENT = re.compile(r"(?i)(\bpin\b\s*[=:]\s*)\S+")
 
 

@@ -65,3 +65,9 @@ def test_no_sensitive_value_survives_message_for_log(name: str, address: str) ->
 def test_any_twelve_digit_number_in_a_log_message_is_masked(digits: str) -> None:
     line = log_line(f"something about {digits} happened")
     assert digits not in line
+
+
+def test_a_generated_id_that_holds_twelve_digits_in_a_row_is_kept_whole() -> None:
+    session = "sessions/7986f8d5e0a637985898376e3c14d6ef"
+    assert session in log_line(f"my number read for {session}")
+    assert "123456789018" not in log_line("番号123456789018を確認")
