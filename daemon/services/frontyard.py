@@ -192,6 +192,7 @@ class FrontyardService(frontyard_pb2_grpc.FrontyardServiceServicer):
         which = request.WhichOneof("value")
         if which == "choice_value":
             inputs.check(inputs.CHOICE, "choice_value", request.choice_value)
+        inputs.check_all(inputs.CHOICE, "values_value.values", request.values_value.values)
         if which is None:
             raise InvalidArgument("an answer value is required", reason="answer_required")
         value: AnswerValue

@@ -172,8 +172,10 @@ def test_bad_list_and_resolve_inputs_are_invalid_arguments_not_internal(
         (
             lambda: staff.ResolvePayment(
                 payment_pb2.ResolvePaymentRequest(
-                    name="payments/o-1", outcome=999, resolution="terminal_journal"
-                )  # type: ignore[arg-type]
+                    name="payments/o-1",
+                    outcome=999,  # type: ignore[arg-type]
+                    resolution="terminal_journal",
+                )
             ),
             "invalid_state",
         ),

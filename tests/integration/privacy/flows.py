@@ -343,6 +343,11 @@ def _frontyard_calls(
         "AnswerQuestion.choice_value": lambda n: stub.AnswerQuestion(
             fy.AnswerQuestionRequest(visit=visit, question_id="insurance", person_id="p1", choice_value=n)
         ),
+        "AnswerQuestion.values_value": lambda n: stub.AnswerQuestion(
+            fy.AnswerQuestionRequest(
+                visit=visit, question_id="insurance", values_value=fy.AnswerValues(values=[n])
+            )
+        ),
         "EvaluateVisit.visit": lambda n: stub.EvaluateVisit(fy.EvaluateVisitRequest(visit=n)),
         "PrintVisitDocuments.visit": lambda n: stub.PrintVisitDocuments(
             fy.PrintVisitDocumentsRequest(visit=n)
