@@ -32,6 +32,7 @@ from grpc_reflection.v1alpha import reflection
 from kiosk.v1 import events_pb2
 
 from drivers.base import DeviceKind
+from frontyard.municipality import load_municipality
 
 from .camera.store import ReadingStore
 from .config import Config, Endpoint
@@ -73,6 +74,7 @@ def create_server(config: Config) -> Daemon:
         warn_before_s=options.card.warn_before_s,
     )
     readings = ReadingStore(options.camera.reading_ttl_s)
+    town = load_municipality(options.frontyard.municipality)  # its tables check request codes (issue 21)
     slip_printer = print_queue if registry.find(DeviceKind.RECEIPT_PRINTER) is not None else None
     services: list[Service] = [
         DeviceServiceRunner(registry, events),
@@ -83,9 +85,10 @@ def create_server(config: Config) -> Daemon:
             events=events,
             slip_printer=slip_printer,
             jobs=print_queue,
+            fees=town.fees,
         ),
-        PrinterServiceRunner(print_queue, options.printing.municipality),
-        CardServiceRunner(options.card, card_reader, sessions, events),
+        PrinterServiceRunner(print_queue, options.printing.municipality, town),
+        CardServiceRunner(options.card, card_reader, sessions, events, town.my_number_purposes),
         FrontyardServiceRunner(
             frontyard_settings(options.frontyard, config.storage_dir),
             config.storage_dir,

@@ -163,7 +163,7 @@ class ResidentSessions:
         with self.lock:
             session = self._current
             if session is None or session.name != wanted or not session.active:
-                raise SessionNotFound(f"no active resident session {wanted!r}")
+                raise SessionNotFound("no active resident session of this name")
             return session
 
     def extend(self, name: str) -> float:

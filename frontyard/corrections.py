@@ -43,7 +43,7 @@ def correct_form(form: FilledForm, corrections: Sequence[FieldCorrection]) -> Fi
     for correction in corrections:
         if correction.key not in by_key:
             raise CorrectionError(
-                f"{form.form_id} has no field {correction.key!r}",
+                f"{form.form_id} has no field with this key",  # the key is not repeated: it may be anything
                 reason="correction_unknown_field",
                 message_ja="修正する項目がこの書類にありません。",
             )

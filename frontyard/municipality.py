@@ -7,7 +7,7 @@ Values the city has not confirmed carry ``unknown=True`` and a note; they are pl
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from frontyard.catalog import load_toml
@@ -42,6 +42,19 @@ class Fee:
     konbini: int
     unknown: bool
     note: str = ""
+    subjects: tuple[str, ...] = ()  # the 科目 a fee line may name; the first is the one 会計課 books
+
+
+@dataclass(frozen=True)
+class MyNumberPurpose:
+    """A 利用事務 for which staff may read a 個人番号 (番号法 別表, or a 条例 for 独自利用事務)."""
+
+    code: str
+    label_ja: str
+    label_en: str
+    basis: str
+    unknown: bool
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -66,6 +79,7 @@ class Municipality:
     deadline_days: dict[str, Param]
     fees: dict[str, Fee]
     busy_months: tuple[int, ...]
+    my_number_purposes: dict[str, MyNumberPurpose] = field(default_factory=dict)
     report_writes_before: WriteFigures | None = None
     report_writes_after: WriteFigures | None = None
 
@@ -100,6 +114,16 @@ def _figures(raw: dict[str, Any] | None) -> WriteFigures | None:
     return WriteFigures(raw["name"], raw["address"], raw["phone"], raw["birth_date"])
 
 
+def _fee(raw: dict[str, Any]) -> Fee:
+    subjects = tuple(str(subject) for subject in raw.get("subjects", ()))
+    return Fee(int(raw["window"]), int(raw["konbini"]), bool(raw["unknown"]), raw.get("note", ""), subjects)
+
+
+def _purpose(code: str, raw: dict[str, Any]) -> MyNumberPurpose:
+    labels = (str(raw["label_ja"]), str(raw["label_en"]), str(raw["basis"]))
+    return MyNumberPurpose(code, *labels, unknown=bool(raw["unknown"]), note=str(raw.get("note", "")))
+
+
 @functools.cache
 def load_municipality(key: str = DEFAULT_MUNICIPALITY) -> Municipality:
     if not key.isidentifier():
@@ -125,11 +149,9 @@ def load_municipality(key: str = DEFAULT_MUNICIPALITY) -> Municipality:
             },
             params={key: _param(value) for key, value in raw["params"].items()},
             deadline_days={key: _param(value) for key, value in raw.get("deadline_days", {}).items()},
-            fees={
-                key: Fee(
-                    int(value["window"]), int(value["konbini"]), bool(value["unknown"]), value.get("note", "")
-                )
-                for key, value in raw.get("fees", {}).items()
+            fees={key: _fee(value) for key, value in raw.get("fees", {}).items()},
+            my_number_purposes={
+                code: _purpose(code, value) for code, value in raw.get("my_number_purposes", {}).items()
             },
             busy_months=tuple(raw.get("kpi", {}).get("busy_months", ())),
             report_writes_before=_figures(report.get("writes_before")),

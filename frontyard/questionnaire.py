@@ -319,7 +319,7 @@ def find_question(question_id: str) -> Question:
     for question in load_questions():
         if question.question_id == question_id:
             return question
-    raise AnswerError(f"unknown question {question_id!r}")
+    raise AnswerError("question_id: no such question")  # the id is not repeated: it may be anything
 
 
 def answer(
@@ -336,7 +336,7 @@ def answer(
     for ``pending``); ``None`` is 「わからない」."""
     question = find_question(question_id)
     if (person_id is None) == question.person_scope:
-        raise AnswerError(f"unknown question {question_id!r} for this scope")
+        raise AnswerError("question_id: no such question for this scope (household or person)")
     checked = _checked(question, value)
     if question.kind is AnswerKind.MEMBERS:
         eligible = eligible_members(question, household, municipality or load_municipality(), answered)

@@ -2,7 +2,7 @@
 
 The daemon's interceptor maps each category to a status code in one table (``daemon.errors``)::
 
-    InvalidOrder          BAD_INPUT  invalid_order, order_conflict, staff_note_required
+    InvalidOrder          BAD_INPUT  invalid_order, order_conflict, resolution_required
     PaymentNotFound       NOT_FOUND  payment_not_found
     RecoveryPending       CONFLICT   payment_recovery_pending: the terminal's log has not settled yet
     WrongState            CONFLICT   payment_wrong_state

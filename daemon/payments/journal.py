@@ -254,7 +254,7 @@ class PaymentJournal:
     ) -> None:
         row = db.execute("SELECT state, sale_seq FROM payments WHERE order_id = ?", (order_id,)).fetchone()
         if row is None:
-            raise JournalError(f"no payment for order {order_id!r}")
+            raise JournalError("no payment for this order")
         old = PaymentState(row[0])
         columns: dict[str, Any] = {_PAYMENT_COLUMNS[key]: value for key, value in fields.items()}
         if reason is not None:
@@ -301,7 +301,7 @@ class PaymentJournal:
     def payment(self, order_id: str) -> Payment:
         found = self.find_payment(order_id)
         if found is None:
-            raise JournalError(f"no payment for order {order_id!r}")
+            raise JournalError("no payment for this order")
         return found
 
     def payments(

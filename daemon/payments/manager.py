@@ -12,7 +12,7 @@ terminal's worker thread (``DeviceSlot.call``); tests call it directly. The rule
 - ``UNKNOWN`` and ``REFUND_REQUIRED`` call ``on_attention`` (the daemon prints a staff slip).
 
 Errors are the domain's (``daemon.payments.errors``, reason key in brackets): ``InvalidOrder``
-[invalid_order, order_conflict, staff_note_required], ``PaymentNotFound`` [payment_not_found],
+[invalid_order, order_conflict, resolution_required], ``PaymentNotFound`` [payment_not_found],
 ``RecoveryPending``, ``WrongState``, ``NotOnTerminal`` [void_not_allowed, refund_not_on_terminal],
 ``SettlementPending``. A payment whose certificate could not be issued carries ``issue_failed``: a void
 that fails then leaves it REFUND_REQUIRED.
@@ -111,7 +111,7 @@ class PaymentManager:
     def get(self, order_id: str) -> Payment:
         payment = self.journal.find_payment(order_id)
         if payment is None:
-            raise PaymentNotFound(f"no payment payments/{order_id}")
+            raise PaymentNotFound("no payment of this name")
         return payment
 
     # ---- recovery -----------------------------------------------------------------------------------
@@ -275,9 +275,7 @@ class PaymentManager:
         existing = self.journal.find_payment(order.order_id)
         if existing is not None:
             if existing.amount_yen != order.amount_yen:
-                raise InvalidOrder(
-                    f"order {order.order_id} exists with another amount", reason="order_conflict"
-                )
+                raise InvalidOrder("this order exists with another amount", reason="order_conflict")
             if existing.state not in RETRYABLE and not existing.settlement_pending:
                 return existing
         self.ensure_recovered(terminal)
@@ -381,11 +379,16 @@ class PaymentManager:
         self.on_attention(required)
         return required
 
-    def resolve(self, order_id: str, outcome: PaymentState, note: str) -> Payment:
-        """Staff settle an UNKNOWN payment, or record a refund made outside the terminal."""
+    def resolve(self, order_id: str, outcome: PaymentState, resolution: str) -> Payment:
+        """Staff settle an UNKNOWN payment, or record a refund made outside the terminal; ``resolution``
+        is the code of what they checked (``services.payment.RESOLUTIONS``), never free text."""
         payment = self.get(order_id)
-        if not note.strip():
-            raise InvalidOrder("a staff note is required", reason="staff_note_required")
+        if not resolution.strip():
+            raise InvalidOrder(
+                "resolution: say what was checked (terminal_journal, acquirer_confirmed …)",
+                reason="resolution_required",
+                message_ja="何で確認したかを選んでください。",
+            )
         if payment.settlement_pending:
             raise SettlementPending("the terminal's log has not settled this payment yet")
         allowed = {
@@ -396,7 +399,7 @@ class PaymentManager:
             raise WrongState(f"payments/{order_id} is {payment.state}; cannot resolve it as {outcome}")
         extra = {"sale_date": self.today().isoformat()} if outcome is PaymentState.APPROVED else {}
         resolved = self.journal.update_payment(
-            order_id, outcome, reason="staff_resolved", staff_note=note.strip(), **extra
+            order_id, outcome, reason="staff_resolved", staff_note=resolution.strip(), **extra
         )
         self.on_change(resolved)
         return resolved

@@ -102,7 +102,7 @@ class PrintQueue:
     def get(self, job_name: str) -> Job:
         job_id = job_id_from_name(job_name)
         if job_id is None:
-            raise InvalidArgument(f"{job_name!r} is not a job name (jobs/{{id}})", reason="bad_job_name")
+            raise InvalidArgument("name: not a job name (jobs/{id})", reason="bad_job_name")
         try:
             return self.journal.get(job_id)
         except KeyError:

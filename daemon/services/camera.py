@@ -28,6 +28,7 @@ from kiosk.v1 import camera_pb2_grpc, events_pb2
 
 from drivers.base import Device, DeviceBusy, DeviceError, DeviceKind, DeviceUnavailable
 
+from .. import inputs
 from ..camera.store import HeldReading, ReadingStore
 from ..errors import FailedPrecondition, InvalidArgument, NotFound
 from ..ports import EventPublisher
@@ -100,7 +101,7 @@ class CameraService(camera_pb2_grpc.CameraServiceServicer):
         self._waiting = 0  # Capture / ReadDocument calls waiting for the slot: QR polls step aside
 
     def _slot(self, name: str) -> DeviceSlot:
-        if not name:
+        if not inputs.check(inputs.DEVICE, "device", name, optional=True):
             try:
                 return self.registry.of_kind(DeviceKind.CAMERA)
             except KeyError:
@@ -111,7 +112,7 @@ class CameraService(camera_pb2_grpc.CameraServiceServicer):
         try:
             slot = self.registry.get(name)
         except KeyError:
-            raise NotFound(f"no device {name!r}; see ListDevices", reason="device_not_found") from None
+            raise NotFound("no device of this name; see ListDevices", reason="device_not_found") from None
         if slot.kind != DeviceKind.CAMERA:
             raise InvalidArgument(f"{slot.name} is not a camera", reason="not_a_camera")
         return slot
@@ -168,6 +169,7 @@ class CameraService(camera_pb2_grpc.CameraServiceServicer):
         )
 
     async def ReadDocument(self, request: pb.ReadDocumentRequest, context: Context) -> pb.DocumentReading:
+        inputs.check(inputs.VISIT, "visit", request.visit, optional=True)
         if request.visit and not request.visit.startswith("visits/"):
             raise InvalidArgument("visit must be a resource name 'visits/{id}'", reason="invalid_visit")
         slot = self._slot(request.device)
@@ -177,11 +179,13 @@ class CameraService(camera_pb2_grpc.CameraServiceServicer):
         return reading_message(held)
 
     async def GetReading(self, request: pb.GetReadingRequest, context: Context) -> pb.DocumentReading:
+        inputs.check(inputs.READING, "name", request.name)
         return reading_message(self.store.get(request.name))
 
     async def DeleteReading(
         self, request: pb.DeleteReadingRequest, context: Context
     ) -> pb.DeleteReadingResponse:
+        inputs.check(inputs.READING, "name", request.name)
         self.store.delete(request.name)
         return pb.DeleteReadingResponse()
 

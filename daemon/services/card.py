@@ -26,7 +26,9 @@ from kiosk.v1 import card_pb2, card_pb2_grpc
 from drivers.base import DeviceUnavailable
 from drivers.mynumber import AuthResult, BasicInfo, CertificateInfo, MyNumberCardReader, PinKind, Sex
 from drivers.mynumber.errors import CardRemoved, PinBlocked, WrongPin
+from frontyard.municipality import MyNumberPurpose
 
+from .. import inputs
 from ..card import licence as licence_card
 from ..card.monitor import CardMonitor
 from ..errors import FailedPrecondition, InvalidArgument
@@ -91,6 +93,7 @@ class CardService(card_pb2_grpc.CardServiceServicer):
         self.monitor = monitor
         self.events = events
         self.verify_integrity = False
+        self.purposes: dict[str, MyNumberPurpose] = {}  # the municipality's 利用事務, by code
 
     def _slot(self) -> DeviceSlot:
         if self.slot is None:
@@ -163,8 +166,10 @@ class CardService(card_pb2_grpc.CardServiceServicer):
             raise InvalidArgument(
                 "a purpose is required to read the 個人番号",
                 reason="purpose_required",
-                message_ja="個人番号を読み取る目的を入力してください。",
+                message_ja="個人番号を読み取る目的を選んでください。",
             )
+        inputs.check_code(self.purposes, "purpose", purpose, what="purpose", what_ja="市が定める利用事務")
+        inputs.check_note("purpose_note", request.purpose_note)  # kept nowhere until the audit log (issue 17)
         session = self._touch_current()
         session_name = session.name if session is not None else ""
         number = await self._call(
@@ -172,6 +177,16 @@ class CardService(card_pb2_grpc.CardServiceServicer):
         )
         _LOGGER.info("my number read", extra={"purpose": purpose, "session": session_name})
         return card_pb2.MyNumber(my_number=number)
+
+    async def ListMyNumberPurposes(
+        self, request: card_pb2.ListMyNumberPurposesRequest, context: Context
+    ) -> card_pb2.ListMyNumberPurposesResponse:
+        return card_pb2.ListMyNumberPurposesResponse(
+            purposes=[
+                card_pb2.MyNumberPurpose(code=p.code, label_ja=p.label_ja, label_en=p.label_en, basis=p.basis)
+                for p in self.purposes.values()
+            ]
+        )
 
     async def AuthenticateResident(
         self, request: card_pb2.AuthenticateResidentRequest, context: Context
@@ -224,17 +239,20 @@ class CardService(card_pb2_grpc.CardServiceServicer):
     async def EndSession(
         self, request: card_pb2.EndSessionRequest, context: Context
     ) -> card_pb2.EndSessionResponse:
+        inputs.check(inputs.SESSION, "session", request.session)
         self.sessions.end(request.session, EndReason.ENDED)
         return card_pb2.EndSessionResponse()
 
     async def GetSession(
         self, request: card_pb2.GetSessionRequest, context: Context
     ) -> card_pb2.ResidentSession:
+        inputs.check(inputs.SESSION, "name", request.name)
         return self.sessions.message(self.sessions.get(request.name))
 
     async def ExtendSession(
         self, request: card_pb2.ExtendSessionRequest, context: Context
     ) -> card_pb2.ResidentSession:
+        inputs.check(inputs.SESSION, "name", request.name)
         self.sessions.extend(request.name)
         return self.sessions.message(self.sessions.get(request.name))
 
@@ -243,12 +261,18 @@ class CardServiceRunner:
     service_names = ("kiosk.v1.CardService",)
 
     def __init__(
-        self, options: CardOptions, slot: DeviceSlot | None, sessions: ResidentSessions, events: EventLog
+        self,
+        options: CardOptions,
+        slot: DeviceSlot | None,
+        sessions: ResidentSessions,
+        events: EventLog,
+        purposes: dict[str, MyNumberPurpose],
     ) -> None:
         self.sessions = sessions
         self.monitor = CardMonitor(slot, sessions, events)
         self.servicer = CardService(slot, sessions, self.monitor, events)
         self.servicer.verify_integrity = options.verify_integrity
+        self.servicer.purposes = purposes  # the municipality's 利用事務
         self._timer: asyncio.Task[None] | None = None
 
     def add_to_server(self, server: grpc.aio.Server) -> None:

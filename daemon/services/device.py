@@ -11,6 +11,7 @@ from kiosk.v1 import device_pb2, device_pb2_grpc, events_pb2
 
 from drivers.base import DeviceKind
 
+from .. import inputs
 from ..errors import NotFound
 from ..events import EventLog
 from ..registry import DeviceRegistry, DeviceSlot
@@ -61,11 +62,12 @@ class DeviceService(device_pb2_grpc.DeviceServiceServicer):
         self.registry = registry
         self.events = events
 
-    def _slot(self, name: str) -> DeviceSlot:
+    def _slot(self, name: str, field: str = "name") -> DeviceSlot:
+        inputs.check(inputs.DEVICE, field, name)
         try:
             return self.registry.get(name)
         except KeyError:
-            raise NotFound(f"no device {name!r}; see ListDevices", reason="device_not_found") from None
+            raise NotFound("no device of this name; see ListDevices", reason="device_not_found") from None
 
     async def ListDevices(
         self, request: device_pb2.ListDevicesRequest, context: Context
@@ -89,7 +91,7 @@ class DeviceService(device_pb2_grpc.DeviceServiceServicer):
         self, request: device_pb2.WatchEventsRequest, context: Context
     ) -> AsyncIterator[events_pb2.Event]:
         for name in request.devices:
-            self._slot(name)
+            self._slot(name, "devices")
         after = request.after_sequence
         if request.only_new and after == 0:
             after = self.events.last_sequence

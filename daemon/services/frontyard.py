@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import re
 import uuid
 from pathlib import Path
 from typing import Any
@@ -28,6 +27,7 @@ from frontyard.lifeevents import life_events
 from frontyard.questionnaire import AnswerValue
 from frontyard.render import glyphs
 
+from .. import inputs
 from ..card.licence import session_licence
 from ..errors import FailedPrecondition, InvalidArgument, NotFound
 from ..ports import EventPublisher, PrintSubmitter, ReadingLookup, SessionLookup
@@ -38,7 +38,6 @@ from ..visits.licence_members import member_from_licence
 from ..visits.settings import FrontyardSettings
 
 _LOGGER = logging.getLogger(__name__)
-_KEY = re.compile(r"[A-Za-z0-9_-]*")  # screen and reason keys from the kiosk: never free text
 
 Context = grpc.aio.ServicerContext[Any, Any]
 _CARD_SEXES = {"1": Sex.MALE, "2": Sex.FEMALE}
@@ -115,9 +114,14 @@ class FrontyardService(frontyard_pb2_grpc.FrontyardServiceServicer):
         return self._visit(record.name)
 
     async def GetVisit(self, request: pb.GetVisitRequest, context: Context) -> pb.Visit:
+        inputs.check(inputs.VISIT, "name", request.name)
         return self._visit(request.name)
 
     async def AddMember(self, request: pb.AddMemberRequest, context: Context) -> pb.Visit:
+        inputs.check(inputs.VISIT, "visit", request.visit)
+        inputs.check(inputs.SESSION, "from_card_session", request.from_card_session, optional=True)
+        inputs.check(inputs.SESSION, "from_licence_session", request.from_licence_session, optional=True)
+        inputs.check(inputs.READING, "from_document_reading", request.from_document_reading, optional=True)
         record = self.book.get(request.visit)
         first = not record.household.members
         if request.HasField("from_card_session"):
@@ -166,19 +170,29 @@ class FrontyardService(frontyard_pb2_grpc.FrontyardServiceServicer):
         return self._visit(request.visit)
 
     async def SetHouseholdFacts(self, request: pb.SetHouseholdFactsRequest, context: Context) -> pb.Visit:
+        inputs.check(inputs.VISIT, "visit", request.visit)
         facts = {field.name: value for field, value in request.facts.ListFields()}
+        for key in ("head_person_id", "filer_person_id", "mother_person_id"):
+            inputs.check(inputs.PERSON_ID, f"facts.{key}", facts.get(key, ""), optional=True)
         self.book.set_facts(request.visit, facts)
         return self._visit(request.visit)
 
     async def ListPendingQuestions(
         self, request: pb.ListPendingQuestionsRequest, context: Context
     ) -> pb.ListPendingQuestionsResponse:
+        inputs.check(inputs.VISIT, "visit", request.visit)
         return self._pending(request.visit)
 
     async def AnswerQuestion(
         self, request: pb.AnswerQuestionRequest, context: Context
     ) -> pb.ListPendingQuestionsResponse:
+        inputs.check(inputs.VISIT, "visit", request.visit)
+        inputs.check(inputs.QUESTION_ID, "question_id", request.question_id)
+        inputs.check(inputs.PERSON_ID, "person_id", request.person_id, optional=True)
         which = request.WhichOneof("value")
+        if which == "choice_value":
+            inputs.check(inputs.CHOICE, "choice_value", request.choice_value)
+        inputs.check_all(inputs.CHOICE, "values_value.values", request.values_value.values)
         if which is None:
             raise InvalidArgument("an answer value is required", reason="answer_required")
         value: AnswerValue
@@ -194,12 +208,14 @@ class FrontyardService(frontyard_pb2_grpc.FrontyardServiceServicer):
         return self._pending(request.visit)
 
     async def EvaluateVisit(self, request: pb.EvaluateVisitRequest, context: Context) -> pb.VisitEvaluation:
+        inputs.check(inputs.VISIT, "visit", request.visit)
         record, docs = await self.flows.off_loop(self.flows.documents, request.visit)
         return messages.evaluation(record.name, docs.evaluation, docs.checklist, docs.forms, docs.writing)
 
     async def PrintVisitDocuments(
         self, request: pb.PrintVisitDocumentsRequest, context: Context
     ) -> pb.PrintVisitDocumentsResponse:
+        inputs.check(inputs.VISIT, "visit", request.visit)
         printed = await self.flows.print_visit(request.visit)
         return pb.PrintVisitDocumentsResponse(
             jobs=list(printed.jobs),
@@ -212,6 +228,7 @@ class FrontyardService(frontyard_pb2_grpc.FrontyardServiceServicer):
     async def CompleteVisit(
         self, request: pb.CompleteVisitRequest, context: Context
     ) -> pb.CompleteVisitResponse:
+        inputs.check(inputs.VISIT, "visit", request.visit)
         ratings = (request.satisfaction, request.time_rating, request.ease_rating)
         if not (0 <= ratings[0] <= 10 and 0 <= ratings[1] <= 5 and 0 <= ratings[2] <= 5):
             raise InvalidArgument("ratings: satisfaction 0-10, others 0-5", reason="rating_out_of_range")
@@ -220,16 +237,14 @@ class FrontyardService(frontyard_pb2_grpc.FrontyardServiceServicer):
         return pb.CompleteVisitResponse(applications=list(applications))
 
     async def CancelVisit(self, request: pb.CancelVisitRequest, context: Context) -> pb.CancelVisitResponse:
+        inputs.check(inputs.VISIT, "visit", request.visit)
         self.flows.cancel_visit(request.visit)
         self._forget_readings(request.visit)
         return pb.CancelVisitResponse()
 
     async def CallStaff(self, request: pb.CallStaffRequest, context: Context) -> pb.CallStaffResponse:
-        screen_key, reason = request.screen[:64], request.reason[:64]
-        if not all(
-            part.replace("-", "").replace("_", "").isalnum() for part in (screen_key or "x", reason or "x")
-        ):
-            raise InvalidArgument("screen and reason are keys like 'print-wait'", reason="bad_screen_key")
+        screen_key = inputs.check(inputs.SCREEN_KEY, "screen", request.screen, optional=True)
+        reason = inputs.check(inputs.SCREEN_KEY, "reason", request.reason, optional=True)
         name = f"staffCalls/{uuid.uuid4().hex[:12]}"
         _LOGGER.info("staff called", extra={"call": name, "screen": screen_key, "reason": reason})
         self.events.publish(
@@ -255,6 +270,7 @@ class FrontyardService(frontyard_pb2_grpc.FrontyardServiceServicer):
 
     async def AdviseChannel(self, request: pb.AdviseChannelRequest, context: Context) -> pb.ChannelAdvice:
         moment = now()
+        inputs.check(inputs.SESSION, "session", request.session, optional=True)
         has_card, knows_pin, age = request.has_card, request.knows_pin, request.age
         if request.session:
             holder = self._card_holder(request.session)
@@ -271,6 +287,7 @@ class FrontyardService(frontyard_pb2_grpc.FrontyardServiceServicer):
     async def CreateCertificateRequest(
         self, request: pb.CreateCertificateRequestRequest, context: Context
     ) -> pb.CertificateRequest:
+        inputs.check(inputs.SESSION, "session", request.session)
         holder = self._card_holder(request.session)
         kind = self._kind(request.kind)
         record = self.flows.desk.create(holder, kind, tuple(request.options), request.copies or 1, now())
@@ -279,11 +296,13 @@ class FrontyardService(frontyard_pb2_grpc.FrontyardServiceServicer):
     async def GetCertificateRequest(
         self, request: pb.GetCertificateRequestRequest, context: Context
     ) -> pb.CertificateRequest:
+        inputs.check(inputs.CERTIFICATE_REQUEST, "name", request.name)
         return messages.certificate_request(self.flows.desk.get(request.name))
 
     async def PrintCertificateRequest(
         self, request: pb.PrintCertificateRequestRequest, context: Context
     ) -> pb.PrintCertificateRequestResponse:
+        inputs.check(inputs.CERTIFICATE_REQUEST, "name", request.name)
         record = self.flows.desk.get(request.name)
         printed = await self.flows.print_certificate(record)
         return pb.PrintCertificateRequestResponse(
@@ -328,6 +347,7 @@ class FrontyardService(frontyard_pb2_grpc.FrontyardServiceServicer):
         return pb.ListApplicationsResponse(applications=[messages.application(p) for p in packages])
 
     async def GetApplication(self, request: pb.GetApplicationRequest, context: Context) -> pb.Application:
+        inputs.check(inputs.APPLICATION, "name", request.name)
         # A direct read: one small SQLite row, and no executor future left holding the package afterwards.
         package = self.flows.outbox.get(request.name.removeprefix("applications/"))
         return messages.application(package, with_form=True)
@@ -335,8 +355,11 @@ class FrontyardService(frontyard_pb2_grpc.FrontyardServiceServicer):
     async def CorrectApplication(
         self, request: pb.CorrectApplicationRequest, context: Context
     ) -> pb.Application:
+        inputs.check(inputs.APPLICATION, "name", request.name)
         if not request.staff_id:
             raise InvalidArgument("staff_id is required", reason="staff_id_required")
+        inputs.check(inputs.STAFF_ID, "staff_id", request.staff_id)
+        inputs.check_all(inputs.FIELD_KEY, "corrections.key", (item.key for item in request.corrections))
         corrections = [
             FieldCorrection(item.key, item.value, item.furigana if item.HasField("furigana") else None)
             for item in request.corrections
@@ -357,8 +380,10 @@ class FrontyardService(frontyard_pb2_grpc.FrontyardServiceServicer):
     async def ReleaseApplication(
         self, request: pb.ReleaseApplicationRequest, context: Context
     ) -> pb.Application:
+        inputs.check(inputs.APPLICATION, "name", request.name)
         if not request.staff_id:
             raise InvalidArgument("staff_id is required", reason="staff_id_required")
+        inputs.check(inputs.STAFF_ID, "staff_id", request.staff_id)
         return messages.application(self.flows.release(request.name, request.staff_id))
 
     async def ExportApplications(

@@ -30,7 +30,9 @@ from kiosk.v1 import events_pb2, payment_pb2, payment_pb2_grpc
 
 from drivers.base import DeviceError
 from drivers.payment import PaymentTerminal, SaleProgress
+from frontyard.municipality import Fee
 
+from .. import inputs
 from ..errors import FailedPrecondition, InvalidArgument
 from ..options import PaymentOptions
 from ..payments import FeeLine, Payment, PaymentJournal, PaymentManager, PaymentState, SaleOrder, daily_close
@@ -126,8 +128,37 @@ def subject_totals_message(item: SubjectTotal) -> payment_pb2.SubjectTotals:
 
 def order_id_of(name: str) -> str:
     if not name.startswith("payments/") or len(name) <= len("payments/"):
-        raise InvalidArgument(f"expected a name like payments/ORDER, got {name!r}", reason="invalid_name")
-    return name.removeprefix("payments/")
+        raise InvalidArgument("name: expected a name like payments/ORDER", reason="invalid_name")
+    return inputs.check(inputs.PAYMENT, "name", name).removeprefix("payments/")
+
+
+def subject_of(line: payment_pb2.FeeLine, fees: dict[str, Fee]) -> str:
+    """The line's 科目, or the one 会計課 books for its fee code when the line names none."""
+    subjects = fees[line.fee_code].subjects
+    return line.subject or (subjects[0] if subjects else "")
+
+
+# What staff checked before resolving a payment by hand (ResolvePaymentRequest.resolution): the code is
+# kept in the journal; a free-text note is not (it may hold a name).
+RESOLUTIONS = {
+    "terminal_journal": "端末の取引履歴で確認 / terminal journal checked",
+    "acquirer_confirmed": "決済事業者に照会 / confirmed with the acquirer",
+    "resident_receipt": "お客様控えで確認 / resident's receipt checked",
+    "refunded_in_cash": "現金で返金 / refunded in cash",
+}
+
+
+def check_sale(request: payment_pb2.SaleRequest, fees: dict[str, Fee]) -> None:
+    """The order id and every fee line against their grammar and the fee table, before the terminal."""
+    inputs.check(inputs.ORDER_ID, "order_id", request.order_id)
+    for line in request.lines:
+        inputs.check_code(fees, "lines.fee_code", line.fee_code, what="fee code", what_ja="手数料コード")
+        subjects = fees[line.fee_code].subjects
+        if line.subject and subjects and line.subject not in subjects:
+            raise inputs.InvalidInput(
+                "lines.subject", f"the 科目 of the fee code ({', '.join(subjects)})",
+                reason="unknown_subject", rule_ja="手数料コードの科目",
+            )  # fmt: skip
 
 
 class PaymentRunner:
@@ -142,8 +173,10 @@ class PaymentRunner:
         events: EventPublisher,
         slip_printer: PrintSubmitter | None,
         jobs: JobWaiter,
+        fees: dict[str, Fee],
     ) -> None:
-        """``slip_printer`` is None when no receipt printer is configured; ``jobs`` follows print jobs."""
+        """``slip_printer`` is None when no receipt printer is configured; ``jobs`` follows print jobs;
+        ``fees`` is the municipality's fee table a sale's lines are checked against."""
         self.terminal = terminal
         self.events = events
         self.slip_printer = slip_printer
@@ -152,6 +185,7 @@ class PaymentRunner:
         self.slip_timeout_s = options.slip_timeout_s
         self.slip_grace_s = options.slip_grace_s
         self.closes_dir = storage_dir / "payments"
+        self.fees = fees
         self.journal = PaymentJournal(storage_dir / "payments.sqlite3")
         self.manager = PaymentManager(self.journal, on_change=self._published, on_attention=self._attention)
         self.sales: dict[str, asyncio.Task[Payment]] = {}
@@ -332,11 +366,13 @@ class PaymentServicer(payment_pb2_grpc.PaymentServiceServicer):
     async def Sale(
         self, request: payment_pb2.SaleRequest, context: Context
     ) -> AsyncIterator[payment_pb2.SaleUpdate]:
+        check_sale(request, self.runner.fees)
         method = METHOD_NAMES.get(request.method)
         if method is None:
             raise InvalidArgument("method is required", reason="invalid_order")
         lines = tuple(
-            FeeLine(line.fee_code, line.subject, line.quantity, line.unit_price_yen) for line in request.lines
+            FeeLine(line.fee_code, subject_of(line, self.runner.fees), line.quantity, line.unit_price_yen)
+            for line in request.lines
         )
         order = SaleOrder(request.order_id, request.amount_yen, method, lines)
         task, queue = self.runner.sale_task(order)
@@ -369,6 +405,7 @@ class PaymentServicer(payment_pb2_grpc.PaymentServiceServicer):
                 reason="invalid_page_size",
                 message_ja="件数の指定が不正です。",
             )
+        inputs.check(inputs.ORDER_ID, "page_token", request.page_token, optional=True)
         size = min(request.page_size or 100, 1000)
         states = [state_from_proto(value) for value in request.states]
         found = self.runner.journal.payments(states, after=request.page_token, limit=size + 1)
@@ -396,6 +433,7 @@ class PaymentServicer(payment_pb2_grpc.PaymentServiceServicer):
         self, request: payment_pb2.CommitPaymentRequest, context: Context
     ) -> payment_pb2.Payment:
         order_id = order_id_of(request.name)
+        inputs.check(inputs.JOB, "issued_job", request.issued_job, optional=True)
         self.manager.get(order_id)
         issued = request.issued
         if request.issued_job:
@@ -422,7 +460,11 @@ class PaymentServicer(payment_pb2_grpc.PaymentServiceServicer):
     ) -> payment_pb2.Payment:
         order_id = order_id_of(request.name)
         outcome = state_from_proto(request.outcome)
-        return payment_message(self.manager.resolve(order_id, outcome, request.staff_note))
+        resolution = request.resolution
+        if resolution:
+            inputs.check_code(RESOLUTIONS, "resolution", resolution, what="resolution", what_ja="確認方法")
+        inputs.check_note("staff_note", request.staff_note)  # kept nowhere until the audit log (issue 17)
+        return payment_message(self.manager.resolve(order_id, outcome, resolution))
 
     async def DailyClose(
         self, request: payment_pb2.DailyCloseRequest, context: Context

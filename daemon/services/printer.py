@@ -8,6 +8,7 @@ the queue before the services and stops it after them (``daemon.server``).
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 import grpc
@@ -15,9 +16,13 @@ from google.protobuf.timestamp_pb2 import Timestamp
 from kiosk.v1 import printer_pb2, printer_pb2_grpc
 
 from drivers.escpos.document import Receipt
+from drivers.payment.brands import BRAND_RULES
+from drivers.payment.model import Brand, PaymentMethod
+from frontyard.municipality import Municipality
 
-from .. import receipts
+from .. import inputs, receipts
 from ..errors import InvalidArgument
+from ..payments.closing import METHOD_LABELS as CLOSE_METHOD_LABELS
 from ..printing import PrintQueue
 from ..printing.messages import PROTO_TO_STATE, job_message
 
@@ -114,17 +119,47 @@ class ReceiptBuilder:
         )
 
 
+BRAND_LABELS = frozenset({brand.value for brand in Brand} | {rule.label_ja for rule in BRAND_RULES.values()})
+METHOD_LABELS = frozenset({*CLOSE_METHOD_LABELS.values(), *(method.value for method in PaymentMethod)})
+
+
+@dataclass(frozen=True)
+class ReceiptLabels:
+    """What a receipt request may print besides numbers: the labels of their tables (issue 21: staff
+    type names where the API takes a counter), so a name never lands in the print journal or on paper."""
+
+    municipalities: frozenset[str]
+    counters: frozenset[str]
+
+    def check(self, request: printer_pb2.PrintReceiptRequest) -> None:
+        ticket, receipt, slip = request.numbered_ticket, request.request_receipt, request.payment_slip
+        documents = (("numbered_ticket", ticket), ("request_receipt", receipt), ("payment_slip", slip))
+        for field, town in documents:
+            what = {"what": "municipality", "what_ja": "設定された市町村名"}
+            inputs.check_label(self.municipalities, f"{field}.municipality", town.municipality, **what)
+        inputs.check_counter(self.counters, "numbered_ticket.counter", ticket.counter)
+        inputs.check_counter(self.counters, "request_receipt.counter", receipt.counter)
+        brand = {"what": "brand", "what_ja": "決済ブランド"}
+        inputs.check_label(BRAND_LABELS, "payment_slip.brand", slip.brand, **brand)
+        method = {"what": "payment method", "what_ja": "クレジット・電子マネー・QRコード"}
+        inputs.check_label(METHOD_LABELS, "payment_slip.method", slip.method, **method)
+
+
 TITLES = {"numbered_ticket": "整理券", "request_receipt": "受付票", "payment_slip": "お支払い明細"}
 
 
 class PrinterService(printer_pb2_grpc.PrinterServiceServicer):
-    def __init__(self, queue: PrintQueue, builder: ReceiptBuilder) -> None:
+    def __init__(self, queue: PrintQueue, builder: ReceiptBuilder, labels: ReceiptLabels) -> None:
         self.queue = queue
         self.builder = builder
+        self.labels = labels
 
     async def PrintReceipt(
         self, request: printer_pb2.PrintReceiptRequest, context: Context
     ) -> printer_pb2.PrintReceiptResponse:
+        inputs.check(inputs.ORDER_ID, "order_id", request.order_id, optional=True)
+        inputs.check(inputs.ORDER_ID, "payment_slip.order_id", request.payment_slip.order_id, optional=True)
+        self.labels.check(request)
         which = request.WhichOneof("document")
         if which == "numbered_ticket":
             receipt = self.builder.ticket(request.numbered_ticket)
@@ -145,6 +180,7 @@ class PrinterService(printer_pb2_grpc.PrinterServiceServicer):
         self, request: printer_pb2.PrintStaffSlipRequest, context: Context
     ) -> printer_pb2.PrintStaffSlipResponse:
         slip = request.unknown_payment_slip
+        inputs.check(inputs.ORDER_ID, "unknown_payment_slip.order_id", slip.order_id, optional=True)
         receipt = self.builder.unknown_payment_slip(slip)
         name = await self.queue.submit_receipt(receipt, title="障害伝票", order_id=slip.order_id)
         return printer_pb2.PrintStaffSlipResponse(job=job_message(self.queue.get(name)))
@@ -152,6 +188,7 @@ class PrinterService(printer_pb2_grpc.PrinterServiceServicer):
     async def PrintForms(
         self, request: printer_pb2.PrintFormsRequest, context: Context
     ) -> printer_pb2.PrintFormsResponse:
+        inputs.check(inputs.ORDER_ID, "order_id", request.order_id, optional=True)
         name = await self.queue.submit_pdf(
             request.pdf,
             title=request.title,
@@ -162,6 +199,7 @@ class PrinterService(printer_pb2_grpc.PrinterServiceServicer):
         return printer_pb2.PrintFormsResponse(job=job_message(self.queue.get(name)))
 
     async def GetJob(self, request: printer_pb2.GetJobRequest, context: Context) -> printer_pb2.Job:
+        inputs.check(inputs.JOB, "name", request.name)
         return job_message(self.queue.get(request.name))
 
     async def ListJobs(
@@ -176,19 +214,26 @@ class PrinterService(printer_pb2_grpc.PrinterServiceServicer):
     async def RetryJob(
         self, request: printer_pb2.RetryJobRequest, context: Context
     ) -> printer_pb2.RetryJobResponse:
+        inputs.check(inputs.JOB, "name", request.name)
         return printer_pb2.RetryJobResponse(job=job_message(self.queue.retry(request.name)))
 
     async def CancelJob(
         self, request: printer_pb2.CancelJobRequest, context: Context
     ) -> printer_pb2.CancelJobResponse:
+        inputs.check(inputs.JOB, "name", request.name)
         return printer_pb2.CancelJobResponse(job=job_message(await self.queue.cancel(request.name)))
 
 
 class PrinterServiceRunner:
     service_names = ("kiosk.v1.PrinterService",)
 
-    def __init__(self, queue: PrintQueue, municipality: str) -> None:
-        self.servicer = PrinterService(queue, ReceiptBuilder(municipality))
+    def __init__(self, queue: PrintQueue, municipality: str, town: Municipality) -> None:
+        """``municipality`` is printed where a request leaves it empty; ``town`` gives the counters."""
+        labels = ReceiptLabels(
+            municipalities=frozenset({town.name, municipality}),
+            counters=frozenset(name for c in town.counters.values() for name in (c.name, c.generic)),
+        )
+        self.servicer = PrinterService(queue, ReceiptBuilder(municipality), labels)
 
     def add_to_server(self, server: grpc.aio.Server) -> None:
         printer_pb2_grpc.add_PrinterServiceServicer_to_server(self.servicer, server)

@@ -118,7 +118,9 @@ class VisitBook:
             record = self._visits.get(visit_id)
         if record is None:
             raise NotFound(
-                f"no visit {name!r}", reason="visit_not_found", message_ja="受付が見つかりません。"
+                "no visit with this name (it ended or expired)",
+                reason="visit_not_found",
+                message_ja="受付が見つかりません。",
             )
         return record
 
@@ -195,10 +197,10 @@ class VisitBook:
                     changes[key] = parse_date(value, key) if value else None
                 elif key in ROLE_FIELDS:
                     if value not in member_ids and not (key == "mother_person_id" and not value):
-                        raise InvalidArgument(f"{key}: no member {value!r}", reason="member_not_found")
+                        raise InvalidArgument(f"{key}: no such member", reason="member_not_found")
                     changes[ROLE_FIELDS[key]] = value or None
                 else:
-                    raise InvalidArgument(f"unknown household fact {key!r}", reason="unknown_fact")
+                    raise InvalidArgument("facts: an unknown household fact", reason="unknown_fact")
             record.household = dataclasses.replace(household, **changes)  # type: ignore[arg-type]
 
     # --- questionnaire and evaluation ----------------------------------------------------------------------

@@ -299,6 +299,7 @@ def certificate_request(record: CertificateRecord) -> pb.CertificateRequest:
         advice=advice(record.advice),
         reception_code=record.reception.payload if record.reception else "",
         ticket_number=record.reception.serial if record.reception else 0,
+        fee_code=record.kind.value,
     )
 
 

@@ -1,15 +1,24 @@
 // The application outbox in the staff console: list what awaits a check, open one to check and correct
 // its fields (the daemon validates each value and renders the PDF again), release it. Every change carries
-// the staff id typed here; values are sent only in the POST body, never in a URL.
+// the staff id typed here; values are sent only in the POST body, never in a URL. The staff id must be a
+// 職員番号 (daemon/inputs.py STAFF_ID: digits, optionally after up to 4 letters), never a name; it is kept in
+// sessionStorage (gone with the tab) only when it has that shape, until staff sign in (issue 17).
 import { rpc } from "./api.js";
 import { button, problem } from "./staffui.js";
 import { h } from "./ui.js";
 
 const STAFF_ID_KEY = "frontyard.staff_id";
+const STAFF_ID = /^(?:[A-Za-z]{1,4}-?)?[0-9]{1,8}$/;
+localStorage.removeItem(STAFF_ID_KEY); // an earlier version kept whatever was typed, across sessions
+
+function remember(value) {
+  if (STAFF_ID.test(value)) sessionStorage.setItem(STAFF_ID_KEY, value);
+  else sessionStorage.removeItem(STAFF_ID_KEY);
+}
 
 function staffIdField() {
-  const input = h("input", { id: "staff-id", name: "staff-id", autocomplete: "off", value: localStorage.getItem(STAFF_ID_KEY) || "" });
-  input.addEventListener("change", () => localStorage.setItem(STAFF_ID_KEY, input.value.trim()));
+  const input = h("input", { id: "staff-id", name: "staff-id", autocomplete: "off", inputmode: "latin", value: sessionStorage.getItem(STAFF_ID_KEY) || "" });
+  input.addEventListener("change", () => remember(input.value.trim()));
   return h("p", { class: "field" }, h("label", { for: "staff-id" }, "職員ID / Staff ID "), input);
 }
 
@@ -21,7 +30,12 @@ function staffId(status) {
     document.getElementById("staff-id")?.focus();
     return null;
   }
-  localStorage.setItem(STAFF_ID_KEY, value);
+  if (!STAFF_ID.test(value)) {
+    status.replaceChildren(problem({ reason: "invalid_staff_id", messageJa: "職員番号を入力してください(お名前ではなく)。 Enter your staff number, not a name." }));
+    document.getElementById("staff-id")?.focus();
+    return null;
+  }
+  remember(value);
   return value;
 }
 

@@ -12,7 +12,7 @@ export function certificateOrder(request) {
   return {
     order_id: request.order_id,
     amount_yen: request.total_fee,
-    lines: [{ fee_code: request.kind, subject: request.certificate_name, quantity: request.copies, unit_price_yen: request.fee_per_copy }],
+    lines: [{ fee_code: request.fee_code, subject: request.certificate_name, quantity: request.copies, unit_price_yen: request.fee_per_copy }],
   };
 }
 

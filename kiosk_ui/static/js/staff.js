@@ -137,7 +137,7 @@ async function payments() {
 
 async function resolve(payment, outcome) {
   try {
-    await rpc("PaymentService", "ResolvePayment", { name: payment.name, outcome, staff_note: "staff console" });
+    await rpc("PaymentService", "ResolvePayment", { name: payment.name, outcome, resolution: "terminal_journal" });
   } catch (error) {
     screen.append(problem(error));
     return;

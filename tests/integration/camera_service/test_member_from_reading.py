@@ -65,7 +65,7 @@ def test_an_unknown_reading_is_refused(daemon: RunningDaemon) -> None:
     )
     with pytest.raises(grpc.RpcError) as error:
         visits.AddMember(
-            frontyard_pb2.AddMemberRequest(visit=visit.name, from_document_reading="readings/nope")
+            frontyard_pb2.AddMemberRequest(visit=visit.name, from_document_reading="readings/" + "0" * 32)
         )
     assert error_reason(error.value) == "reading_not_found"
     visits.CancelVisit(frontyard_pb2.CancelVisitRequest(visit=visit.name))

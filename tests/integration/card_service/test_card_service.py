@@ -286,7 +286,8 @@ def test_read_my_number_needs_staff_and_a_purpose(card_daemon: StartCardDaemon) 
     card = card_daemon()
     member = persona("P1")
     session = card.insert("P1").session
-    request = card_pb2.ReadMyNumberRequest(pin=member.text_pin, purpose="児童手当 認定請求")
+    note = "鷲尾様 認定請求"  # a name in the note: accepted, kept nowhere
+    request = card_pb2.ReadMyNumberRequest(pin=member.text_pin, purpose="jidou_teate", purpose_note=note)
     with pytest.raises(grpc.RpcError) as kiosk:
         card.kiosk.ReadMyNumber(request)
     assert kiosk.value.code() == grpc.StatusCode.PERMISSION_DENIED
@@ -294,8 +295,16 @@ def test_read_my_number_needs_staff_and_a_purpose(card_daemon: StartCardDaemon) 
         card.staff.ReadMyNumber(card_pb2.ReadMyNumberRequest(pin=member.text_pin, purpose="  "))
     assert no_purpose.value.code() == grpc.StatusCode.INVALID_ARGUMENT
     assert error_reason(no_purpose.value) == "purpose_required"
+    typed = card_pb2.ReadMyNumberRequest(pin=member.text_pin, purpose="児童手当 認定請求")
+    with pytest.raises(grpc.RpcError) as free_text:
+        card.staff.ReadMyNumber(typed)
+    assert error_reason(free_text.value) == "unknown_purpose"
+    assert "児童手当" not in str(free_text.value.details())
+    codes = [p.code for p in card.staff.ListMyNumberPurposes(card_pb2.ListMyNumberPurposesRequest()).purposes]
+    assert "jidou_teate" in codes
     assert card.bench.card.state()["tries"]["text"] == 3, "refused before the card was touched"
     assert card.staff.ReadMyNumber(request).my_number == member.my_number
     logged = [line for line in card.daemon.log().splitlines() if "my number read" in line]
-    assert len(logged) == 1 and "児童手当 認定請求" in logged[0] and session in logged[0]
+    assert len(logged) == 1 and "jidou_teate" in logged[0] and session in logged[0]
+    assert "鷲尾" not in card.daemon.log() and "認定請求" not in card.daemon.log()
     assert_no_personal_data(card)

@@ -218,7 +218,7 @@ def test_sigterm_stops_cleanly_and_removes_sockets(start_daemon: Callable[..., R
 
 def test_each_socket_grants_its_role(start_daemon: Callable[..., RunningDaemon]) -> None:
     daemon = start_daemon({})
-    request = card_pb2.ReadMyNumberRequest(pin="1234", purpose="test")
+    request = card_pb2.ReadMyNumberRequest(pin="1234", purpose="jidou_teate")
     with pytest.raises(grpc.RpcError) as error:
         card_pb2_grpc.CardServiceStub(daemon.channel("kiosk")).ReadMyNumber(request)
     assert error.value.code() == grpc.StatusCode.PERMISSION_DENIED

@@ -20,6 +20,7 @@ from kiosk.v1 import device_pb2, device_pb2_grpc, frontyard_pb2_grpc
 from kiosk.v1 import frontyard_pb2 as pb
 
 from daemon.errors import error_reason
+from daemon.inputs import rejected_field
 from frontyard.household import Household, Sex
 from frontyard.interview import truthful_answer
 from frontyard.municipality import load_municipality
@@ -357,8 +358,12 @@ def test_visit_validation_and_roles(daemon: RunningDaemon) -> None:
     with pytest.raises(grpc.RpcError) as empty:
         kiosk.EvaluateVisit(pb.EvaluateVisitRequest(visit=visit.name))
     assert error_reason(empty.value) == "visit_has_no_members"
-    with pytest.raises(grpc.RpcError) as no_card:
+    with pytest.raises(grpc.RpcError) as malformed:
         kiosk.AddMember(pb.AddMemberRequest(visit=visit.name, from_card_session="sessions/none"))
+    assert error_reason(malformed.value) == "invalid_session_name"
+    assert rejected_field(malformed.value) == "from_card_session"
+    with pytest.raises(grpc.RpcError) as no_card:
+        kiosk.AddMember(pb.AddMemberRequest(visit=visit.name, from_card_session="sessions/" + "0" * 32))
     assert error_reason(no_card.value) in {"session_not_found", "card_service_unavailable"}
     with pytest.raises(grpc.RpcError) as bad_answer:
         kiosk.AnswerQuestion(pb.AnswerQuestionRequest(visit=visit.name, question_id="dogs", count_value=99))
@@ -395,4 +400,5 @@ def test_call_staff_reaches_the_event_stream_without_personal_data(daemon: Runni
     with pytest.raises(grpc.RpcError) as error:
         kiosk.CallStaff(pb.CallStaffRequest(screen="山田 花子 1958-04-01"))
     assert error.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert error_reason(error.value) == "invalid_screen_key" and "山田" not in str(error.value.details())
     assert "山田" not in daemon.log()

@@ -106,7 +106,10 @@ def test_unknown_outcome_blocks_the_order_and_reports_the_slip(
 
     staff = payment_pb2_grpc.PaymentServiceStub(daemon.channel("staff"))
     resolve = payment_pb2.ResolvePaymentRequest(
-        name="payments/u-1", outcome=payment_pb2.PAYMENT_APPROVED, staff_note="センターで決済済みを確認"
+        name="payments/u-1",
+        outcome=payment_pb2.PAYMENT_APPROVED,
+        resolution="acquirer_confirmed",
+        staff_note="センターで決済済みを確認",  # a note is accepted and kept nowhere (no audit log yet)
     )
     assert staff.ResolvePayment(resolve).state == payment_pb2.PAYMENT_APPROVED
     close = staff.DailyClose(payment_pb2.DailyCloseRequest(dry_run=True))
@@ -168,7 +171,11 @@ def test_bad_list_and_resolve_inputs_are_invalid_arguments_not_internal(
         (lambda: staff.ListPayments(payment_pb2.ListPaymentsRequest(states=[999])), "invalid_state"),  # type: ignore[list-item]
         (
             lambda: staff.ResolvePayment(
-                payment_pb2.ResolvePaymentRequest(name="payments/o-1", outcome=999, staff_note="checked")  # type: ignore[arg-type]
+                payment_pb2.ResolvePaymentRequest(
+                    name="payments/o-1",
+                    outcome=999,  # type: ignore[arg-type]
+                    resolution="terminal_journal",
+                )
             ),
             "invalid_state",
         ),

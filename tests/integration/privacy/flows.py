@@ -13,6 +13,8 @@ from kiosk.v1 import (
     camera_pb2_grpc,
     card_pb2,
     card_pb2_grpc,
+    device_pb2,
+    device_pb2_grpc,
     frontyard_pb2_grpc,
     payment_pb2,
     payment_pb2_grpc,
@@ -92,7 +94,10 @@ def card_holder_flow(bench: PrivacyBench, member: Persona) -> None:
     bench.zvt.control("script", {"outcomes": ["approve"]})
     session = insert(bench, member)
     read_basic_info(bench, member)
-    purpose = card_pb2.ReadMyNumberRequest(pin=member.text_pin, purpose="住民票 個人番号記載の確認")
+    note = f"{member.family_name}\u3000{member.given_name}様 転入 確認"  # a name in the note: kept nowhere
+    purpose = card_pb2.ReadMyNumberRequest(
+        pin=member.text_pin, purpose="jumin_kihon_daicho", purpose_note=note
+    )
     assert card(bench, "staff").ReadMyNumber(purpose).my_number == member.my_number
     auth = card(bench).AuthenticateResident(card_pb2.AuthenticateResidentRequest(pin=member.auth_pin))
     assert auth.signature_valid
@@ -166,7 +171,7 @@ def release_and_export(bench: PrivacyBench) -> fy.ExportApplicationsResponse:
     staff = frontyard(bench, "staff")
     waiting = staff.ListApplications(fy.ListApplicationsRequest(status=fy.APPLICATION_STATUS_AWAITING_CHECK))
     for application in waiting.applications:
-        staff.ReleaseApplication(fy.ReleaseApplicationRequest(name=application.name, staff_id="privacy-1"))
+        staff.ReleaseApplication(fy.ReleaseApplicationRequest(name=application.name, staff_id="pv-0001"))
     return staff.ExportApplications(fy.ExportApplicationsRequest())
 
 
@@ -229,3 +234,281 @@ def licence_flow(bench: PrivacyBench, licence: LicencePersona) -> fy.Visit:
     kiosk.CancelVisit(fy.CancelVisitRequest(visit=visit.name))
     remove(bench)
     return visit
+
+
+# --- names typed where the API takes an identifier or free text (issue 21) ----------------------------
+
+
+def typed_names(bench: PrivacyBench) -> list[str]:
+    """What staff type by mistake: each card holder's name with U+3000, without a space, and in kana."""
+    names = []
+    for member in bench.holders:
+        names += [
+            f"{member.family_name}\u3000{member.given_name}",
+            f"{member.family_name}{member.given_name}",
+        ]
+        names.append(f"{member.family_kana}\u3000{member.given_kana}")
+    return names
+
+
+class Refusals:
+    """Calls that must be refused without repeating the name they carry; ``problems`` lists each miss."""
+
+    def __init__(self, names: list[str]) -> None:
+        self.names = names
+        self.turn = 0
+        self.problems: list[str] = []
+        self.calls = 0
+
+    def name(self) -> str:
+        self.turn += 1
+        return self.names[self.turn % len(self.names)]
+
+    def refused(self, what: str, call: Callable[[str], Any], code: grpc.StatusCode) -> None:
+        name = self.name()
+        self.calls += 1
+        try:
+            call(name)
+        except grpc.RpcError as error:
+            if error.code() != code:
+                self.problems.append(f"{what}: {error.code()} (expected {code})")
+            if name in str(error.details()) or name in repr(error.trailing_metadata()):
+                self.problems.append(f"{what}: the error repeats the name")
+            return
+        self.problems.append(f"{what}: accepted")
+
+
+def names_in_every_field(bench: PrivacyBench) -> Refusals:
+    """Every identifier field of every service with a name in it; each call must be INVALID_ARGUMENT."""
+    daemon = bench.running()
+    kiosk, staff = frontyard(bench), frontyard(bench, "staff")
+    invalid = grpc.StatusCode.INVALID_ARGUMENT
+    run = Refusals(typed_names(bench))
+    visit = kiosk.CreateVisit(fy.CreateVisitRequest(life_event=fy.LIFE_EVENT_TENNYU, event_date="2025-09-09"))
+    for what, call in _frontyard_calls(kiosk, visit.name).items():
+        run.refused(what, call, invalid)
+    kiosk.CancelVisit(fy.CancelVisitRequest(visit=visit.name))
+    waiting = staff.ListApplications(fy.ListApplicationsRequest(status=fy.APPLICATION_STATUS_AWAITING_CHECK))
+    application = waiting.applications[0].name
+    for what, call in _staff_calls(staff, application).items():
+        run.refused(what, call, invalid)
+    stubs = (
+        card(bench, "staff"),
+        device_pb2_grpc.DeviceServiceStub(daemon.channel("staff")),
+        camera_pb2_grpc.CameraServiceStub(daemon.channel("staff")),
+        printer_pb2_grpc.PrinterServiceStub(daemon.channel("staff")),
+    )
+    for what, call in _device_calls(*stubs).items():
+        run.refused(what, call, invalid)
+    sales_before = _terminal_sales(bench)
+    for what, call in _payment_calls(payments(bench, "staff")).items():
+        run.refused(what, call, invalid)
+    if _terminal_sales(bench) != sales_before:
+        run.problems.append("a refused sale reached the terminal")
+    return run
+
+
+def _terminal_sales(bench: PrivacyBench) -> int:
+    return len([r for r in bench.zvt.control("log")["log"] if r["kind"] == "SALE"])
+
+
+def _frontyard_calls(
+    stub: frontyard_pb2_grpc.FrontyardServiceStub, visit: str
+) -> dict[str, Callable[[str], Any]]:
+    facts = fy.HouseholdFacts
+    return {
+        "GetVisit.name": lambda n: stub.GetVisit(fy.GetVisitRequest(name=n)),
+        "AddMember.visit": lambda n: stub.AddMember(fy.AddMemberRequest(visit=n, relationship="世帯主")),
+        "AddMember.from_card_session": lambda n: stub.AddMember(
+            fy.AddMemberRequest(visit=visit, from_card_session=n)
+        ),
+        "AddMember.from_licence_session": lambda n: stub.AddMember(
+            fy.AddMemberRequest(visit=visit, from_licence_session=n)
+        ),
+        "AddMember.from_document_reading": lambda n: stub.AddMember(
+            fy.AddMemberRequest(visit=visit, from_document_reading=n)
+        ),
+        "SetHouseholdFacts.head_person_id": lambda n: stub.SetHouseholdFacts(
+            fy.SetHouseholdFactsRequest(visit=visit, facts=facts(head_person_id=n))
+        ),
+        "ListPendingQuestions.visit": lambda n: stub.ListPendingQuestions(
+            fy.ListPendingQuestionsRequest(visit=n)
+        ),
+        "AnswerQuestion.question_id": lambda n: stub.AnswerQuestion(
+            fy.AnswerQuestionRequest(visit=visit, question_id=n, bool_value=True)
+        ),
+        "AnswerQuestion.person_id": lambda n: stub.AnswerQuestion(
+            fy.AnswerQuestionRequest(visit=visit, question_id="has_mn_card", person_id=n, bool_value=True)
+        ),
+        "AnswerQuestion.choice_value": lambda n: stub.AnswerQuestion(
+            fy.AnswerQuestionRequest(visit=visit, question_id="insurance", person_id="p1", choice_value=n)
+        ),
+        "AnswerQuestion.values_value": lambda n: stub.AnswerQuestion(
+            fy.AnswerQuestionRequest(
+                visit=visit, question_id="insurance", values_value=fy.AnswerValues(values=[n])
+            )
+        ),
+        "EvaluateVisit.visit": lambda n: stub.EvaluateVisit(fy.EvaluateVisitRequest(visit=n)),
+        "PrintVisitDocuments.visit": lambda n: stub.PrintVisitDocuments(
+            fy.PrintVisitDocumentsRequest(visit=n)
+        ),
+        "CompleteVisit.visit": lambda n: stub.CompleteVisit(fy.CompleteVisitRequest(visit=n)),
+        "CancelVisit.visit": lambda n: stub.CancelVisit(fy.CancelVisitRequest(visit=n)),
+        "CallStaff.screen": lambda n: stub.CallStaff(fy.CallStaffRequest(screen=n, reason="pin_wrong")),
+        "CallStaff.reason": lambda n: stub.CallStaff(fy.CallStaffRequest(screen="pin", reason=n)),
+        "AdviseChannel.session": lambda n: stub.AdviseChannel(
+            fy.AdviseChannelRequest(kind=fy.CERTIFICATE_KIND_JUMINHYO, session=n)
+        ),
+        "CreateCertificateRequest.session": lambda n: stub.CreateCertificateRequest(
+            fy.CreateCertificateRequestRequest(session=n, kind=fy.CERTIFICATE_KIND_JUMINHYO, copies=1)
+        ),
+        "GetCertificateRequest.name": lambda n: stub.GetCertificateRequest(
+            fy.GetCertificateRequestRequest(name=n)
+        ),
+        "PrintCertificateRequest.name": lambda n: stub.PrintCertificateRequest(
+            fy.PrintCertificateRequestRequest(name=n)
+        ),
+    }
+
+
+def _staff_calls(
+    stub: frontyard_pb2_grpc.FrontyardServiceStub, application: str
+) -> dict[str, Callable[[str], Any]]:
+    correction = fy.FieldCorrection(key="household.phone", value="0993-22-0000")
+    return {
+        "GetApplication.name": lambda n: stub.GetApplication(fy.GetApplicationRequest(name=n)),
+        "ReleaseApplication.name": lambda n: stub.ReleaseApplication(
+            fy.ReleaseApplicationRequest(name=n, staff_id="pv-0001")
+        ),
+        "ReleaseApplication.staff_id": lambda n: stub.ReleaseApplication(
+            fy.ReleaseApplicationRequest(name=application, staff_id=n)
+        ),
+        "CorrectApplication.staff_id": lambda n: stub.CorrectApplication(
+            fy.CorrectApplicationRequest(name=application, staff_id=n, corrections=[correction])
+        ),
+        "CorrectApplication.corrections.key": lambda n: stub.CorrectApplication(
+            fy.CorrectApplicationRequest(
+                name=application, staff_id="pv-0001", corrections=[fy.FieldCorrection(key=n, value="x")]
+            )
+        ),
+    }
+
+
+def _device_calls(
+    card_stub: card_pb2_grpc.CardServiceStub,
+    device_stub: device_pb2_grpc.DeviceServiceStub,
+    camera_stub: camera_pb2_grpc.CameraServiceStub,
+    printer_stub: printer_pb2_grpc.PrinterServiceStub,
+) -> dict[str, Callable[[str], Any]]:
+    ticket = printer_pb2.NumberedTicket(municipality="指宿市", number=1, counter="1番窓口")
+    return {
+        "ReadMyNumber.purpose": lambda n: card_stub.ReadMyNumber(
+            card_pb2.ReadMyNumberRequest(pin="0000", purpose=n)
+        ),
+        "GetSession.name": lambda n: card_stub.GetSession(card_pb2.GetSessionRequest(name=n)),
+        "ExtendSession.name": lambda n: card_stub.ExtendSession(card_pb2.ExtendSessionRequest(name=n)),
+        "EndSession.session": lambda n: card_stub.EndSession(card_pb2.EndSessionRequest(session=n)),
+        "GetDevice.name": lambda n: device_stub.GetDevice(device_pb2.GetDeviceRequest(name=n)),
+        "CheckHealth.name": lambda n: device_stub.CheckHealth(device_pb2.CheckHealthRequest(name=n)),
+        "WatchEvents.devices": lambda n: next(
+            iter(device_stub.WatchEvents(device_pb2.WatchEventsRequest(devices=[n]), timeout=5))
+        ),
+        "Capture.device": lambda n: camera_stub.Capture(camera_pb2.CaptureRequest(device=n)),
+        "ReadDocument.visit": lambda n: camera_stub.ReadDocument(camera_pb2.ReadDocumentRequest(visit=n)),
+        "GetReading.name": lambda n: camera_stub.GetReading(camera_pb2.GetReadingRequest(name=n)),
+        "DeleteReading.name": lambda n: camera_stub.DeleteReading(camera_pb2.DeleteReadingRequest(name=n)),
+        "WatchQr.device": lambda n: next(
+            iter(camera_stub.WatchQr(camera_pb2.WatchQrRequest(device=n), timeout=5))
+        ),
+        "GetJob.name": lambda n: printer_stub.GetJob(printer_pb2.GetJobRequest(name=n)),
+        "RetryJob.name": lambda n: printer_stub.RetryJob(printer_pb2.RetryJobRequest(name=n)),
+        "CancelJob.name": lambda n: printer_stub.CancelJob(printer_pb2.CancelJobRequest(name=n)),
+        "PrintReceipt.order_id": lambda n: printer_stub.PrintReceipt(
+            printer_pb2.PrintReceiptRequest(numbered_ticket=ticket, order_id=n)
+        ),
+        "PrintReceipt.numbered_ticket.counter": lambda n: printer_stub.PrintReceipt(
+            printer_pb2.PrintReceiptRequest(numbered_ticket=printer_pb2.NumberedTicket(number=1, counter=n))
+        ),
+        "PrintReceipt.numbered_ticket.municipality": lambda n: printer_stub.PrintReceipt(
+            printer_pb2.PrintReceiptRequest(
+                numbered_ticket=printer_pb2.NumberedTicket(number=1, municipality=n)
+            )
+        ),
+        "PrintReceipt.payment_slip.brand": lambda n: printer_stub.PrintReceipt(
+            printer_pb2.PrintReceiptRequest(payment_slip=printer_pb2.PaymentSlip(order_id="o-1", brand=n))
+        ),
+        "PrintReceipt.payment_slip.method": lambda n: printer_stub.PrintReceipt(
+            printer_pb2.PrintReceiptRequest(payment_slip=printer_pb2.PaymentSlip(order_id="o-1", method=n))
+        ),
+        "PrintForms.order_id": lambda n: printer_stub.PrintForms(
+            printer_pb2.PrintFormsRequest(pdf=b"%PDF-1.4", title="test", pages=1, order_id=n)
+        ),
+        "PrintStaffSlip.order_id": lambda n: printer_stub.PrintStaffSlip(
+            printer_pb2.PrintStaffSlipRequest(unknown_payment_slip=printer_pb2.UnknownPaymentSlip(order_id=n))
+        ),
+    }
+
+
+def _sale(stub: payment_pb2_grpc.PaymentServiceStub, order_id: str, fee_code: str, subject: str) -> None:
+    line = payment_pb2.FeeLine(fee_code=fee_code, subject=subject, quantity=1, unit_price_yen=300)
+    request = payment_pb2.SaleRequest(
+        order_id=order_id, amount_yen=300, lines=[line], method=payment_pb2.PAYMENT_METHOD_CREDIT
+    )
+    list(stub.Sale(request, timeout=30))
+
+
+def _payment_calls(stub: payment_pb2_grpc.PaymentServiceStub) -> dict[str, Callable[[str], Any]]:
+    order = f"privacy-typed-{time.monotonic_ns()}"
+    return {
+        "Sale.order_id": lambda n: _sale(stub, n, "juminhyo", "住民票"),
+        "Sale.lines.fee_code": lambda n: _sale(stub, order, n, "住民票"),
+        "Sale.lines.fee_code (unknown code)": lambda n: _sale(stub, order, "not_a_fee", "住民票"),
+        "Sale.lines.subject": lambda n: _sale(stub, order, "juminhyo", n),
+        "GetPayment.name": lambda n: stub.GetPayment(payment_pb2.GetPaymentRequest(name=f"payments/{n}")),
+        "VoidPayment.name": lambda n: stub.VoidPayment(payment_pb2.VoidPaymentRequest(name=f"payments/{n}")),
+        "RefundPayment.name": lambda n: stub.RefundPayment(
+            payment_pb2.RefundPaymentRequest(name=f"payments/{n}")
+        ),
+        "CommitPayment.name": lambda n: stub.CommitPayment(
+            payment_pb2.CommitPaymentRequest(name=f"payments/{n}")
+        ),
+        "CommitPayment.issued_job": lambda n: stub.CommitPayment(
+            payment_pb2.CommitPaymentRequest(name=f"payments/{order}", issued_job=n)
+        ),
+        "ListPayments.page_token": lambda n: stub.ListPayments(payment_pb2.ListPaymentsRequest(page_token=n)),
+        "ResolvePayment.name": lambda n: stub.ResolvePayment(
+            payment_pb2.ResolvePaymentRequest(name=f"payments/{n}", outcome=payment_pb2.PAYMENT_DECLINED)
+        ),
+        "ResolvePayment.resolution": lambda n: stub.ResolvePayment(
+            payment_pb2.ResolvePaymentRequest(
+                name=f"payments/{order}", outcome=payment_pb2.PAYMENT_DECLINED, resolution=n
+            )
+        ),
+    }
+
+
+def resolve_with_a_name_in_the_note(bench: PrivacyBench, unknown: payment_pb2.Payment) -> payment_pb2.Payment:
+    """Staff write 「鷲尾様」 in the note of a payment they resolve: accepted, kept nowhere."""
+    member = bench.holders[0]
+    request = payment_pb2.ResolvePaymentRequest(
+        name=unknown.name,
+        outcome=payment_pb2.PAYMENT_DECLINED,
+        resolution="terminal_journal",
+        staff_note=f"{member.family_name}\u3000{member.given_name}様 端末履歴で不成立を確認",
+    )
+    stub = payments(bench, "staff")
+    resolved = wait_for(
+        lambda: _try(lambda: stub.ResolvePayment(request, timeout=5)), lambda p: p is not None, timeout=15
+    )
+    assert resolved is not None, "the UNKNOWN payment could not be resolved"
+    return cast(payment_pb2.Payment, resolved)
+
+
+def _try(call: Callable[[], Any]) -> Any:
+    """The call's answer, or None while it is refused as FAILED_PRECONDITION (settlement pending)."""
+    try:
+        return call()
+    except grpc.RpcError as error:
+        if error.code() != grpc.StatusCode.FAILED_PRECONDITION:
+            raise
+        return None

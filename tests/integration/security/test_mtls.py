@@ -16,7 +16,7 @@ from tests.support.processes import PYTHON, free_port
 
 pytestmark = pytest.mark.integration
 
-READ_REQUEST = card_pb2.ReadMyNumberRequest(pin="1234", purpose="mtls test")
+READ_REQUEST = card_pb2.ReadMyNumberRequest(pin="1234", purpose="jidou_teate")
 
 
 def tls_channel(port: int, certs: IssuedCertificates, role: str | None) -> grpc.Channel:

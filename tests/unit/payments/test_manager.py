@@ -221,7 +221,7 @@ def test_terminal_unknown_blocks_the_order_until_staff_resolve(journal: PaymentJ
     assert len(terminal.sales_sent) == 1, "never retried blindly"
     with pytest.raises(BadInput):
         manager.resolve("o1", PaymentState.DECLINED, " ")
-    resolved = manager.resolve("o1", PaymentState.DECLINED, "端末履歴で不成立を確認")
+    resolved = manager.resolve("o1", PaymentState.DECLINED, "terminal_journal")
     assert (resolved.state, resolved.reason) == (PaymentState.DECLINED, "staff_resolved")
 
 
@@ -249,7 +249,7 @@ def test_issue_failed_with_a_brand_that_cannot_be_voided_needs_a_refund(journal:
     with pytest.raises(Conflict) as refused:
         manager.refund(terminal, "o1")
     assert refused.value.reason == "refund_not_on_terminal"
-    assert manager.resolve("o1", PaymentState.REFUNDED, "窓口で現金返金").state is PaymentState.REFUNDED
+    assert manager.resolve("o1", PaymentState.REFUNDED, "refunded_in_cash").state is PaymentState.REFUNDED
 
 
 def test_daily_close_totals_by_subject_and_reconciles(journal: PaymentJournal, tmp_path: Path) -> None:
@@ -297,7 +297,7 @@ def test_a_sale_left_unknown_and_confirmed_by_staff_is_closed_apart_once(
     first = daily_close(manager, terminal, directory=tmp_path)
     assert first.staff_confirmed == () and first.reconciled, "unresolved: it waits for a later close"
 
-    manager.resolve("left", PaymentState.APPROVED, "ブランドセンターで決済済みを確認")
+    manager.resolve("left", PaymentState.APPROVED, "acquirer_confirmed")
     second = daily_close(manager, terminal, directory=tmp_path)
     assert second.totals == ()
     assert all(check.journal.sales_count == 0 for check in second.brands), "not in the reconciliation"

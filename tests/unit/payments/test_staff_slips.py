@@ -19,6 +19,7 @@ from daemon.payments import OpState, PaymentJournal, PaymentState, SaleOrder
 from daemon.printing import JobState
 from daemon.services.payment import PaymentRunner
 from drivers.escpos.document import Receipt
+from frontyard.municipality import load_municipality
 
 
 @dataclass
@@ -62,6 +63,7 @@ class Rig:
             events=RecordingEvents(),
             slip_printer=self.printer,
             jobs=CompletedJobs(),
+            fees=load_municipality().fees,
         )
         self.runners.append(runner)
         return runner
