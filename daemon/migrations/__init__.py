@@ -15,7 +15,7 @@ current version without a backup (there was nothing to lose).
 
 | store        | file                              | versions                                         |
 |--------------|-----------------------------------|--------------------------------------------------|
-| events       | ``events.sqlite3``                | 1                                                |
+| events       | ``events.sqlite3``                | 1; 2 ``meta`` table (reserved sequence numbers)  |
 | print-jobs   | ``print-jobs.sqlite3``            | 1; 2 index jobs by state (metrics)               |
 | payments     | ``payments.sqlite3``              | 1; 2 ``issue_failed`` column; 3 index by state   |
 | kpi          | ``kpi.sqlite3``                   | 1                                                |
@@ -60,7 +60,16 @@ class StoreSchema:
 
 
 SCHEMAS: tuple[StoreSchema, ...] = (
-    StoreSchema("events"),
+    StoreSchema(
+        "events",
+        (
+            Step(
+                2,
+                "meta table: sequence numbers reserved durably in blocks",
+                "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL)",
+            ),
+        ),
+    ),
     StoreSchema(
         "print-jobs",
         (Step(2, "index jobs by state", "CREATE INDEX IF NOT EXISTS jobs_by_state ON jobs (state)"),),
