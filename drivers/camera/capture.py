@@ -198,11 +198,12 @@ class CameraDevice:
             _LOGGER.warning("camera gives %dx%d, asked for %dx%d", *self._frame_size,
                             self.settings.width, self.settings.height)  # fmt: skip
 
-    def close(self) -> None:
+    def close(self, wait: bool = True) -> None:
         grabber, self._grabber = self._grabber, None
         if grabber is not None:
             grabber.stop()
-            grabber.join(0.5)  # a grabber stuck in a dead read releases the capture when it returns
+            if wait:  # a grabber stuck in a dead read releases the capture when it returns
+                grabber.join(0.5)
 
     def read_frame(self) -> Image:
         """The next frame (BGR), opening the camera if needed; ``CameraOffline`` within ``read_timeout_s``
@@ -232,7 +233,7 @@ class CameraDevice:
         try:
             yield
         finally:
-            self.close()
+            self.close(wait=False)  # the grabber releases the connection after its current grab
 
     def capture_still(self) -> Image:
         """Drop ``settle_frames`` (and any queued V4L2 frame), grab a burst and keep the sharpest frame."""
