@@ -12,10 +12,18 @@ URI formats::
 | frame size checked on open      | yes  | yes  | yes    |
 | settle frames, sharpest of burst| yes  | yes  | yes    |
 | open/read deadline              | yes  | yes  | yes    |
+| fresh frames for each operation | drop the kernel queue | new connection | – |
 
-One grabber thread owns the ``VideoCapture``: it keeps grabbing so no stale frame waits in a buffer, and
-decodes a frame only when a caller asks. A caller waits for the next frame with a deadline; a camera that
-stops answering raises ``CameraOffline`` (a ``DeviceUnavailable``) within ``read_timeout_s``, never hangs.
+One grabber thread owns the ``VideoCapture``: it keeps grabbing, and decodes a frame only when a caller
+asks. A caller waits for the next frame with a deadline; a camera that stops answering raises
+``CameraOffline`` (a ``DeviceUnavailable``) within ``read_timeout_s``, never hangs.
+
+Freshness: a still, a QR scan and a health check must show what lies on the stand *now*. A network stream
+buffers whatever the reader has not consumed (socket buffers on both ends, seconds of frames once the
+reader is slower than the camera, e.g. on a loaded machine), and no client can tell a buffered frame from a
+live one. So each of those operations opens a new connection and closes it afterwards (~0.3 s), and an
+idle daemon decodes nothing. A V4L2 camera queues at most a few frames in the kernel (``BUFFERSIZE`` 1
+where the driver allows it): a still drops more frames than the queue holds.
 """
 
 from __future__ import annotations
@@ -23,6 +31,8 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import cv2
@@ -37,6 +47,7 @@ from drivers.camera.reading import DocumentReading, read_document
 
 _LOGGER = logging.getLogger(__name__)
 SCHEMES = ("v4l2", "http", "https", "images")
+NETWORK_SCHEMES = ("http", "https")
 DRIVER = DriverInfo(
     name="opencv-camera",
     kind=DeviceKind.CAMERA,
@@ -136,6 +147,7 @@ class CameraDevice:
         self.settings = base
         self._grabber: _Grabber | None = None
         self._frame_size: tuple[int, int] | None = None
+        self._queued_frames = 0  # frames a V4L2 driver may hold from before a request
         self._qr = QrReader()
 
     def __repr__(self) -> str:
@@ -150,6 +162,7 @@ class CameraDevice:
             capture.set(cv2.CAP_PROP_FRAME_HEIGHT, settings.height)
             capture.set(cv2.CAP_PROP_AUTOFOCUS, 1)
             capture.set(cv2.CAP_PROP_BUFFERSIZE, 1)
+            self._queued_frames = max(int(capture.get(cv2.CAP_PROP_BUFFERSIZE)), 1)
             return capture
         if self._scheme == "images":
             return cv2.VideoCapture(self._source, cv2.CAP_IMAGES)
@@ -179,20 +192,26 @@ class CameraDevice:
         grabber = _Grabber(capture)
         grabber.start()
         self._grabber = grabber
-        frame = self.read_frame()
+        frame = self._next_frame()
         self._frame_size = (frame.shape[1], frame.shape[0])
         if self._frame_size != (self.settings.width, self.settings.height):
             _LOGGER.warning("camera gives %dx%d, asked for %dx%d", *self._frame_size,
                             self.settings.width, self.settings.height)  # fmt: skip
 
-    def close(self) -> None:
+    def close(self, wait: bool = True) -> None:
         grabber, self._grabber = self._grabber, None
         if grabber is not None:
             grabber.stop()
-            grabber.join(0.5)  # a grabber stuck in a dead read releases the capture when it returns
+            if wait:  # a grabber stuck in a dead read releases the capture when it returns
+                grabber.join(0.5)
 
     def read_frame(self) -> Image:
-        """The next frame (BGR); ``CameraOffline`` within ``read_timeout_s`` if none comes."""
+        """The next frame (BGR), opening the camera if needed; ``CameraOffline`` within ``read_timeout_s``
+        if none comes."""
+        self.open()
+        return self._next_frame()
+
+    def _next_frame(self) -> Image:
         grabber = self._grabber
         if grabber is None:
             raise CameraOffline("camera is not open")
@@ -202,26 +221,45 @@ class CameraDevice:
             self.close()
             raise
 
-    def capture_still(self) -> Image:
-        """Drop ``settle_frames``, grab a burst and keep the sharpest frame."""
+    @contextmanager
+    def _live(self) -> Iterator[None]:
+        """Frames read inside show the stand now: a network stream gets a new connection (closed after)."""
+        if self._scheme not in NETWORK_SCHEMES:
+            self.open()
+            yield
+            return
+        self.close()
         self.open()
-        for _ in range(self.settings.settle_frames):
-            self.read_frame()
-        return sharpest([self.read_frame() for _ in range(max(self.settings.burst, 1))])
+        try:
+            yield
+        finally:
+            self.close(wait=False)  # the grabber releases the connection after its current grab
+
+    def capture_still(self) -> Image:
+        """Drop ``settle_frames`` (and any queued V4L2 frame), grab a burst and keep the sharpest frame."""
+        with self._live():
+            for _ in range(self._frames_to_drop()):
+                self._next_frame()
+            return sharpest([self._next_frame() for _ in range(max(self.settings.burst, 1))])
+
+    def _frames_to_drop(self) -> int:
+        if self._queued_frames:  # V4L2: the driver's queue may hold frames taken before the request
+            return max(self.settings.settle_frames, self._queued_frames + 1)
+        return self.settings.settle_frames
 
     def read_document(self, engine: EngineChoice = EngineChoice.AUTO) -> DocumentReading:
         """Capture a still and read the ID document on the stand (see ``reading.read_document``)."""
         return read_document(self.capture_still(), engine)
 
     def scan_qr(self) -> list[QrCode]:
-        """Decode the QR codes in the next frame."""
-        self.open()
-        return self._qr.decode(self.read_frame())
+        """Decode the QR codes in a frame of the stand now."""
+        with self._live():
+            return self._qr.decode(self._next_frame())
 
     def check_health(self) -> DeviceHealth:
         started = time.monotonic()
-        self.open()
-        frame = self.read_frame()
+        with self._live():
+            frame = self._next_frame()
         return DeviceHealth(
             ready=True,
             model=f"opencv {self._scheme}",
