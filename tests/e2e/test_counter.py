@@ -204,6 +204,7 @@ def test_counter_tablet_adds_a_member_from_a_licence_by_camera(kiosk: KioskStack
     page.click("#life-tennyu")
     on_screen(page, "members")
     kiosk.sim("camera", "place", document="licence", fields=LICENCE)
+    page.click("#screen [role='radio'][data-value='世帯主']")
     page.click("#add-by-camera")
     on_screen(page, "camera-review", timeout=45_000)
     capture(page, "life-camera-review")

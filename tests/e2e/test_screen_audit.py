@@ -202,6 +202,31 @@ def walk_life_event(kiosk: KioskStack, page: Page, audit: ScreenAudit) -> None:
     on_screen(page, "home")
 
 
+def walk_counter_tablet(kiosk: KioskStack, page: Page, audit: ScreenAudit) -> None:
+    """The counter tablet's own screens: payment by the reception slip, a member read by the camera."""
+    page.goto(kiosk.counter_url)
+    page.wait_for_selector("body[data-ready='true']")
+    on_screen(page, "home")
+    page.click("#start-counter-payment")
+    on_screen(page, "counter-pay")
+    audit.check(page, "counter-pay")
+    page.click("#reception-cancel")
+    on_screen(page, "home")
+    page.click("#start-life-event")
+    page.click("#life-tennyu")
+    on_screen(page, "members")
+    kiosk.sim("camera", "place", document="licence", persona="P1")
+    page.click("#screen [role='radio'][data-value='世帯主']")
+    page.click("#add-by-camera")
+    on_screen(page, "camera-review", timeout=45_000)
+    audit.check(page, "camera-review")
+    page.click("#camera-back")
+    on_screen(page, "members")
+    page.click("#members-cancel")
+    on_screen(page, "home")
+    kiosk.sim("camera", "remove")
+
+
 def walk_staff(kiosk: KioskStack, page: Page, audit: ScreenAudit) -> None:
     page.goto(kiosk.staff_url)
     page.wait_for_selector("body[data-ready='true']")
@@ -234,6 +259,11 @@ def test_shell_screens(kiosk: KioskStack, portrait: Page, audit: ScreenAudit) ->
 def test_life_event_screens(kiosk: KioskStack, portrait: Page, audit: ScreenAudit) -> None:
     open_resident(portrait, kiosk.ui_url)
     found = findings_of(audit, lambda: walk_life_event(kiosk, portrait, audit))
+    assert not found, "\n".join(found)
+
+
+def test_counter_tablet_screens(kiosk: KioskStack, portrait: Page, audit: ScreenAudit) -> None:
+    found = findings_of(audit, lambda: walk_counter_tablet(kiosk, portrait, audit))
     assert not found, "\n".join(found)
 
 
