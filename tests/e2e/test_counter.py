@@ -255,7 +255,8 @@ def test_staff_console_devices_simulators_outbox_payments_kpi(kiosk: KioskStack,
     name_input = page.locator("#application-form .form-field:has([data-furigana-of]) input[data-key]").first
     name_input.fill(CORRECTED)
     page.click("#save-corrections")
-    expect(page.locator("#outbox-status")).to_contain_text("staff_id_required")  # no staff id yet
+    expect(page.locator("#outbox-status")).to_contain_text("職員ID")  # no staff id yet
+    expect(page.locator("#outbox-status [data-reason='staff_id_required']")).to_have_count(1)
     page.fill("#staff-id", "s9")
     page.click("#save-corrections")
     expect(page.locator("#outbox-status")).to_contain_text("Corrections saved")

@@ -38,7 +38,27 @@
   const primaryBox = primary ? primary.getBoundingClientRect() : null;
   const bars = primaries.filter((el) => el.matches('.action-bar .action-next, .button.big, .choice, #language-chooser .language'))
     .map((el) => ({ text: el.innerText.trim().slice(0, 20), height: el.getBoundingClientRect().height }));
+  // Controls lying on top of each other (one would take the other's taps): within the action bar, and
+  // within the content (content scrolling under the fixed bar is not an overlap).
+  const overlapping = [];
+  const groups = [
+    [...root.querySelectorAll('.action-bar .button')],
+    [...root.querySelectorAll('#screen .content .button, #screen .content .choice-button')],
+  ];
+  for (const group of groups) {
+    const controls = group.filter(visible);
+    for (let i = 0; i < controls.length; i++) {
+      const a = controls[i].getBoundingClientRect();
+      for (let j = i + 1; j < controls.length; j++) {
+        const b = controls[j].getBoundingClientRect();
+        const x = Math.min(a.right, b.right) - Math.max(a.left, b.left);
+        const y = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+        if (x > 2 && y > 2) overlapping.push(`${controls[i].id || controls[i].innerText.trim().slice(0, 12)} / ${controls[j].id || controls[j].innerText.trim().slice(0, 12)}`);
+      }
+    }
+  }
   return {
+    overlapping,
     text: root.innerText + '\n' + (root === document.body ? '' : document.body.innerText),
     scrollWidth: document.documentElement.scrollWidth,
     width, height, overflowing, small, bars,

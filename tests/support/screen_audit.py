@@ -8,6 +8,7 @@ screen a walk reaches is checked in ja, やさしい日本語 and en, at 1080×1
 - horizontal overflow (the page scrolls sideways, or an element sticks out on the right);
 - the primary action below the fold (the action bar's 次へ, else the first big choice);
 - a touch target under 44×44 CSS px, or a primary action under 88 px tall at 1080 wide;
+- controls lying on top of each other (an action bar whose buttons overlap);
 - an axe-core serious or critical violation (once per screen and language, portrait).
 
 ``ScreenAudit.check(page, name)`` records every finding (nothing is asserted there), so one walk reports all
@@ -97,6 +98,8 @@ class ScreenAudit:
         if primary and (primary["bottom"] > facts["height"] + 1 or primary["top"] < 0):
             low = f"{primary['bottom']:.0f} > {facts['height']}"
             self.findings.append(f"{where}: primary action {primary['text']!r} below the fold ({low})")
+        if facts["overlapping"]:
+            self.findings.append(f"{where}: controls on top of each other: {facts['overlapping'][:4]}")
         if facts["small"]:
             self.findings.append(f"{where}: touch targets under {MIN_TARGET_PX} px: {facts['small'][:4]}")
         if width == 1080 and not facts["staff"]:
