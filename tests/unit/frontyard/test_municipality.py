@@ -34,7 +34,7 @@ def test_missing_parameter_and_bad_key() -> None:
 
 
 def test_kpi_before_figures_come_from_the_municipality_file() -> None:
-    """The staff console's 改革前 bars: configured per city, marked unconfirmed while they are placeholders."""
+    """The staff console's 改革前 bars: configured per city, unconfirmed while placeholders."""
     from frontyard.municipality import load_municipality
 
     before = load_municipality().kpi_before
