@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, ViewportSize, expect
 
 from tests.e2e.audit import switch_language
 from tests.e2e.conftest import PERSONA, PIN, enter_pin, on_screen, open_resident, start_to_confirm
@@ -18,6 +18,8 @@ from tests.fixtures.kiosk import KioskStack
 
 pytestmark = pytest.mark.e2e
 
+# The portrait kiosk and the same screen at 200 % zoom.
+SIZES: tuple[ViewportSize, ...] = ({"width": 1080, "height": 1920}, {"width": 540, "height": 960})
 KEYS = ("kokuho", "employee", "employee_dependent", "kouki", "seikatsu_hogo")
 JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 # How many lines the text of the element matching a selector takes.
@@ -145,7 +147,7 @@ def test_household_facts_refuse_an_empty_new_address(kiosk: KioskStack, kiosk_pa
     expect(page.locator("#fact-new-address-error")).to_be_visible()
     expect(page.locator("#fact-phone-error")).to_contain_text("10")
     assert page.get_attribute("#screen", "data-screen") == "facts"
-    for size in ({"width": 1080, "height": 1920}, {"width": 540, "height": 960}):
+    for size in SIZES:
         page.set_viewport_size(size)
         # 電話番号 is one word: its label is on one line (no 電 / 話番号)
         lines = page.evaluate(LINES_OF, "label[for='fact-phone'] span")
@@ -216,7 +218,7 @@ def test_pin_pad_is_centred_large_and_in_plain_words(kiosk: KioskStack, kiosk_pa
     on_screen(page, "pin")
     assert "マイナンバーカードの暗証番号（数字4けた）" in page.inner_text("#pin-explain")
     assert "券面事項入力補助" not in page.inner_text("#screen")
-    for size in ({"width": 1080, "height": 1920}, {"width": 540, "height": 960}):
+    for size in SIZES:
         page.set_viewport_size(size)
         pad = page.locator(".pin-pad").bounding_box()
         assert pad is not None

@@ -43,7 +43,9 @@ def test_every_question_and_choice_has_easy_japanese_and_english(question: dict[
     labels = entry(table("QUESTIONS"), str(question["id"]))
     assert (labels.get("ja") and "{" in labels.get("ja_easy", "")) or labels.get("ja_easy"), labels
     assert labels.get("en") and not JAPANESE.search(labels["en"]), labels
-    for choice in question.get("choices", []) or []:  # type: ignore[union-attr]
+    choices = question.get("choices") or []
+    assert isinstance(choices, list)
+    for choice in choices:
         block = re.search(rf"^  {question['id']}: \{{\n(.*?)\n  \}},", table("CHOICES"), re.S | re.M)
         assert block, question["id"]
         labels = entry(block.group(1), str(choice))
