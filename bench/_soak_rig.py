@@ -28,7 +28,7 @@ def _free_port_pair() -> int:
 
 
 @contextlib.contextmanager
-def _private_pcscd(directory: Path) -> Iterator[tuple[Path, int]]:
+def private_pcscd(directory: Path) -> Iterator[tuple[Path, int]]:
     """``pcscd --foreground`` in its own mount namespace (``/run/pcscd`` bound onto ``directory/run``) with
     vpcd on a free port; yields (its socket, the vpcd port). A pcscd the developer runs is not touched."""
     if shutil.which("unshare") is None:
@@ -60,7 +60,7 @@ def _private_pcscd(directory: Path) -> Iterator[tuple[Path, int]]:
 def _certificate_devices(directory: Path) -> Iterator[tuple[list[Device], dict[str, str], Rig]]:
     """pcscd, card, form printer and terminal simulators; yields (their device slots, daemon env, rig)."""
     with contextlib.ExitStack() as stack:
-        pcscd_socket, port = stack.enter_context(_private_pcscd(directory / "pcscd"))
+        pcscd_socket, port = stack.enter_context(private_pcscd(directory / "pcscd"))
         card_args = [*simulator_args("mynumber_card", directory / "card"), "--port", str(port)]
         _, card, _ = stack.enter_context(started(card_args))
         forms_args = [*simulator_args("ipp_printer", directory / "forms"), "--ppm", "600"]

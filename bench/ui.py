@@ -16,6 +16,12 @@ poll and wait almost a whole period. The split:
 reader's share: pcscd polls vpcd every 0.4 s; a CCID reader signals insertion by interrupt);
 ``poll_to_pad_ms_p50`` — daemon monitor → WatchCard → bridge → SSE → page → pad (our share before the PIN);
 ``pin_to_name_ms_p50`` — PIN submitted → ReadBasicInfo through bridge and daemon → name painted.
+
+Then one certificate request is walked as a resident would, from the home screen to a printed 住民票 paid
+cashless (receipt and form printer and payment terminal simulators): ``taps_certificate`` counts the taps
+(PIN digits included; placing the card is not a tap). Each screen on the way goes through the screen audit
+(tests/support/screen_audit.py; ja, やさしい日本語, en × portrait, landscape, 200 % zoom; axe is the e2e
+suite's): ``screens_audited``, ``identifiers_visible`` (target 0) and ``overflowing_screens`` (target 0).
 """
 
 from __future__ import annotations
@@ -23,24 +29,29 @@ from __future__ import annotations
 import contextlib
 import json
 import random
-import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from simulators.daemon_toml import DaemonToml, Device, Endpoint
 
-from ._processes import daemon_args, simulator_args, started, stop
+from ._processes import daemon_args, simulator_args, started
+from ._soak_rig import private_pcscd
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 PERSONA, PIN = "P1", "1234"
+READER = "pcsc://Virtual%20PCD%2000%2000"  # slot 00 of the private pcscd's vpcd
 PCSCD_POLL_S = 0.4  # pcsc-lite's PCSCLITE_STATUS_POLL_RATE for readers without interrupt events
+# The certificate walk's peers: (daemon slot, simulator, driver).
+PERIPHERALS = (
+    ("receipt", "escpos_printer", "escpos"),
+    ("forms", "ipp_printer", "ipp"),
+    ("payment", "zvt_terminal", "zvt"),
+)
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
     "--disable-sync", "--no-first-run", "--disable-quic",
@@ -53,40 +64,15 @@ def _post(control: str, action: str, body: dict[str, object]) -> None:
         pass
 
 
-def _reader_ready() -> bool:
-    from smartcard import scard
-
-    result, context = scard.SCardEstablishContext(scard.SCARD_SCOPE_USER)
-    if result != scard.SCARD_S_SUCCESS:
-        return False
-    try:
-        result, readers = scard.SCardListReaders(context, [])
-        return result == scard.SCARD_S_SUCCESS and any("Virtual PCD" in name for name in readers)
-    finally:
-        scard.SCardReleaseContext(context)
-
-
-@contextlib.contextmanager
-def _pcscd() -> Iterator[None]:
-    if _reader_ready():
-        yield
-        return
-    process = subprocess.Popen([shutil.which("pcscd") or "pcscd", "--foreground"], stderr=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + 15
-        while not _reader_ready() and time.monotonic() < deadline:
-            time.sleep(0.1)
-        yield
-    finally:
-        stop(process)
-
-
-def _config(directory: Path, card_endpoint: str) -> Path:
+def _config(directory: Path, card_endpoint: str, devices: dict[str, tuple[str, str]]) -> Path:
     return DaemonToml(
         storage_dir=directory / "storage",
         log_level="warning",
         endpoints=[Endpoint(directory / "kiosk.sock", "kiosk"), Endpoint(directory / "staff.sock", "staff")],
-        devices=[Device("card", "mynumber", card_endpoint)],
+        devices=[
+            Device("card", "mynumber", card_endpoint),
+            *(Device(slot, driver, uri) for slot, (driver, uri) in devices.items()),
+        ],
     ).write(directory / "daemon.toml")
 
 
@@ -98,12 +84,26 @@ def run(quick: bool) -> dict[str, float | int | str]:
     from playwright.sync_api import sync_playwright
 
     rounds = 5 if quick else 40  # the reader-poll share is uniform over 0–400 ms: 40 samples for its median
-    with _pcscd(), tempfile.TemporaryDirectory(prefix="fy-bench-ui-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="fy-bench-ui-") as tmp:
         directory = Path(tmp)
-        with started(simulator_args("mynumber_card", directory / "card")) as (_, card, _):
+        with contextlib.ExitStack() as stack:
+            # A private pcscd (own mount namespace, vpcd on a free port): other runs on the machine's
+            # shared pcscd and vpcd port cannot steal the reader mid-measurement.
+            pcscd_socket, vpcd_port = stack.enter_context(private_pcscd(directory / "pcscd"))
+            card_args = [*simulator_args("mynumber_card", directory / "card"), "--port", str(vpcd_port)]
+            _, card, _ = stack.enter_context(started(card_args))
             control = str(card["control"])
             _post(control, "reset", {})
-            with started(daemon_args(_config(directory, str(card["endpoint"])))):
+            devices: dict[str, tuple[str, str]] = {}
+            for slot, name, driver in PERIPHERALS:
+                _, peer, _ = stack.enter_context(started(simulator_args(name, directory / name)))
+                devices[slot] = (driver, str(peer["endpoint"]))
+            daemon = [
+                "env",
+                f"PCSCLITE_CSOCK_NAME={pcscd_socket}",
+                *daemon_args(_config(directory, READER, devices)),
+            ]
+            with started(daemon):
                 ui_args = [sys.executable, "-m", "kiosk_ui.server", "--port", "0", "--no-staff",
                            "--daemon", f"unix:{directory / 'kiosk.sock'}"]  # fmt: skip
                 with started(ui_args) as (_, ui, _), sync_playwright() as playwright:
@@ -111,7 +111,8 @@ def run(quick: bool) -> dict[str, float | int | str]:
                         executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
                     )
                     try:
-                        return _measure(browser, str(ui["ui"]), control, rounds)
+                        figures = _measure(browser, str(ui["ui"]), control, rounds)
+                        return {**figures, **_walk_certificate(browser, str(ui["ui"]), control)}
                     finally:
                         browser.close()
     raise RuntimeError("unreachable")
@@ -183,4 +184,66 @@ def _measure(browser: Any, url: str, control: str, rounds: int) -> dict[str, flo
         "pin_to_name_ms_p50": round(_p50(after_pin), 1),
         "first_paint_ms_p50": round(_p50(paints), 1),
         "target_card_to_name_ms": 300,
+    }
+
+
+class _Taps:
+    """Clicks and key presses on the page, counted as a resident's taps."""
+
+    def __init__(self, page: Any) -> None:
+        self.page = page
+        self.count = 0
+
+    def click(self, selector: str) -> None:
+        self.page.click(selector)
+        self.count += 1
+
+
+def _screen(page: Any, name: str, timeout: float = 30_000) -> None:
+    page.wait_for_selector(f"#screen[data-screen='{name}']", timeout=timeout)
+
+
+def _walk_certificate(browser: Any, url: str, control: str) -> dict[str, float | int | str]:
+    """Home → card → PIN → 住民票 → paid cashless → printed → card taken, auditing every screen."""
+    from tests.support.screen_audit import ScreenAudit
+
+    audit = ScreenAudit()
+    context = browser.new_context(viewport={"width": 1080, "height": 1920}, locale="ja-JP")
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    taps = _Taps(page)
+    try:
+        page.goto(url)
+        _screen(page, "home")
+        audit.check(page, "home")
+        _post(control, "insert", {"persona": PERSONA})  # placing the card: not a tap
+        _screen(page, "pin")
+        audit.check(page, "pin")
+        for digit in PIN:
+            taps.click(f".pin-key[data-key='digit']:text-is('{digit}')")
+        taps.click("#pin-submit")
+        for name, tap in (
+            ("confirm", "#confirm-yes"),
+            ("certificates", "[data-kind='CERTIFICATE_KIND_JUMINHYO']"),
+            ("certificate-options", "#options-next"),
+            ("fee", "#fee-pay"),
+            ("pay-method", "[data-method='PAYMENT_METHOD_CREDIT']"),
+            ("pay-done", "#pay-next"),
+        ):
+            _screen(page, name)
+            audit.check(page, name)
+            taps.click(tap)
+        _screen(page, "take-card")
+        audit.check(page, "take-card")
+        _post(control, "remove", {})
+        _screen(page, "next-time")
+        audit.check(page, "next-time")
+    finally:
+        context.close()
+    return {
+        "taps_certificate": taps.count,
+        "screens_audited": len(audit.screens),
+        "identifiers_visible": audit.identifiers,
+        "overflowing_screens": len(audit.overflowing),
+        "audit_findings": len(audit.findings),
     }

@@ -70,6 +70,17 @@ class WriteFigures:
 
 
 @dataclass(frozen=True)
+class KpiBaseline:
+    """The city's 改革前 figures for the KPI charts ([kpi.before]); ``unknown`` marks a placeholder."""
+
+    avg_wait_s: float
+    avg_procedure_s: float
+    writes: int
+    source: str
+    unknown: bool
+
+
+@dataclass(frozen=True)
 class Municipality:
     code: str
     name: str
@@ -82,6 +93,7 @@ class Municipality:
     my_number_purposes: dict[str, MyNumberPurpose] = field(default_factory=dict)
     report_writes_before: WriteFigures | None = None
     report_writes_after: WriteFigures | None = None
+    kpi_before: KpiBaseline | None = None
 
     def counter(self, generic: str) -> Counter:
         """This city's counter for a generic 課; an unmapped one is shown as is, marked unknown."""
@@ -106,6 +118,18 @@ class Municipality:
 
 def _param(raw: dict[str, Any]) -> Param:
     return Param(value=raw["value"], unknown=bool(raw["unknown"]), note=raw.get("note", ""))
+
+
+def _baseline(raw: dict[str, Any] | None) -> KpiBaseline | None:
+    if raw is None:
+        return None
+    return KpiBaseline(
+        avg_wait_s=float(raw["avg_wait_s"]),
+        avg_procedure_s=float(raw["avg_procedure_s"]),
+        writes=int(raw["writes"]),
+        source=str(raw.get("source", "")),
+        unknown=bool(raw["unknown"]),
+    )
 
 
 def _figures(raw: dict[str, Any] | None) -> WriteFigures | None:
@@ -156,6 +180,7 @@ def load_municipality(key: str = DEFAULT_MUNICIPALITY) -> Municipality:
             busy_months=tuple(raw.get("kpi", {}).get("busy_months", ())),
             report_writes_before=_figures(report.get("writes_before")),
             report_writes_after=_figures(report.get("writes_after")),
+            kpi_before=_baseline(raw.get("kpi", {}).get("before")),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise CatalogError(f"invalid municipality data {key!r}: {exc!r}") from exc

@@ -6,6 +6,8 @@ GET  {prefix}/stream/{Service}/{Method}?request={json}
                                          (sensitive fields) are refused here: they never go in a URL
 GET  /staff/api/simulators               frontyard-sim: every simulator with its state
 POST /staff/api/simulators/{name}/{action}   a fault or scenario action (JSON parameters)
+GET  /staff/api/card-simulator           the card simulator (its own HTTP control): state and personas
+POST /staff/api/card-simulator/{action}  insert (a persona's card), remove, reset, set_tries, …
 """
 
 from __future__ import annotations
@@ -13,6 +15,9 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import urllib.error
+import urllib.parse
+import urllib.request
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -116,7 +121,12 @@ def simulator_routes(address: str, prefix: str) -> list[BaseRoute]:
                     )
                     state = json_format.MessageToDict(reply)
                 result.append(
-                    {"name": simulator.name, "running": simulator.running, "state": _summary(state)}
+                    {
+                        "name": simulator.name,
+                        "running": simulator.running,
+                        "state": _summary(state),
+                        "personas": _personas(state),
+                    }
                 )
         except grpc.RpcError as exc:
             return JSONResponse({"error": {"code": exc.code().name, "reason": "simulators_unreachable"}}, 503)
@@ -168,3 +178,68 @@ def _summary(state: dict[str, Any]) -> dict[str, Any]:
             value = state[key]
             summary[key] = len(value) if isinstance(value, list) else value
     return summary
+
+
+def _personas(state: dict[str, Any]) -> list[str]:
+    """The synthetic persona ids a simulator offers (ids only: the panel shows no names)."""
+    return [str(item) for item in state.get("personas", []) if isinstance(item, str)]
+
+
+CARD_ACTIONS = ("insert", "insert_licence", "insert_foreign_card", "remove", "reset", "set_tries", "block")
+
+
+def card_simulator_routes(control: str, prefix: str) -> list[BaseRoute]:
+    """The staff panel's bridge to the card simulator's loopback HTTP control (insert any persona's card)."""
+    if not control:
+        return []
+    parts = urllib.parse.urlsplit(control)
+    if parts.scheme != "http" or parts.hostname not in ("127.0.0.1", "localhost", "::1"):
+        raise ValueError("the card simulator's control must be http:// on loopback")
+
+    def call(method: str, path: str, body: bytes | None = None) -> tuple[int, dict[str, Any]]:
+        request = urllib.request.Request(  # noqa: S310 (http on loopback, checked above)
+            f"{control.rstrip('/')}/{path}",
+            data=body,
+            method=method,
+            headers={"Content-Type": "application/json"},
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=20) as reply:  # noqa: S310 (http on loopback, checked)
+                return reply.status, dict(json.load(reply))
+        except urllib.error.HTTPError as exc:
+            with exc:
+                return exc.code, {"message": exc.read().decode(errors="replace")[:200]}
+        except OSError:
+            return 503, {"message": "card simulator unreachable"}
+
+    def failed(status: int, reply: dict[str, Any]) -> JSONResponse:
+        error = {
+            "code": "UNAVAILABLE",
+            "reason": "simulator_action_failed",
+            "message": reply.get("message", ""),
+        }
+        return JSONResponse({"error": error}, 409 if status < 500 else 503)
+
+    async def state(request: Request) -> Response:
+        status, reply = await asyncio.to_thread(call, "GET", "state")
+        if status != 200:
+            return failed(status, reply)
+        licences = _personas({"personas": reply.get("licence_personas", [])})
+        return JSONResponse({"state": _summary(reply), "personas": _personas(reply), "licences": licences})
+
+    async def invoke(request: Request) -> Response:
+        action = request.path_params["action"]
+        if action not in CARD_ACTIONS:
+            return _bad(f"unknown card action; known: {', '.join(CARD_ACTIONS)}")
+        try:
+            parameters = json.loads(await request.body() or b"{}")
+        except json.JSONDecodeError:
+            return _bad("parameters must be a JSON object")
+        if not isinstance(parameters, dict):
+            return _bad("parameters must be a JSON object")
+        status, reply = await asyncio.to_thread(call, "POST", action, json.dumps(parameters).encode())
+        if status != 200:
+            return failed(status, reply)
+        return JSONResponse({"ok": True, "state": _summary(reply)})
+
+    return [Route(prefix, state, methods=["GET"]), Route(prefix + "/{action}", invoke, methods=["POST"])]

@@ -27,9 +27,10 @@ from starlette.responses import FileResponse, JSONResponse, RedirectResponse, Re
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from .api import bridge_routes, simulator_routes
+from .api import bridge_routes, card_simulator_routes, simulator_routes
 from .bridge import Bridge
 from .catalog import Role, allowed_methods, load_methods
+from .qr import qr_routes
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -42,6 +43,7 @@ class UiOptions:
     kiosk_daemon: str = "unix:run/kiosk.sock"
     staff_daemon: str = "unix:run/staff.sock"
     simulators: str = ""  # frontyard-sim control address (host:port); "" hides the simulator panel
+    card_simulator: str = ""  # the card simulator's control URL (http://127.0.0.1:port); "" hides its panel
     idle_timeout_s: int = 90
     idle_warning_s: int = 30
     serve_resident: bool = True
@@ -69,6 +71,7 @@ def create_app(options: UiOptions) -> Starlette:
                 "idle_timeout_s": options.idle_timeout_s,
                 "idle_warning_s": options.idle_warning_s,
                 "simulators": bool(options.simulators),
+                "card_simulator": bool(options.card_simulator),
                 "services": sorted({info.service for info in methods.values()}),
             }
         )
@@ -77,7 +80,7 @@ def create_app(options: UiOptions) -> Starlette:
     if options.serve_resident:
         kiosk = Bridge(options.kiosk_daemon, allowed_methods(methods, Role.KIOSK))
         bridges.append(kiosk)
-        routes += [_page("index.html"), *bridge_routes(kiosk, "/api")]
+        routes += [_page("index.html"), *bridge_routes(kiosk, "/api"), *qr_routes("/api")]
     if options.serve_staff:
         staff = Bridge(options.staff_daemon, allowed_methods(methods, Role.STAFF))
         bridges.append(staff)
@@ -98,7 +101,9 @@ def create_app(options: UiOptions) -> Starlette:
             Route("/staff/", staff_page),
             Route("/staff/counter/", counter_page),
             *bridge_routes(staff, "/staff/api"),
+            *qr_routes("/staff/api"),
             *simulator_routes(options.simulators, "/staff/api/simulators"),
+            *card_simulator_routes(options.card_simulator, "/staff/api/card-simulator"),
         ]
         if not options.serve_resident:
             routes.append(Route("/", staff_redirect))
@@ -196,6 +201,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--no-staff", action="store_true", help="do not serve the staff console at all")
     parser.add_argument("--simulators", default="", help="frontyard-sim control address (host:port)")
+    parser.add_argument(
+        "--card-simulator", default="", help="the card simulator's control URL (staff panel inserts cards)"
+    )
     parser.add_argument("--idle-timeout", type=int, default=90, help="seconds of no touch before warning")
     parser.add_argument("--idle-warning", type=int, default=30, help="countdown seconds before the wipe")
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging on stderr")
@@ -207,6 +215,7 @@ def main(argv: list[str] | None = None) -> int:
         kiosk_daemon=args.daemon,
         staff_daemon=args.staff_daemon,
         simulators=args.simulators,
+        card_simulator=args.card_simulator,
         idle_timeout_s=args.idle_timeout,
         idle_warning_s=args.idle_warning,
         serve_staff=not args.no_staff,

@@ -9,6 +9,7 @@ APT_PACKAGES=(
   tesseract-ocr tesseract-ocr-jpn                          # document camera OCR
   fonts-ipaexfont fonts-nanum                              # Japanese and Korean fonts for the browser
   fonts-ipamj-mincho                                       # 𠮷 and other 人名 characters IPAex lacks (receipts, PDFs)
+  fonts-dejavu-core                                        # Vietnamese precomposed letters (ế, ệ) in the kiosk UI
   chromium                                                 # kiosk UI tests (Playwright drives Debian's chromium)
   cups-ipp-utils poppler-utils                             # ippeveprinter as an IPP peer; PDF previews
   gcc python3-dev                                          # building wheels that have none for this Python

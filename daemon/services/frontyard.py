@@ -403,6 +403,17 @@ class FrontyardService(frontyard_pb2_grpc.FrontyardServiceServicer):
             report.report_writes_before.CopyFrom(messages.figures(before))
         if after is not None:
             report.report_writes_after.CopyFrom(messages.figures(after))
+        baseline = self.flows.municipality.kpi_before
+        if baseline is not None:
+            report.before.CopyFrom(
+                pb.KpiBaseline(
+                    avg_wait_s=baseline.avg_wait_s,
+                    avg_procedure_s=baseline.avg_procedure_s,
+                    writes=baseline.writes,
+                    source_ja=baseline.source,
+                    unconfirmed=baseline.unknown,
+                )
+            )
         return report
 
 

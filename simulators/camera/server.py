@@ -21,6 +21,7 @@ from typing import Any
 from simulators.camera.documents import CardFields
 from simulators.camera.scene import DOCUMENT_KINDS, Scene, render_scene
 from simulators.control import ControlApi, ControlServer, make_control_server
+from simulators.personas import all_personas
 
 _LOGGER = logging.getLogger(__name__)
 BOUNDARY = "frontyardframe"
@@ -93,6 +94,8 @@ class CameraState:
             return {
                 "scene": scene,
                 "persona": self.persona_id,
+                "personas": [person.id for person in all_personas()],
+                "documents": list(DOCUMENT_KINDS),
                 "connected": self.connected,
                 "stall": self.stall,
                 "fps": self.fps,

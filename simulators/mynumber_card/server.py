@@ -33,13 +33,16 @@ from simulators import control
 from simulators.control import ActionError, ControlApi, ControlServer
 from simulators.licence_card.card_data import LICENCE_ATR, build_licence
 from simulators.licence_card.card_os import LicenceCardOS
-from simulators.licence_card.personas import licence_persona
+from simulators.licence_card.personas import LICENCE_PERSONAS, licence_persona
 from simulators.mynumber_card.card_data import FOREIGN_ATR, MY_NUMBER_ATR, KeyStore, build_card
 from simulators.mynumber_card.card_os import CardOS
 from simulators.mynumber_card.vpcd_link import GET_ATR, POWER_OFF, POWER_ON, RESET, VpcdLink
+from simulators.personas import all_personas
 from simulators.personas import persona as find_persona
 
 _LOGGER = logging.getLogger(__name__)
+# The personas whose card can be inserted (ids only), for a control panel to offer.
+CARD_PERSONAS = [person.id for person in all_personas() if person.has_card]
 _SETTLE_S = 3.0
 
 
@@ -276,6 +279,8 @@ class CardSimulator:
             "powered": self.powered,
             "tries": tries,
             "apdu_count": self.apdu_count,
+            "personas": CARD_PERSONAS,
+            "licence_personas": [item.id for item in LICENCE_PERSONAS],
             "apdu_log": list(self.apdu_log),
             "faults": {
                 "latency_ms": round(self.latency_s * 1000),

@@ -120,7 +120,7 @@ def test_life_event_tennyu_card_and_typed_member_to_print(kiosk: KioskStack, pag
     page.click("#life-tennyu")
     on_screen(page, "members")
     capture(page, "life-members-empty")
-    page.select_option("#member-relationship", "世帯主")
+    page.click("#screen [role='radio'][data-value='世帯主']")
     page.click("#add-by-card")
     on_screen(page, "card-wait")
     capture(page, "life-place-card")
@@ -130,13 +130,13 @@ def test_life_event_tennyu_card_and_typed_member_to_print(kiosk: KioskStack, pag
     on_screen(page, "members")
     expect(page.locator("#member-list")).to_contain_text(FAMILY_NAME)
     kiosk.card.remove()
-    page.select_option("#member-relationship", "妻")
+    page.click("#screen [role='radio'][data-value='妻']")
     page.click("#add-typed")
     on_screen(page, "typed-member")
     page.fill("#typed-name", "指宿 花子")
     page.fill("#typed-furigana", "いぶすき はなこ")
     page.fill("#typed-birth", "1960-11-23")
-    page.check("input[name='sex'][value='MEMBER_SEX_FEMALE']")
+    page.click("#typed-female")
     capture(page, "life-typed-member")
     page.click("#typed-save")
     on_screen(page, "members")
@@ -161,7 +161,7 @@ def test_life_event_tennyu_card_and_typed_member_to_print(kiosk: KioskStack, pag
         elif page.locator("#answer-next").count():
             page.click("#answer-next")
         else:
-            page.locator("#screen .choices button").first.click()
+            page.locator("#screen .answer-choice").first.click()
         changed = "t => (document.querySelector('#question-text') || {}).innerText !== t"
         page.wait_for_function(changed, arg=text)
         answered += 1
@@ -195,7 +195,7 @@ def test_counter_tablet_adds_a_member_from_a_licence_by_camera(kiosk: KioskStack
     page.click("#life-tennyu")
     on_screen(page, "members")
     assert page.locator("#add-by-camera").count() == 0
-    page.click("#screen .actions button.secondary")
+    page.click("#members-cancel")
     # The counter tablet: the same screens on the staff bridge.
     page.goto(kiosk.counter_url)
     page.wait_for_selector("body[data-ready='true']")
@@ -204,6 +204,7 @@ def test_counter_tablet_adds_a_member_from_a_licence_by_camera(kiosk: KioskStack
     page.click("#life-tennyu")
     on_screen(page, "members")
     kiosk.sim("camera", "place", document="licence", fields=LICENCE)
+    page.click("#screen [role='radio'][data-value='世帯主']")
     page.click("#add-by-camera")
     on_screen(page, "camera-review", timeout=45_000)
     capture(page, "life-camera-review")
@@ -216,7 +217,7 @@ def test_counter_tablet_adds_a_member_from_a_licence_by_camera(kiosk: KioskStack
     page.click("#camera-add")
     on_screen(page, "members")
     expect(page.locator("#member-list")).to_contain_text("髙橋")
-    page.click("#screen .actions button.secondary")
+    page.click("#members-cancel")
     on_screen(page, "home")
     assert "髙橋" not in page.content()
     kiosk.sim("camera", "remove")
@@ -227,7 +228,7 @@ def test_staff_console_devices_simulators_outbox_payments_kpi(kiosk: KioskStack,
     page.goto(kiosk.staff_url)
     page.wait_for_selector("body[data-ready='true']")
     for slot in ("card", "receipt", "forms", "payment"):
-        expect(page.locator(f"tr[data-device='{slot}'] .state")).to_have_text("IDLE")
+        expect(page.locator(f"tr[data-device='{slot}'] .state")).to_have_text("待機中 / Ready")
     capture(page, "staff-devices")
 
     page.click("#tab-simulators")
@@ -236,9 +237,9 @@ def test_staff_console_devices_simulators_outbox_payments_kpi(kiosk: KioskStack,
     page.click("section[data-sim='simulators/escpos_printer'] button[data-action='cover']")
     expect(page.locator("#sim-status")).to_contain_text("cover")
     page.click("#tab-devices")
-    expect(page.locator("tr[data-device='receipt'] .state")).to_have_text("ERROR", timeout=15_000)
-    expect(page.locator("tr[data-device='receipt']")).to_contain_text("cover-open")
-    expect(page.locator("#event-log")).to_contain_text("state_changed")
+    expect(page.locator("tr[data-device='receipt'] .state")).to_have_text("エラー / Error", timeout=15_000)
+    expect(page.locator("tr[data-device='receipt']")).to_contain_text("ふたが開いている")
+    expect(page.locator("#event-log")).to_contain_text("状態の変化")  # a table in words, not keys
     capture(page, "staff-devices-cover-open")
     kiosk.sim("escpos_printer", "clear")
 
@@ -254,7 +255,8 @@ def test_staff_console_devices_simulators_outbox_payments_kpi(kiosk: KioskStack,
     name_input = page.locator("#application-form .form-field:has([data-furigana-of]) input[data-key]").first
     name_input.fill(CORRECTED)
     page.click("#save-corrections")
-    expect(page.locator("#outbox-status")).to_contain_text("staff_id_required")  # no staff id yet
+    expect(page.locator("#outbox-status")).to_contain_text("職員ID")  # no staff id yet
+    expect(page.locator("#outbox-status [data-reason='staff_id_required']")).to_have_count(1)
     page.fill("#staff-id", "s9")
     page.click("#save-corrections")
     expect(page.locator("#outbox-status")).to_contain_text("Corrections saved")
@@ -294,7 +296,7 @@ def test_tennyu_member_by_licence_shows_the_gaiji_image_and_asks_to_confirm(
     page.click("#start-life-event")
     page.click("#life-tennyu")
     on_screen(page, "members")
-    page.select_option("#member-relationship", "世帯主")
+    page.click("#screen [role='radio'][data-value='世帯主']")
     page.click("#add-by-licence")
     on_screen(page, "card-wait")
     kiosk.card.insert_licence("L2")  # 髙橋 健一: 髙 is a 外字 on the licence
@@ -324,7 +326,7 @@ def test_every_life_event_is_offered_and_death_runs_with_typed_members(kiosk: Ki
         ("世帯主", "指宿 一郎", "1950-02-11"),
         ("妻", "指宿 良子", "1953-07-30"),
     ):
-        page.select_option("#member-relationship", relationship)
+        page.click(f"#screen [role='radio'][data-value='{relationship}']")
         page.click("#add-typed")
         on_screen(page, "typed-member")
         page.fill("#typed-name", name)
@@ -340,14 +342,14 @@ def test_every_life_event_is_offered_and_death_runs_with_typed_members(kiosk: Ki
             break
         text = page.inner_text("#question-text")
         if page.locator("#answer-pick-0").count():
-            page.check("#answer-pick-0")  # the first member (the deceased, then whoever is offered)
+            page.click("#answer-pick-0")  # the first member (the deceased, then whoever is offered)
             page.click("#answer-next")
         elif page.locator("#answer-no").count():
             page.click("#answer-no")
         elif page.locator("#answer-next").count():
             page.click("#answer-next")
         else:
-            page.locator("#screen .choices button").first.click()
+            page.locator("#screen .answer-choice").first.click()
         changed = "t => (document.querySelector('#question-text') || {}).innerText !== t"
         page.wait_for_function(changed, arg=text)
     on_screen(page, "summary")

@@ -166,20 +166,27 @@ def test_printer_out_of_paper_mid_flow_then_retry(kiosk: KioskStack, page: Page)
     on_screen(page, "take-card", timeout=30_000)
 
 
+def choose_language(page: Page, code: str) -> None:
+    """The header's one language button opens the full-screen chooser."""
+    page.click("#language-button")
+    page.click(f"#language-chooser [data-language='{code}']")
+    expect(page.locator("#language-chooser")).to_have_count(0)
+
+
 def test_keyboard_only_and_languages(kiosk: KioskStack, page: Page) -> None:
     open_resident(page, kiosk.ui_url)
-    page.click("[data-language='en']")
+    choose_language(page, "en")
     expect(page.locator("h1")).to_contain_text("Welcome")
     expect(page.locator("html")).to_have_attribute("lang", "en")
     capture(page, "home-en")
-    page.click("[data-language='ja-easy']")
+    choose_language(page, "ja-easy")
     expect(page.locator("h1 ruby rt").first).to_be_attached()  # やさしい日本語 has furigana
     capture(page, "home-ja-easy")
-    page.click("[data-language='vi']")
+    choose_language(page, "vi")
     expect(page.locator("#start-certificate")).to_have_text("Nhận giấy chứng nhận")
     # a key the Vietnamese file does not have yet falls back to Japanese
     expect(page.locator(".notices h2")).to_have_text("お知らせ")
-    page.click("[data-language='ja']")
+    choose_language(page, "ja")
     expect(page.locator("h1")).to_contain_text("ようこそ")
     # keyboard only from here: Tab to the certificate button, Enter, PIN by the number keys, Enter
     kiosk.card.insert(PERSONA)
@@ -191,13 +198,16 @@ def test_keyboard_only_and_languages(kiosk: KioskStack, page: Page) -> None:
         page.keyboard.press("Tab")
     for digit in PIN:
         page.keyboard.press(digit)
-    for _ in range(12):
+    for _ in range(20):  # the pad's keys, then the action bar's 決定
         if page.evaluate("document.activeElement && document.activeElement.id === 'pin-submit'"):
             break
         page.keyboard.press("Tab")
     page.keyboard.press("Enter")
     on_screen(page, "confirm")
-    page.keyboard.press("Tab")
+    for _ in range(6):  # the content (「ちがう」), then the action bar's 正しい
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.id") == "confirm-yes":
+            break
     assert page.evaluate("document.activeElement.id") == "confirm-yes"
     page.keyboard.press("Enter")
     on_screen(page, "certificates")

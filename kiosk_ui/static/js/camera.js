@@ -8,6 +8,7 @@
 import { rpc } from "./api.js";
 import { plain, t } from "./i18n.js";
 import { button, h } from "./ui.js";
+import { page, singleChoice } from "./layout.js";
 import { context, render, showError } from "./shell.js";
 
 // The member fields a document gives (licence number and expiry are never shown: not needed here).
@@ -39,13 +40,11 @@ export function canReadDocuments() {
 export async function readDocument(relationship, back) {
   const app = context();
   render("camera-reading", () =>
-    h(
-      "section",
-      {},
-      h("h1", { html: t("camera.reading") }),
-      h("div", { class: "spinner", role: "progressbar", "aria-label": plain("camera.reading") }),
-      h("p", { html: t("camera.place_document") }),
-    ),
+    page({
+      title: t("camera.reading"),
+      content: [h("div", { class: "spinner", role: "progressbar", "aria-label": plain("camera.reading") }), h("p", { class: "lead", html: t("camera.place_document") })],
+      back: { onclick: back, id: "camera-reading-back" },
+    }),
   );
   let reading;
   try {
@@ -82,32 +81,10 @@ function fieldRow(reading, [key, id, label, type]) {
 
 function review(reading, relationship, back) {
   const app = context();
-  const rows = FIELDS.map((spec) => fieldRow(reading, spec));
-  const sexes = h(
-    "fieldset",
-    {},
-    h("legend", { html: t("life.sex") }),
-    h("label", { class: "option" }, h("input", { type: "radio", name: "sex", value: "MEMBER_SEX_MALE" }), h("span", { html: t("life.male") })),
-    h("label", { class: "option" }, h("input", { type: "radio", name: "sex", value: "MEMBER_SEX_FEMALE" }), h("span", { html: t("life.female") })),
-  );
-  const form = h(
-    "form",
-    { class: "typed", id: "camera-review" },
-    reading.needs_confirmation ? h("p", { class: "warning", role: "alert", id: "camera-needs-confirmation" }, h("span", { class: "icon", "aria-hidden": "true" }, "⚠ "), h("span", { html: t("camera.needs_confirmation") })) : null,
-    ...rows,
-    sexes,
-    h(
-      "div",
-      { class: "actions" },
-      h("button", { type: "submit", class: "button primary", id: "camera-add", html: t("camera.add") }),
-      button("camera.read_again", () => forget(reading).then(() => readDocument(relationship, back)), "secondary", { id: "camera-again" }),
-      button("common.back", () => forget(reading).then(back), "secondary"),
-    ),
-  );
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
+  let sex = "";
+  const add = async () => {
+    const form = document.getElementById("camera-review");
     const inputs = [...form.querySelectorAll(".read-field input")];
-    const sex = new FormData(form).get("sex");
     const untouched = !reading.needs_confirmation && !sex && inputs.every((i) => i.value === i.dataset.read);
     const value = (id) => form.querySelector(`#${id}`).value;
     const request = untouched
@@ -131,8 +108,40 @@ function review(reading, relationship, back) {
     if (!untouched) forget(reading);
     for (const input of inputs) input.value = "";
     back();
+  };
+  render("camera-review", () => {
+    const form = h(
+      "form",
+      { class: "typed", id: "camera-review" },
+      reading.needs_confirmation ? h("p", { class: "warning", role: "alert", id: "camera-needs-confirmation" }, h("span", { class: "icon", "aria-hidden": "true" }, "⚠ "), h("span", { html: t("camera.needs_confirmation") })) : null,
+      ...FIELDS.map((spec) => fieldRow(reading, spec)),
+      h(
+        "fieldset",
+        { class: "options" },
+        h("legend", { html: t("life.sex") }),
+        singleChoice({
+          label: plain("life.sex"),
+          name: "sex",
+          value: sex,
+          options: [
+            { value: "MEMBER_SEX_MALE", html: t("life.male"), id: "camera-male" },
+            { value: "MEMBER_SEX_FEMALE", html: t("life.female"), id: "camera-female" },
+          ],
+          onchange: (value) => (sex = value),
+        }),
+      ),
+    );
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      add();
+    });
+    return page({
+      title: t("camera.review"),
+      content: [form, h("div", { class: "choices" }, button("camera.read_again", () => forget(reading).then(() => readDocument(relationship, back)), "secondary big", { id: "camera-again" }))],
+      next: { key: "camera.add", onclick: add, id: "camera-add" },
+      back: { onclick: () => forget(reading).then(back), id: "camera-back" },
+    });
   });
-  render("camera-review", () => h("section", {}, h("h1", { html: t("camera.review") }), form));
 }
 
 function forget(reading) {

@@ -6,7 +6,9 @@ import { follow, rpc } from "./api.js";
 import { t } from "./i18n.js";
 import { certificateOrder, paymentStart } from "./payment.js";
 import { context, home, render, showError } from "./shell.js";
-import { button, h, yen } from "./ui.js";
+import { h, yen } from "./ui.js";
+import { page } from "./layout.js";
+import { certificateName } from "./certificate.js";
 
 let scanner = null; // the WatchQr stream while the scan screen is open
 
@@ -19,29 +21,30 @@ export function counterPaymentStart() {
   const app = context();
   app.timer.start();
   app.flow = { name: "counter-payment", onCard: () => {}, onCardRemoved: () => {} };
-  const input = h("input", { id: "reception-code", name: "reception-code", autocomplete: "off", "aria-describedby": "reception-code-help" });
-  const form = h(
-    "form",
-    { class: "typed", id: "reception-form" },
-    h("label", { for: "reception-code", html: t("counterpay.code") }),
-    input,
-    h("p", { id: "reception-code-help", html: t("counterpay.code_help") }),
-    h(
-      "div",
-      { class: "actions" },
-      h("button", { type: "submit", class: "button primary", id: "reception-find", html: t("counterpay.find") }),
-      button("common.cancel", () => {
-        stopScanning();
-        home();
-      }, "secondary", { id: "reception-cancel" }),
-    ),
-  );
-  form.addEventListener("submit", (event) => {
-    event.preventDefault();
-    if (input.value.trim()) resolve(input.value.trim());
+  const cancel = () => {
+    stopScanning();
+    home();
+  };
+  const find = () => {
+    const code = (document.getElementById("reception-code") || {}).value || "";
+    if (code.trim()) resolve(code.trim());
+  };
+  render("counter-pay", () => {
+    const input = h("input", { id: "reception-code", name: "reception-code", autocomplete: "off", "aria-describedby": "reception-code-help" });
+    // A form of its own: a keyboard-wedge QR reader ends with Enter, which submits it.
+    const form = h("form", { class: "typed", id: "reception-form" }, h("label", { for: "reception-code", html: t("counterpay.code") }), input, h("p", { id: "reception-code-help", class: "hint", html: t("counterpay.code_help") }));
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      find();
+    });
+    return page({
+      title: t("counterpay.title"),
+      content: [h("p", { class: "lead", html: t("counterpay.scan") }), form],
+      next: { key: "counterpay.find", onclick: find, id: "reception-find" },
+      cancel: { onclick: cancel, id: "reception-cancel" },
+    });
   });
-  render("counter-pay", () => h("section", {}, h("h1", { html: t("counterpay.title") }), h("p", { html: t("counterpay.scan") }), form));
-  input.focus();
+  document.getElementById("reception-code").focus();
   stopScanning();
   if (app.config.services.includes("CameraService")) {
     scanner = follow("CameraService", "WatchQr", {}, (event) => resolve(event.payload));
@@ -61,41 +64,34 @@ async function resolve(code) {
   const order = certificateOrder(request);
   context().flow.afterPayment = () => handOver(reply.reception_id);
   render("counter-order", () =>
-    h(
-      "section",
-      {},
-      h("h1", { html: t("counterpay.order") }),
-      h(
-        "dl",
-        { class: "facts" },
-        h("dt", { html: t("counterpay.reception") }),
-        h("dd", { id: "order-reception" }, reply.reception_id),
-        h("dt", { html: t("fee.certificate") }),
-        h("dd", { id: "order-certificate" }, request.certificate_name),
-        h("dt", { html: t("cert.copies") }),
-        h("dd", {}, String(request.copies)),
-        h("dt", { html: t("fee.total") }),
-        h("dd", { id: "order-total", html: t("fee.yen", { yen: yen(request.total_fee) }) }),
-      ),
-      h(
-        "div",
-        { class: "actions" },
-        button("fee.pay_card", () => paymentStart(order, async () => ""), "primary", { id: "order-pay" }),
-        button("common.cancel", home, "secondary"),
-      ),
-    ),
+    page({
+      title: t("counterpay.order"),
+      content: [
+        h(
+          "dl",
+          { class: "facts" },
+          h("dt", { html: t("counterpay.reception") }),
+          h("dd", { id: "order-reception" }, reply.reception_id),
+          h("dt", { html: t("fee.certificate") }),
+          h("dd", { id: "order-certificate", html: certificateName(request) }),
+          h("dt", { html: t("cert.copies") }),
+          h("dd", {}, String(request.copies)),
+          h("dt", { html: t("fee.total") }),
+          h("dd", { id: "order-total", html: t("fee.yen", { yen: yen(request.total_fee) }) }),
+        ),
+      ],
+      next: { key: "fee.pay_card", onclick: () => paymentStart(order, async () => "", () => resolve(code)), id: "order-pay" },
+      cancel: { onclick: home, id: "order-cancel" },
+    }),
   );
 }
 
 function handOver(receptionId) {
   render("counter-paid", () =>
-    h(
-      "section",
-      {},
-      h("h1", { html: t("counterpay.paid") }),
-      h("p", { id: "counter-paid-reception" }, receptionId),
-      h("p", { html: t("counterpay.hand_over") }),
-      h("div", { class: "actions" }, button("common.home", home, "primary", { id: "counter-paid-home" })),
-    ),
+    page({
+      title: t("counterpay.paid"),
+      content: [h("p", { id: "counter-paid-reception" }, receptionId), h("p", { class: "lead", html: t("counterpay.hand_over") })],
+      next: { key: "common.home", onclick: home, id: "counter-paid-home" },
+    }),
   );
 }

@@ -52,6 +52,12 @@ export function t(key, params = {}) {
   return text.replace(/\{(\w+)\}/g, (_, name) => escapeHtml(params[name]));
 }
 
+// The translated text with parameters that are already HTML (escaped by the caller: ruby labels, names).
+export function tHtml(key, htmlParams = {}) {
+  const text = dictionary[key] ?? fallback[key] ?? key;
+  return text.replace(/\{(\w+)\}/g, (_, name) => String(htmlParams[name] ?? ""));
+}
+
 // The translated text without markup (for aria-label and title attributes).
 export function plain(key, params = {}) {
   const holder = document.createElement("div");

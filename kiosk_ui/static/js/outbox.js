@@ -5,6 +5,7 @@
 // sessionStorage (gone with the tab) only when it has that shape, until staff sign in (issue 17).
 import { rpc } from "./api.js";
 import { button, problem } from "./staffui.js";
+import { fieldLabel } from "./stafflabels.js";
 import { h } from "./ui.js";
 
 const STAFF_ID_KEY = "frontyard.staff_id";
@@ -67,7 +68,7 @@ export async function outbox(screen) {
       h("td", {}, a.reception_id),
       h("td", {}, a.title),
       h("td", {}, a.counter),
-      h("td", {}, (a.missing || []).length ? `⚠ ${a.missing.join(", ")}` : "—"),
+      h("td", {}, (a.missing || []).length ? h("ul", { class: "missing" }, ...a.missing.map((key) => h("li", { title: key }, `⚠ ${fieldLabel(key)}`))) : "—"),
       h("td", {}, a.corrected_by ? `✎ ${a.corrected_by}` : "—"),
       h(
         "td",
@@ -156,7 +157,7 @@ async function detail(screen, name, notice = "") {
     h("h1", {}, `${application.title} — ${application.reception_id}`),
     staffIdField(),
     application.form.note ? h("p", {}, application.form.note) : null,
-    application.corrected_by ? h("p", { id: "corrected-by" }, `✎ ${application.corrected_by}: ${(application.corrected_fields || []).join(", ")}`) : null,
+    application.corrected_by ? h("p", { id: "corrected-by" }, `✎ ${application.corrected_by}: ${(application.corrected_fields || []).map(fieldLabel).join(", ")}`) : null,
     status,
     form,
     h(

@@ -3,7 +3,9 @@
 import { postStream, rpc } from "./api.js";
 import { plain, t } from "./i18n.js";
 import { button, h, yen } from "./ui.js";
-import { context, render, showError } from "./shell.js";
+import { domainPlain } from "./domain.js";
+import { page } from "./layout.js";
+import { context, render, showError, wipe } from "./shell.js";
 
 const METHODS = ["PAYMENT_METHOD_CREDIT", "PAYMENT_METHOD_EMONEY", "PAYMENT_METHOD_QR"];
 
@@ -16,30 +18,36 @@ export function certificateOrder(request) {
   };
 }
 
-// order: {order_id, amount_yen, lines}; issue(): prints and returns the print job name for the commit.
-export function paymentStart(order, issue) {
+// order: {order_id, amount_yen, lines}; issue(): prints and returns the print job name for the commit;
+// back(): the screen before (the fee), offered with やめる on the method screen.
+export function paymentStart(order, issue, back = null) {
+  const flow = context().flow && context().flow.name === "certificate" ? "certificate" : null;
   render("pay-method", () =>
-    h(
-      "section",
-      {},
-      h("h1", { html: t("pay.title") }),
-      h("p", { class: "amount", id: "pay-amount", html: t("fee.yen", { yen: yen(order.amount_yen) }) }),
-      h("p", { html: t("pay.choose") }),
-      h(
-        "div",
-        { class: "choices" },
-        ...METHODS.map((method) => button(`pay.method.${method}`, () => sale(order, method, issue), "primary big", { "data-method": method })),
-      ),
-    ),
+    page({
+      title: t("pay.title"),
+      flow,
+      step: 3,
+      content: [
+        h("p", { class: "amount", id: "pay-amount", html: t("fee.yen", { yen: yen(order.amount_yen) }) }),
+        h("p", { class: "lead", html: t("pay.choose") }),
+        h(
+          "div",
+          { class: "choices list" },
+          ...METHODS.map((method) => button(`pay.method.${method}`, () => sale(order, method, issue, back), "primary big", { "data-method": method })),
+        ),
+      ],
+      back: back ? { onclick: back, id: "pay-back" } : null,
+      cancel: { onclick: () => wipe("done"), id: "pay-cancel" },
+    }),
   );
 }
 
-async function sale(order, method, issue) {
+async function sale(order, method, issue, back) {
   const steps = ["SALE_STEP_PRESENT_CARD", "SALE_STEP_PIN_ON_TERMINAL", "SALE_STEP_PROCESSING", "SALE_STEP_REMOVE_CARD"];
   const status = h("p", { class: "progress-step", id: "pay-step", role: "status", "aria-live": "polite", html: t("pay.step.SALE_STEP_PRESENT_CARD") });
   const bar = h("progress", { max: String(steps.length), value: "1", "aria-label": plain("pay.progress") });
   render("pay-progress", () =>
-    h("section", {}, h("h1", { html: t("pay.present") }), h("p", { class: "amount", html: t("fee.yen", { yen: yen(order.amount_yen) }) }), bar, status),
+    page({ title: t("pay.present"), content: [h("p", { class: "amount", html: t("fee.yen", { yen: yen(order.amount_yen) }) }), bar, status] }),
   );
   let payment = null;
   try {
@@ -51,12 +59,12 @@ async function sale(order, method, issue) {
       }
     });
   } catch (error) {
-    return showError(error, { retry: () => paymentStart(order, issue) });
+    return showError(error, { retry: () => paymentStart(order, issue, back) });
   }
   const state = payment ? payment.state : "PAYMENT_STATE_UNSPECIFIED";
   if (state !== "PAYMENT_APPROVED") {
     const reason = { PAYMENT_DECLINED: "payment_declined", PAYMENT_CANCELLED: "payment_cancelled", PAYMENT_UNKNOWN: "result_unknown" }[state] || "payment_error";
-    return showError(reason, { retry: reason === "result_unknown" ? null : () => paymentStart(order, issue) });
+    return showError(reason, { retry: reason === "result_unknown" ? null : () => paymentStart(order, issue, back) });
   }
   let job = "";
   let issued = false;
@@ -73,14 +81,15 @@ async function sale(order, method, issue) {
     return showError(error);
   }
   context().flow.paid = payment;
+  const brand = payment.brand ? domainPlain("brand", String(payment.brand).toLowerCase(), { fallback: plain("pay.brand_other") }) : "";
   render("pay-done", () =>
-    h(
-      "section",
-      {},
-      h("h1", { html: t("pay.approved") }),
-      h("p", { id: "pay-result", html: t("pay.approved_body", { yen: yen(payment.amount_yen), brand: payment.brand || "" }) }),
-      h("p", { html: t("pay.slip") }),
-      h("div", { class: "actions" }, button("common.next", () => context().flow.afterPayment(), "primary", { id: "pay-next" })),
-    ),
+    page({
+      title: t("pay.approved"),
+      content: [
+        h("p", { class: "lead", id: "pay-result", html: t(brand ? "pay.approved_body" : "pay.approved_plain", { yen: yen(payment.amount_yen), brand }) }),
+        h("p", { html: t("pay.slip") }),
+      ],
+      next: { onclick: () => context().flow.afterPayment(), id: "pay-next" },
+    }),
   );
 }

@@ -5,6 +5,7 @@ import { ApiError, rpc, setBase } from "./api.js";
 import { LANGUAGE_NAMES, errorText, language, plain, setLanguage, t } from "./i18n.js";
 import { pinPad } from "./pinpad.js";
 import { button, h, show } from "./ui.js";
+import { cardIllustration, page } from "./layout.js";
 import { followJobs } from "./jobs.js";
 
 export const screen = document.getElementById("screen");
@@ -38,30 +39,73 @@ export function context() {
 // ---------------------------------------------------------------- shell
 
 export function header() {
-  const languages = h(
-    "nav",
-    { class: "languages", "aria-label": plain("shell.languages") },
-    ...app.config.languages.map((code) =>
-      h(
-        "button",
-        {
-          type: "button",
-          class: "language",
-          lang: code === "ja-easy" ? "ja" : code,
-          "aria-pressed": String(code === language()),
-          "data-language": code,
-          onclick: () => changeLanguage(code),
-        },
-        LANGUAGE_NAMES[code] || code,
+  const code = language();
+  const choose = h(
+    "button",
+    {
+      type: "button",
+      class: "button language-button",
+      id: "language-button",
+      "aria-haspopup": "dialog",
+      "aria-label": `${plain("shell.languages")}: ${LANGUAGE_NAMES[code] || code}`,
+    },
+    // A globe drawn inline (the kiosk has no emoji font).
+    h("span", {
+      class: "globe",
+      "aria-hidden": "true",
+      html: '<svg viewBox="0 0 24 24" width="1.1em" height="1.1em" fill="none" stroke="currentColor" stroke-width="2"><circle cx="12" cy="12" r="10"/><path d="M2 12h20M12 2a15 15 0 0 1 0 20M12 2a15 15 0 0 0 0 20"/></svg>',
+    }),
+    h("span", { lang: code === "ja-easy" ? "ja" : code }, LANGUAGE_NAMES[code] || code),
+  );
+  choose.addEventListener("click", languageChooser);
+  const callStaff = button("shell.call_staff", () => callStaffScreen(), "call", { id: "call-staff" });
+  document.getElementById("top").replaceChildren(h("p", { class: "brand", html: t("shell.brand") }), choose, callStaff);
+}
+
+// The language chooser: full screen over the current one, every language named in itself.
+function languageChooser() {
+  const close = () => {
+    overlay.remove();
+    document.getElementById("language-button").focus();
+  };
+  const overlay = h(
+    "div",
+    { class: "chooser", id: "language-chooser", role: "dialog", "aria-modal": "true", "aria-labelledby": "chooser-title" },
+    h("h1", { id: "chooser-title", tabindex: "-1", html: t("shell.choose_language") }),
+    h(
+      "div",
+      { class: "chooser-list" },
+      ...app.config.languages.map((code) =>
+        h(
+          "button",
+          {
+            type: "button",
+            class: "button language",
+            lang: code === "ja-easy" ? "ja" : code,
+            "aria-pressed": String(code === language()),
+            "data-language": code,
+            onclick: async () => {
+              overlay.remove();
+              await changeLanguage(code);
+              document.getElementById("language-button").focus();
+            },
+          },
+          LANGUAGE_NAMES[code] || code,
+        ),
       ),
     ),
+    h("nav", { class: "action-bar" }, button("common.back", close, "secondary action-back", { id: "chooser-close" })),
   );
-  const callStaff = button("shell.call_staff", () => callStaffScreen(), "call", { id: "call-staff" });
-  document.getElementById("top").replaceChildren(
-    h("p", { class: "brand", html: t("shell.brand") }),
-    languages,
-    callStaff,
-  );
+  overlay.addEventListener("keydown", (event) => event.key === "Escape" && close());
+  document.body.append(overlay);
+  document.body.dataset.chooser = "open";
+  overlay.querySelector("h1").focus();
+  new MutationObserver((_, observer) => {
+    if (!overlay.isConnected) {
+      delete document.body.dataset.chooser;
+      observer.disconnect();
+    }
+  }).observe(document.body, { childList: true });
 }
 
 async function changeLanguage(code) {
@@ -76,13 +120,11 @@ export function callStaffScreen(reason = "") {
   const from = document.body.dataset.screen || "";
   rpc("FrontyardService", "CallStaff", { screen: from, reason }).catch(() => {});
   render("call-staff", () =>
-    h(
-      "section",
-      {},
-      h("h1", { html: t("staff_call.title") }),
-      h("p", { html: t("staff_call.body") }),
-      h("div", { class: "actions" }, button("common.back", () => (back ? back() : home()), "primary", { id: "call-staff-back" })),
-    ),
+    page({
+      title: t("staff_call.title"),
+      content: [h("p", { class: "lead", html: t("staff_call.body") })],
+      back: { onclick: () => (back ? back() : home()), id: "call-staff-back" },
+    }),
   );
 }
 
@@ -93,18 +135,17 @@ export function showError(error, { retry = null } = {}) {
   const text = errorText(reason);
   render("error", () =>
     h(
-      "section",
+      "div",
       { class: "error-screen", "data-reason": reason },
-      h("h1", {}, h("span", { class: "icon", "aria-hidden": "true" }, "⚠ "), h("span", { html: text.title })),
-      h("p", { class: "todo", html: text.todo }),
-      h("p", { class: "reason-key" }, `(${reason})`),
-      h(
-        "div",
-        { class: "actions" },
-        retry ? button("common.retry", retry, "primary", { id: "error-retry" }) : null,
-        button("shell.call_staff", () => callStaffScreen(), "secondary"),
-        button("common.home", () => wipe("done"), retry ? "secondary" : "primary", { id: "error-home" }),
-      ),
+      page({
+        title: `<span class="icon" aria-hidden="true">⚠ </span>${text.title}`,
+        content: [
+          h("p", { class: "todo lead", html: text.todo }),
+          h("div", { class: "choices" }, button("shell.call_staff", () => callStaffScreen(reason), "call big", { id: "error-call-staff" })),
+        ],
+        next: retry ? { key: "common.retry", onclick: retry, id: "error-retry" } : { key: "common.home", onclick: () => wipe("done"), id: "error-home" },
+        cancel: retry ? { key: "common.home", onclick: () => wipe("done"), id: "error-home" } : null,
+      }),
     ),
   );
 }
@@ -122,13 +163,11 @@ export async function wipe(why, { notice = true } = {}) {
   if (visit && visit.state !== "VISIT_STATE_PRINTED") rpc("FrontyardService", "CancelVisit", { visit: visit.name }).catch(() => {});
   if (notice && why !== "done") {
     render("wiped", () =>
-      h(
-        "section",
-        {},
-        h("h1", { html: t(`wipe.${why}.title`) }),
-        h("p", { html: t("wipe.body") }),
-        h("div", { class: "actions" }, button("common.home", home, "primary", { id: "wiped-home" })),
-      ),
+      page({
+        title: t(`wipe.${why}.title`),
+        content: [h("p", { class: "lead", html: t("wipe.body") })],
+        next: { key: "common.home", onclick: home, id: "wiped-home" },
+      }),
     );
     // Back home after 8 s unless the resident went on: a later wipe's screen is not cut short by this one.
     const shown = ++app.wipes;
@@ -157,28 +196,32 @@ export function home() {
 
 // ---------------------------------------------------------------- card steps every flow uses
 
-export function waitForCard(titleKey = "card.place_title") {
+// Where to put the card, with a drawing of the reader; `back` is the screen before (or cancel only).
+export function waitForCard({ titleKey = "card.place_title", flow = "certificate", step = 0, back = null } = {}) {
   render("card-wait", () =>
-    h(
-      "section",
-      {},
-      h("h1", { html: t(titleKey) }),
-      h("div", { class: "card-illustration", "aria-hidden": "true" }, "▭"),
-      h("p", { html: t("card.place_body") }),
-      h("div", { class: "actions" }, button("common.cancel", () => wipe("done"), "secondary", { id: "card-cancel" })),
-    ),
+    page({
+      title: t(titleKey),
+      flow,
+      step,
+      className: "card-page",
+      content: [cardIllustration("place"), h("p", { class: "lead", html: t("card.place_body") }), h("p", { class: "where", html: t("card.where") })],
+      back: back ? { onclick: back, id: "card-back" } : null,
+      cancel: { onclick: () => wipe("done"), id: "card-cancel" },
+    }),
   );
 }
 
 // The pad with the tries left: from the card event when the daemon sent it (no round trip), else read
 // (no try consumed). `then(basicInfo)` continues the flow.
-export async function askPin(then, message = "") {
+// The pad with the tries left: from the card event when the daemon sent it (no round trip), else read
+// (no try consumed). `then(basicInfo)` continues the flow; `back` returns to the screen before.
+export async function askPin(then, message = "", { flow = "certificate", step = 0, back = null } = {}) {
   let tries = app.card.triesLeft;
   if (tries === null || tries === undefined) {
     try {
       tries = (await rpc("CardService", "GetPinStatus", {})).text_tries_left;
     } catch (error) {
-      return showError(error, { retry: () => askPin(then) });
+      return showError(error, { retry: () => askPin(then, "", { flow, step, back }) });
     }
   }
   if (tries <= 0) return showError("pin_blocked");
@@ -187,10 +230,13 @@ export async function askPin(then, message = "") {
     pinPad({
       triesLeft: tries,
       message,
+      flow,
+      step,
+      onBack: back,
       onCancel: () => wipe("done"),
       onSubmit: async (pin) => {
         performance.mark("pin-submitted");
-        render("reading", () => h("section", {}, h("h1", { html: t("card.reading") }), h("div", { class: "spinner", role: "progressbar", "aria-label": plain("card.reading") })));
+        render("reading", () => page({ title: t("card.reading"), flow, step, content: [h("div", { class: "spinner", role: "progressbar", "aria-label": plain("card.reading") })] }));
         try {
           const info = await rpc("CardService", "ReadBasicInfo", { pin });
           app.person = info;
@@ -200,8 +246,8 @@ export async function askPin(then, message = "") {
           requestAnimationFrame(() => setTimeout(() => performance.mark("name-painted")));
         } catch (error) {
           app.card.triesLeft = null; // read again: a failed VERIFY used a try
-          if (error.reason === "pin_wrong") return askPin(then, t("pin.wrong"));
-          showError(error, { retry: error.reason === "pin_blocked" ? null : () => askPin(then) });
+          if (error.reason === "pin_wrong") return askPin(then, t("pin.wrong"), { flow, step, back });
+          showError(error, { retry: error.reason === "pin_blocked" ? null : () => askPin(then, "", { flow, step, back }) });
         }
       },
     }),
@@ -209,7 +255,12 @@ export async function askPin(then, message = "") {
 }
 
 function printingScreen() {
-  render("printing", () => h("section", {}, h("h1", { html: t("print.title") }), h("div", { class: "spinner", role: "progressbar", "aria-label": plain("print.title") }), h("p", { html: t("print.wait") })));
+  render("printing", () =>
+    page({
+      title: t("print.title"),
+      content: [h("div", { class: "spinner", role: "progressbar", "aria-label": plain("print.title") }), h("p", { class: "lead", html: t("print.wait") })],
+    }),
+  );
 }
 
 // Prints the request form and the numbered ticket, and waits until the printers have done it.

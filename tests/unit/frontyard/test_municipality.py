@@ -31,3 +31,14 @@ def test_missing_parameter_and_bad_key() -> None:
         load_municipality("../etc")
     with pytest.raises(CatalogError):
         load_municipality("nowhere")
+
+
+def test_kpi_before_figures_come_from_the_municipality_file() -> None:
+    """The staff console's 改革前 bars: configured per city, unconfirmed while placeholders."""
+    from frontyard.municipality import load_municipality
+
+    before = load_municipality().kpi_before
+    assert before is not None
+    assert before.writes == 96  # the report's paper baseline per reference 転入
+    assert before.avg_wait_s > before.avg_procedure_s > 0
+    assert before.unknown and before.source

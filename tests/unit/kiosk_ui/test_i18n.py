@@ -47,9 +47,12 @@ def test_easy_japanese_has_furigana_and_english_has_no_japanese() -> None:
 
 
 def used_keys() -> set[str]:
-    """Literal translation keys in the page modules: t("…"), plain("…"), button("…"), i18n: "…"."""
+    """Literal translation keys in the page modules: t("…"), tHtml("…"), plain("…"), button("…"), i18n: "…",
+    and the action bar's { key: "…" }."""
     keys: set[str] = set()
-    pattern = re.compile(r"""(?:\bt|\bplain|\bbutton)\(\s*"([a-z_]+\.[a-z0-9_.]+)"|i18n:\s*"([a-z_.]+)\"""")
+    pattern = re.compile(
+        r"""(?:\bt|\btHtml|\bplain|\bbutton)\(\s*"([a-z_]+\.[a-z0-9_.]+)"|(?:i18n|\bkey):\s*"([a-z_]+\.[a-z0-9_.]+)\""""
+    )
     for path in (STATIC / "js").glob("*.js"):
         for match in pattern.finditer(path.read_text(encoding="utf-8")):
             keys.add(match.group(1) or match.group(2))
