@@ -15,8 +15,8 @@ kana.
 Free text (a 個人番号 purpose note, a staff note on a payment) is not an identifier: ``check_note``
 bounds its length and refuses control characters; where it may be kept is the caller's rule
 (CONTRIBUTING.md, "Personal data"). Codes and printed labels are checked against their tables
-(``check_code``, ``check_label``, ``check_counter``); The composition root (``daemon/server.py``)
-hands each service its municipality's tables.
+(``check_code``, ``check_label``, ``check_counter``, ``check_title``); the composition root
+(``daemon/server.py``) hands each service its municipality's tables.
 """
 
 from __future__ import annotations
@@ -160,6 +160,21 @@ def check_label(table: Iterable[str], field: str, value: str, *, what: str, what
         return value
     reason = "unknown_" + what.replace(" ", "_")
     raise InvalidInput(field, f"a known {what} or empty", reason=reason, rule_ja=what_ja)
+
+
+# A document title may end in a number the daemon prints: a reception id (20250909-SHIMIN-0042) or a serial.
+_TITLE = re.compile("(?P<title>[^ ].*?)(?: [0-9]{4,8}(?:-[A-Z0-9-]{1,12}-[0-9]{1,6})?)?")
+
+
+def check_title(titles: Iterable[str], field: str, value: str) -> str:
+    """A print job's title: empty, or a known document title (a form of the catalog, a checklist, a
+    receipt), optionally followed by a space and a reception number; else ``InvalidInput`` ``unknown_title``.
+    A name fails it: it is no title, and the number is digits (with the counter's upper-case code)."""
+    known = frozenset(titles)
+    match = _TITLE.fullmatch(value)
+    if value in known or (match is not None and match.group("title") in known):
+        return value
+    return check_label(known, field, value, what="title", what_ja="様式の題名(例: 出生届)")
 
 
 def check_counter(counters: Iterable[str], field: str, value: str) -> str:

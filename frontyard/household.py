@@ -18,6 +18,16 @@ class Sex(enum.StrEnum):
     UNSPECIFIED = "unspecified"
 
 
+# 続柄 a member may be given (住民票の続柄; the kiosk's list in kiosk_ui/static/js/lifeevent.js and the
+# labels in questionnaire.toml). Any other value is refused: staff type names into free text (issue 21).
+RELATIONSHIPS = frozenset({
+    "世帯主", "本人", "妻", "夫", "子", "長男", "長女", "二男", "次男", "二女", "次女", "三男", "三女",
+    "子の妻", "子の夫", "孫", "父", "母", "妻の父", "妻の母", "夫の父", "夫の母", "祖父", "祖母",
+    "兄", "姉", "弟", "妹", "兄弟姉妹", "叔父", "叔母", "伯父", "伯母", "甥", "姪", "縁故者", "同居人",
+    "その他",
+})  # fmt: skip
+
+
 class Insurance(enum.StrEnum):
     KOKUHO = "kokuho"  # 国民健康保険
     EMPLOYEE = "employee"  # 被用者保険 本人

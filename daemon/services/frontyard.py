@@ -21,7 +21,7 @@ from drivers.licence import DriversLicence
 from frontyard.certificates import ChannelQuery, advise_channel
 from frontyard.corrections import FieldCorrection
 from frontyard.errors import CorrectionError
-from frontyard.household import Person, Sex, age_on
+from frontyard.household import RELATIONSHIPS, Person, Sex, age_on
 from frontyard.kpi import KpiRow
 from frontyard.lifeevents import life_events
 from frontyard.questionnaire import AnswerValue
@@ -122,6 +122,9 @@ class FrontyardService(frontyard_pb2_grpc.FrontyardServiceServicer):
         inputs.check(inputs.SESSION, "from_card_session", request.from_card_session, optional=True)
         inputs.check(inputs.SESSION, "from_licence_session", request.from_licence_session, optional=True)
         inputs.check(inputs.READING, "from_document_reading", request.from_document_reading, optional=True)
+        kinship = {"what": "relationship", "what_ja": "続柄の一覧から選択(例: 世帯主、妻、子)"}
+        inputs.check_label(RELATIONSHIPS, "relationship", request.relationship, **kinship)
+        inputs.check_label(RELATIONSHIPS, "member.relationship", request.member.relationship, **kinship)
         record = self.book.get(request.visit)
         first = not record.household.members
         if request.HasField("from_card_session"):

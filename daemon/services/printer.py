@@ -18,6 +18,9 @@ from kiosk.v1 import printer_pb2, printer_pb2_grpc
 from drivers.escpos.document import Receipt
 from drivers.payment.brands import BRAND_RULES
 from drivers.payment.model import Brand, PaymentMethod
+from frontyard.catalog import load_catalog
+from frontyard.certificates import CATALOG as CERTIFICATES
+from frontyard.lifeevents import life_events
 from frontyard.municipality import Municipality
 
 from .. import inputs, receipts
@@ -130,6 +133,8 @@ class ReceiptLabels:
 
     municipalities: frozenset[str]
     counters: frozenset[str]
+    certificates: frozenset[str] = frozenset()  # certificate names (住民票の写し) and the fees' 科目
+    subjects: frozenset[str] = frozenset()  # 科目 a payment slip may print (住民票, 住民票の写し交付手数料)
 
     def check(self, request: printer_pb2.PrintReceiptRequest) -> None:
         ticket, receipt, slip = request.numbered_ticket, request.request_receipt, request.payment_slip
@@ -143,16 +148,40 @@ class ReceiptLabels:
         inputs.check_label(BRAND_LABELS, "payment_slip.brand", slip.brand, **brand)
         method = {"what": "payment method", "what_ja": "クレジット・電子マネー・QRコード"}
         inputs.check_label(METHOD_LABELS, "payment_slip.method", slip.method, **method)
+        certificate = {"what": "certificate", "what_ja": "市の証明書名(例: 住民票の写し)"}
+        for line in receipt.certificates:
+            field = "request_receipt.certificates.name"
+            inputs.check_label(self.certificates, field, line.name, **certificate)
+        subject = {"what": "subject", "what_ja": "市の手数料の科目(例: 住民票の写し)"}
+        for item in slip.items:
+            inputs.check_label(self.subjects, "payment_slip.items.subject", item.subject, **subject)
 
 
 TITLES = {"numbered_ticket": "整理券", "request_receipt": "受付票", "payment_slip": "お支払い明細"}
 
 
+def document_titles() -> frozenset[str]:
+    """The titles a print job may carry (issue 21: the print journal keeps the title): the catalog's form
+    titles, the life events' checklists and the receipts'."""
+    forms = {form.title for form in load_catalog().forms.values()}
+    checklists = {info.checklist_title for info in life_events()} | {"手続き一覧"}
+    return frozenset(forms | checklists | set(TITLES.values()) | {"障害伝票", "交付請求書"})
+
+
+def fee_subjects(town: Municipality) -> frozenset[str]:
+    """The 科目 of the municipality's fees, alone or as a 手数料 (住民票, 住民票の写し交付手数料)."""
+    subjects = {subject for fee in town.fees.values() for subject in fee.subjects}
+    return frozenset(f"{subject}{suffix}" for subject in subjects for suffix in ("", "手数料", "交付手数料"))
+
+
 class PrinterService(printer_pb2_grpc.PrinterServiceServicer):
-    def __init__(self, queue: PrintQueue, builder: ReceiptBuilder, labels: ReceiptLabels) -> None:
+    def __init__(
+        self, queue: PrintQueue, builder: ReceiptBuilder, labels: ReceiptLabels, titles: frozenset[str]
+    ) -> None:
         self.queue = queue
         self.builder = builder
         self.labels = labels
+        self.titles = titles
 
     async def PrintReceipt(
         self, request: printer_pb2.PrintReceiptRequest, context: Context
@@ -189,6 +218,7 @@ class PrinterService(printer_pb2_grpc.PrinterServiceServicer):
         self, request: printer_pb2.PrintFormsRequest, context: Context
     ) -> printer_pb2.PrintFormsResponse:
         inputs.check(inputs.ORDER_ID, "order_id", request.order_id, optional=True)
+        inputs.check_title(self.titles, "title", request.title)
         name = await self.queue.submit_pdf(
             request.pdf,
             title=request.title,
@@ -232,8 +262,13 @@ class PrinterServiceRunner:
         labels = ReceiptLabels(
             municipalities=frozenset({town.name, municipality}),
             counters=frozenset(name for c in town.counters.values() for name in (c.name, c.generic)),
+            certificates=frozenset(
+                {item.name_ja for item in CERTIFICATES}
+                | {s for fee in town.fees.values() for s in fee.subjects},
+            ),
+            subjects=fee_subjects(town),
         )
-        self.servicer = PrinterService(queue, ReceiptBuilder(municipality), labels)
+        self.servicer = PrinterService(queue, ReceiptBuilder(municipality), labels, document_titles())
 
     def add_to_server(self, server: grpc.aio.Server) -> None:
         printer_pb2_grpc.add_PrinterServiceServicer_to_server(self.servicer, server)

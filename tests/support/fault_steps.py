@@ -132,7 +132,7 @@ def form_fault(inject: Callable[[DeviceBench], None], clear: Callable[[DeviceBen
         device_state(bench, "forms", events_pb2.IDLE)
         bench.ipp.control("speed", {"ppm": 240})
         inject(bench)
-        request = printer_pb2.PrintFormsRequest(pdf=make_pdf(4), title="交付請求書", pages=4)
+        request = printer_pb2.PrintFormsRequest(pdf=make_pdf(4), title="証明書交付請求書", pages=4)
         name = printer(bench, "staff").PrintForms(request, timeout=10).job.name
         held = wait_for(lambda: get_job(bench, name), lambda j: j.state in HELD_OR_FINAL, 10)
         clear(bench)

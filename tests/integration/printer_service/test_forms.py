@@ -22,7 +22,7 @@ def print_forms(
     client: Client, pages: int, copies: int = 1, marker: str = "FRONTYARD-TEST"
 ) -> printer_pb2.Job:
     request = printer_pb2.PrintFormsRequest(
-        pdf=make_pdf(pages, marker), title="転入 届出書", pages=pages, copies=copies
+        pdf=make_pdf(pages, marker), title="住民異動届(転入届)", pages=pages, copies=copies
     )
     job: printer_pb2.Job = client.staff.PrintForms(request, timeout=10).job
     return job
@@ -33,10 +33,10 @@ def test_forms_print_every_page_once_and_only_staff_may_print_them(
 ) -> None:
     client = connect(start_daemon({"forms": ("ipp", ipp_simulator.endpoint)}, extra=FAST))
     with pytest.raises(grpc.RpcError) as denied:
-        client.kiosk.PrintForms(printer_pb2.PrintFormsRequest(pdf=make_pdf(1), title="x", pages=1))
+        client.kiosk.PrintForms(printer_pb2.PrintFormsRequest(pdf=make_pdf(1), title="出生届", pages=1))
     assert denied.value.code() == grpc.StatusCode.PERMISSION_DENIED
     with pytest.raises(grpc.RpcError) as invalid:
-        client.staff.PrintForms(printer_pb2.PrintFormsRequest(pdf=b"not a pdf", title="x", pages=1))
+        client.staff.PrintForms(printer_pb2.PrintFormsRequest(pdf=b"not a pdf", title="出生届", pages=1))
     assert error_reason(invalid.value) == "not_pdf"
     job = print_forms(client, pages=2, copies=2)
     done = client.wait_job(job.name, STATE.JOB_STATE_COMPLETED)

@@ -328,6 +328,12 @@ def _frontyard_calls(
         "AddMember.from_document_reading": lambda n: stub.AddMember(
             fy.AddMemberRequest(visit=visit, from_document_reading=n)
         ),
+        "AddMember.relationship": lambda n: stub.AddMember(
+            fy.AddMemberRequest(visit=visit, member=fy.MemberInput(), relationship=n)
+        ),
+        "AddMember.member.relationship": lambda n: stub.AddMember(
+            fy.AddMemberRequest(visit=visit, member=fy.MemberInput(relationship=n))
+        ),
         "SetHouseholdFacts.head_person_id": lambda n: stub.SetHouseholdFacts(
             fy.SetHouseholdFactsRequest(visit=visit, facts=facts(head_person_id=n))
         ),
@@ -440,13 +446,34 @@ def _device_calls(
         "PrintReceipt.payment_slip.method": lambda n: printer_stub.PrintReceipt(
             printer_pb2.PrintReceiptRequest(payment_slip=printer_pb2.PaymentSlip(order_id="o-1", method=n))
         ),
+        "PrintReceipt.request_receipt.certificates.name": lambda n: printer_stub.PrintReceipt(
+            printer_pb2.PrintReceiptRequest(request_receipt=_certificate_receipt(n))
+        ),
+        "PrintReceipt.payment_slip.items.subject": lambda n: printer_stub.PrintReceipt(
+            printer_pb2.PrintReceiptRequest(
+                payment_slip=printer_pb2.PaymentSlip(
+                    order_id="o-1", items=[printer_pb2.PaymentItem(subject=n, amount=300)]
+                )
+            )
+        ),
         "PrintForms.order_id": lambda n: printer_stub.PrintForms(
-            printer_pb2.PrintFormsRequest(pdf=b"%PDF-1.4", title="test", pages=1, order_id=n)
+            printer_pb2.PrintFormsRequest(pdf=b"%PDF-1.4", title="出生届", pages=1, order_id=n)
+        ),
+        "PrintForms.title": lambda n: printer_stub.PrintForms(
+            printer_pb2.PrintFormsRequest(pdf=b"%PDF-1.4", title=n, pages=1)
+        ),
+        "PrintForms.title (a title, then the name)": lambda n: printer_stub.PrintForms(
+            printer_pb2.PrintFormsRequest(pdf=b"%PDF-1.4", title=f"出生届 {n}", pages=1)
         ),
         "PrintStaffSlip.order_id": lambda n: printer_stub.PrintStaffSlip(
             printer_pb2.PrintStaffSlipRequest(unknown_payment_slip=printer_pb2.UnknownPaymentSlip(order_id=n))
         ),
     }
+
+
+def _certificate_receipt(name: str) -> printer_pb2.CertificateRequestReceipt:
+    line = printer_pb2.CertificateLine(name=name, copies=1, fee_per_copy=300)
+    return printer_pb2.CertificateRequestReceipt(reception_number="0001", certificates=[line])
 
 
 def _sale(stub: payment_pb2_grpc.PaymentServiceStub, order_id: str, fee_code: str, subject: str) -> None:

@@ -127,3 +127,32 @@ def test_a_name_is_not_a_counter(typed: str) -> None:
     with pytest.raises(inputs.InvalidInput) as refused:
         inputs.check_counter({"市民課"}, "counter", typed)
     assert refused.value.reason == "unknown_counter" and typed not in str(refused.value)
+
+
+TITLES = {"出生届", "児童手当 認定請求書", "転入の手続き一覧"}
+
+
+@pytest.mark.parametrize(
+    "title", ["", "出生届", "児童手当 認定請求書", "転入の手続き一覧 20250909-SHIMIN-0042", "出生届 0042"]
+)
+def test_a_title_is_a_known_title_with_an_optional_reference(title: str) -> None:
+    assert inputs.check_title(TITLES, "title", title) == title
+
+
+@pytest.mark.parametrize("typed", NAMES[:6])
+@pytest.mark.parametrize(
+    "template",
+    ["{}", "出生届 {}", "{} 出生届", "出生届({})", "{}様 児童手当 認定請求書"],
+)
+def test_a_name_is_not_a_title(typed: str, template: str) -> None:
+    with pytest.raises(inputs.InvalidInput) as refused:
+        inputs.check_title(TITLES, "title", template.format(typed))
+    assert refused.value.reason == "unknown_title" and typed not in str(refused.value)
+
+
+@pytest.mark.parametrize(
+    "typed", ["出生届 Washio", "出生届 WASHIO 0042", "出生届 0042-Washio-1", "出生届 12"]
+)
+def test_the_reference_after_a_title_is_a_number(typed: str) -> None:
+    with pytest.raises(inputs.InvalidInput):
+        inputs.check_title(TITLES, "title", typed)
