@@ -212,7 +212,7 @@ def issue_certificates(
     for path in directory.iterdir():
         if path.suffix in (".pem", ".key"):
             os.chmod(path, 0o600)
-    _LOGGER.info("certificates ready", extra={"directory": str(directory), "created": len(created)})
+    _LOGGER.info("certificates ready", extra={"directory": str(directory), "issued": len(created)})
     return IssuedCertificates(directory, tuple(created))
 
 

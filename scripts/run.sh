@@ -22,11 +22,19 @@ wait_for_file() {  # wait_for_file FILE SECONDS WHAT LOG
   say "$3 did not start; see $4"; cat "$4"; exit 1
 }
 
-if ! pgrep -x pcscd >/dev/null; then
+# The card simulator needs the system pcscd with its vpcd reader. Ask pcscd itself: a pcscd process alone
+# proves nothing (tests run private ones on their own sockets).
+vpcd_reader_visible() {
+  env -u PCSCLITE_CSOCK_NAME .venv/bin/python -c 'import sys
+from smartcard.System import readers
+sys.exit(0 if any("Virtual PCD" in str(reader) for reader in readers()) else 1)' 2>/dev/null
+}
+
+if ! vpcd_reader_visible; then
   if [ "$(id -u)" -eq 0 ]; then
     say "starting pcscd --foreground (with the vpcd virtual reader)"
     pcscd --foreground >"$RUN/pcscd.log" 2>&1 & pids+=($!)
-    sleep 1
+    for _ in $(seq 50); do vpcd_reader_visible && break; sleep 0.1; done
   else
     say "pcscd is not running; as root run: pcscd --foreground &   (the card simulator needs it)"
   fi

@@ -32,6 +32,9 @@ from typing import Any
 _LOGGER = logging.getLogger(__name__)
 
 MAX_BODY = 1024 * 1024
+# A body up to this size is read and dropped before the 413, so the client can read the answer instead
+# of failing on a connection closed while it still writes; a larger one is cut off.
+_DRAIN_LIMIT = 8 * MAX_BODY
 Action = Callable[[dict[str, Any]], object]
 
 
@@ -130,6 +133,13 @@ class _ControlHandler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         self._send(handle_get(self.server.api, self.path))
 
+    def _discard(self, length: int) -> None:
+        while length > 0:
+            chunk = self.rfile.read(min(length, 64 * 1024))
+            if not chunk:
+                return
+            length -= len(chunk)
+
     def do_POST(self) -> None:
         try:
             length = int(self.headers.get("Content-Length") or 0)
@@ -141,6 +151,8 @@ class _ControlHandler(BaseHTTPRequestHandler):
             return
         if length > MAX_BODY:
             self.close_connection = True
+            if length <= _DRAIN_LIMIT:
+                self._discard(length)
             self._send(Reply(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, {"error": f"body over {MAX_BODY} bytes"}))
             return
         self._send(handle_post(self.server.api, self.path, self.rfile.read(length)))
