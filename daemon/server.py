@@ -4,6 +4,7 @@ starts and stops them in one explicit order.
 Built, in this order (each receives only what it uses; see ``daemon.ports``)::
 
     EventLog          events.sqlite3; every service publishes through it
+    AuditLog          audit.sqlite3; hash-chained rows of every audited staff action (``daemon.audit``)
     DeviceRegistry    one slot (worker + monitor) per configured device
     PrintQueue        print-jobs.sqlite3 and one worker per printer (a PrintSubmitter / JobWaiter)
     ResidentSessions  the card holder's data for one visit (a SessionLookup)
@@ -34,6 +35,8 @@ from kiosk.v1 import events_pb2
 from drivers.base import DeviceKind
 from frontyard.municipality import load_municipality
 
+from .audit.interceptor import AuditInterceptor
+from .audit.log import AuditLog
 from .camera.store import ReadingStore
 from .config import Config, Endpoint
 from .errors import ErrorInterceptor
@@ -64,6 +67,7 @@ def create_server(config: Config) -> Daemon:
     migration = prepare_storage(config)  # refuses newer files; backs up, then migrates older ones
     options = config.options
     events = EventLog(config.storage_dir / "events.sqlite3")
+    audit = AuditLog(config.storage_dir / "audit.sqlite3")
     registry = DeviceRegistry(config.devices, events)
     print_queue = PrintQueue(config.storage_dir, registry, events, options.printing)
     card_reader = registry.find(DeviceKind.CARD_READER)
@@ -100,7 +104,7 @@ def create_server(config: Config) -> Daemon:
         CameraServiceRunner(registry, events, readings, options.camera.ocr_engine),
     ]
     finish_new_stores(migration)  # the stores just created start at the current schema version
-    return Daemon(config, events, registry, print_queue, services)
+    return Daemon(config, events, registry, print_queue, services, audit)
 
 
 class Daemon:
@@ -113,12 +117,14 @@ class Daemon:
         registry: DeviceRegistry,
         print_queue: PrintQueue,
         services: list[Service],
+        audit: AuditLog,
     ) -> None:
         self.config = config
         self.events = events
         self.registry = registry
         self.print_queue = print_queue
         self.services = services
+        self.audit = audit
         self.health = health.aio.HealthServicer()  # type: ignore[attr-defined]
         self.servers: list[grpc.aio.Server] = []
         self.addresses: list[str] = []
@@ -129,6 +135,8 @@ class Daemon:
             interceptors=[
                 RoleInterceptor(endpoint.role, from_certificate=bool(endpoint.tcp)),
                 ErrorInterceptor(),
+                # innermost: it sees the handler's own outcome
+                AuditInterceptor(self.audit, endpoint.role.name.lower()),
             ],
             options=[("grpc.so_reuseport", 0)],
         )
@@ -185,6 +193,7 @@ class Daemon:
         await self.print_queue.stop()  # after the services: the payment service's staff slips wait on it
         await self.registry.stop()
         self.events.close()
+        self.audit.close()
         for endpoint in self.config.endpoints:
             if endpoint.unix is not None:
                 with contextlib.suppress(FileNotFoundError):
