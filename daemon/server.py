@@ -9,7 +9,8 @@ Built, in this order (each receives only what it uses; see ``daemon.ports``)::
     PrintQueue        print-jobs.sqlite3 and one worker per printer (a PrintSubmitter / JobWaiter)
     ResidentSessions  the card holder's data for one visit (a SessionLookup)
     ReadingStore      camera readings held in memory (a ReadingLookup)
-    the services      device, payment, printer, card, frontyard, camera (``daemon.services``)
+    StaffAccounts     staff.sqlite3; accounts for sign-in (``daemon.staff``)
+    the services      device, payment, printer, card, frontyard, camera (``daemon.services``), staff
 
 ``await daemon.start()``: the registry opens the devices, the print queue recovers its journal and starts
 its workers, the services recover (payments, card monitor, outbox purge), then every endpoint listens.
@@ -53,6 +54,8 @@ from .services.frontyard import FrontyardServiceRunner
 from .services.payment import PaymentRunner
 from .services.printer import PrinterServiceRunner
 from .sessions import ResidentSessions
+from .staff.accounts import StaffAccounts
+from .staff.service import StaffServiceRunner
 from .visits.settings import frontyard_settings
 
 _LOGGER = logging.getLogger(__name__)
@@ -79,6 +82,7 @@ def create_server(config: Config) -> Daemon:
     )
     readings = ReadingStore(options.camera.reading_ttl_s)
     town = load_municipality(options.frontyard.municipality)  # its tables check request codes (issue 21)
+    accounts = StaffAccounts(config.storage_dir / "staff.sqlite3")
     slip_printer = print_queue if registry.find(DeviceKind.RECEIPT_PRINTER) is not None else None
     services: list[Service] = [
         DeviceServiceRunner(registry, events),
@@ -102,9 +106,10 @@ def create_server(config: Config) -> Daemon:
             readings=readings,
         ),
         CameraServiceRunner(registry, events, readings, options.camera.ocr_engine),
+        StaffServiceRunner(accounts, audit, events),
     ]
     finish_new_stores(migration)  # the stores just created start at the current schema version
-    return Daemon(config, events, registry, print_queue, services, audit)
+    return Daemon(config, events, registry, print_queue, services, audit, accounts)
 
 
 class Daemon:
@@ -118,6 +123,7 @@ class Daemon:
         print_queue: PrintQueue,
         services: list[Service],
         audit: AuditLog,
+        accounts: StaffAccounts,
     ) -> None:
         self.config = config
         self.events = events
@@ -125,6 +131,7 @@ class Daemon:
         self.print_queue = print_queue
         self.services = services
         self.audit = audit
+        self.accounts = accounts
         self.health = health.aio.HealthServicer()  # type: ignore[attr-defined]
         self.servers: list[grpc.aio.Server] = []
         self.addresses: list[str] = []
