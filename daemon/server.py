@@ -55,6 +55,7 @@ from .services.payment import PaymentRunner
 from .services.printer import PrinterServiceRunner
 from .sessions import ResidentSessions
 from .staff.accounts import StaffAccounts
+from .staff.guard import StaffGuardInterceptor
 from .staff.service import StaffServiceRunner
 from .visits.settings import frontyard_settings
 
@@ -141,6 +142,7 @@ class Daemon:
         server = grpc.aio.server(
             interceptors=[
                 RoleInterceptor(endpoint.role, from_certificate=bool(endpoint.tcp)),
+                StaffGuardInterceptor(self.accounts, endpoint.role),  # a signed-in person per staff call
                 ErrorInterceptor(),
                 # innermost: it sees the handler's own outcome
                 AuditInterceptor(self.audit, endpoint.role.name.lower()),

@@ -52,7 +52,7 @@ def sign_in(channel: grpc.Channel, staff: StaffMember = TEST_STAFF) -> str:
     return str(reply.staff_id)
 
 
-class _StaffMetadata(grpc.UnaryUnaryClientInterceptor, grpc.UnaryStreamClientInterceptor):  # type: ignore[misc]
+class _StaffMetadata(grpc.UnaryUnaryClientInterceptor, grpc.UnaryStreamClientInterceptor):  # type: ignore[type-arg]
     def __init__(self, staff_id: str) -> None:
         self.staff_id = staff_id
 

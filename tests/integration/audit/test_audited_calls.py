@@ -7,7 +7,10 @@ refused call is still an access attempt and leaves its row, with the refusal as 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+import sqlite3
+import subprocess
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import grpc
 import pytest
@@ -16,6 +19,7 @@ from kiosk.v1 import card_pb2, card_pb2_grpc, frontyard_pb2, frontyard_pb2_grpc,
 from daemon.audit.actions import AUDITED_METHODS
 from daemon.audit.log import AuditLog, AuditRow
 from tests.fixtures.daemon import RunningDaemon
+from tests.support.processes import PYTHON
 from tests.support.shared_daemon import start_shared_daemon
 from tests.support.staff import TEST_STAFF
 
@@ -45,7 +49,7 @@ def call_every_audited_method(channel: grpc.Channel) -> list[str]:
     card = card_pb2_grpc.CardServiceStub(channel)
     frontyard = frontyard_pb2_grpc.FrontyardServiceStub(channel)
     payment = payment_pb2_grpc.PaymentServiceStub(channel)
-    calls = [
+    calls: list[Callable[[], object]] = [
         lambda: card.ReadMyNumber(card_pb2.ReadMyNumberRequest(pin=PIN, purpose="児童手当")),
         lambda: frontyard.CorrectApplication(
             frontyard_pb2.CorrectApplicationRequest(name="applications/a1", staff_id=STAFF)
@@ -95,3 +99,39 @@ def test_an_unaudited_call_leaves_no_row(daemon: RunningDaemon) -> None:
     before = len(audit_rows(daemon))
     frontyard_pb2_grpc.FrontyardServiceStub(channel).ListApplications(frontyard_pb2.ListApplicationsRequest())
     assert len(audit_rows(daemon)) == before
+
+
+TAMPERING = {
+    "edited": ["UPDATE audit SET who = 'S9999' WHERE seq = 2"],
+    "deleted": ["DELETE FROM audit WHERE seq = 2"],
+    "reordered": [
+        "UPDATE audit SET seq = -1 WHERE seq = 2",
+        "UPDATE audit SET seq = 2 WHERE seq = 3",
+        "UPDATE audit SET seq = 3 WHERE seq = -1",
+    ],
+}
+
+
+@pytest.mark.parametrize("how", sorted(TAMPERING))
+def test_frontyard_audit_verify_names_the_tampered_row(
+    daemon: RunningDaemon, tmp_path: Path, how: str
+) -> None:
+    call_every_audited_method(daemon.channel("staff"))
+    copy = tmp_path / "audit.sqlite3"
+    with (
+        sqlite3.connect(daemon.directory / "storage" / "audit.sqlite3") as source,
+        sqlite3.connect(copy) as target,
+    ):
+        source.backup(target)  # a consistent copy of the daemon's live file (WAL included)
+    command = [PYTHON, "-m", "daemon.audit.cli", "--storage", str(tmp_path), "verify"]
+    intact = subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
+    assert intact.returncode == 0, intact.stderr
+    with sqlite3.connect(copy) as db:
+        db.execute("DROP TRIGGER audit_no_update")
+        db.execute("DROP TRIGGER audit_no_delete")
+        for statement in TAMPERING[how]:
+            db.execute(statement)
+    broken = subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
+    assert broken.returncode == 1
+    expected = 3 if how == "deleted" else 2  # a deleted row shows as a jump at the row after it
+    assert f"BROKEN at row {expected}" in broken.stderr

@@ -97,12 +97,14 @@ def test_the_cli_adds_disables_resets_and_lists_with_audit_rows(
     assert staff_cli(["--storage", storage, "add", "S0002", "--name", "会計 二", "--role", "会計"]) == 0
     monkeypatch.setattr("sys.stdin", io.StringIO("short\n"))
     assert staff_cli(["--storage", storage, "reset", "S0002"]) == 1  # too short: refused
+    monkeypatch.setattr("sys.stdin", io.StringIO(PASSWORD + "!\n"))
+    assert staff_cli(["--storage", storage, "reset", "S0002"]) == 0
     assert staff_cli(["--storage", storage, "disable", "S0002"]) == 0
     assert staff_cli(["--storage", storage, "disable", "S0404"]) == 1
     capsys.readouterr()
     assert staff_cli(["--storage", storage, "list"]) == 0
     assert capsys.readouterr().out.split("\t") == ["S0002", "会計 二", "会計", "disabled", "-\n"]
     log = AuditLog(tmp_path / "audit.sqlite3")
-    assert [row.action for row in log.rows()] == ["account.added", "account.disabled"]
+    assert [row.action for row in log.rows()] == ["account.added", "account.reset", "account.disabled"]
     assert log.verify().ok
     log.close()
