@@ -23,6 +23,7 @@ from .roles import StaffRole
 LOCK_AFTER = 5
 FIRST_LOCK_S = 30.0
 MAX_LOCK_S = 15 * 60.0
+MAX_UNKNOWN_IDS = 10_000  # unknown ids whose failures are remembered (memory bound)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS accounts (
@@ -89,6 +90,9 @@ class StaffAccounts:
         self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.executescript(_SCHEMA)
+        # Failures of ids that are not accounts, counted like an account's (in memory, bounded), so that
+        # an unknown id locks exactly as a real one would: the lock does not reveal which ids exist.
+        self._unknown: dict[str, tuple[int, str]] = {}
 
     def close(self) -> None:
         self._db.close()
@@ -171,8 +175,7 @@ class StaffAccounts:
             (staff_id,),
         ).fetchone()
         if row is None:
-            _verify(_DUMMY_HASH, password)  # the same work as for a real account
-            return SignInResult(SignInOutcome.REFUSED)
+            return self._unknown_sign_in(staff_id, password, when)
         display_name, roles, password_hash, secret, disabled, failures, locked_until = row
         if locked_until and dt.datetime.fromisoformat(locked_until) > when:
             _verify(_DUMMY_HASH, password)
@@ -187,14 +190,31 @@ class StaffAccounts:
             )
             account = StaffAccount(staff_id, display_name, _decode_roles(roles), False, bool(secret))
             return SignInResult(SignInOutcome.SIGNED_IN, account)
-        failures += 1
-        wait = lock_seconds(failures)
-        until = (when + dt.timedelta(seconds=wait)).isoformat() if wait else ""
+        failures, until, result = _failed(failures + 1, when)
         self._db.execute(
             "UPDATE accounts SET failures = ?, locked_until = ? WHERE staff_id = ?",
             (failures, until, staff_id),
         )
-        return SignInResult(SignInOutcome.REFUSED, locked_now=bool(wait), retry_after_s=wait)
+        return result
+
+    def _unknown_sign_in(self, staff_id: str, password: str, when: dt.datetime) -> SignInResult:
+        _verify(_DUMMY_HASH, password)  # the same work as for a real account
+        failures, locked_until = self._unknown.get(staff_id, (0, ""))
+        if locked_until and dt.datetime.fromisoformat(locked_until) > when:
+            wait = (dt.datetime.fromisoformat(locked_until) - when).total_seconds()
+            return SignInResult(SignInOutcome.LOCKED, retry_after_s=wait)
+        if len(self._unknown) >= MAX_UNKNOWN_IDS:
+            self._unknown.pop(next(iter(self._unknown)))  # the oldest
+        failures, until, result = _failed(failures + 1, when)
+        self._unknown[staff_id] = (failures, until)
+        return result
+
+
+def _failed(failures: int, when: dt.datetime) -> tuple[int, str, SignInResult]:
+    """The new failure count, the lock's end ("" when none) and the answer for one more failure."""
+    wait = lock_seconds(failures)
+    until = (when + dt.timedelta(seconds=wait)).isoformat() if wait else ""
+    return failures, until, SignInResult(SignInOutcome.REFUSED, locked_now=bool(wait), retry_after_s=wait)
 
 
 def _verify(password_hash: str, password: str) -> bool:

@@ -63,6 +63,14 @@ def test_lockout_backs_off_and_a_reset_clears_it(accounts: StaffAccounts) -> Non
     assert accounts.sign_in("S0001", PASSWORD, now=later).outcome is SignInOutcome.SIGNED_IN
 
 
+def test_an_unknown_id_locks_exactly_like_a_real_one(accounts: StaffAccounts) -> None:
+    """Otherwise the lock would tell which staff ids exist."""
+    real = [accounts.sign_in("S0001", "wrong", now=T0) for _ in range(LOCK_AFTER + 1)]
+    unknown = [accounts.sign_in("S0404", "wrong", now=T0) for _ in range(LOCK_AFTER + 1)]
+    assert real == unknown
+    assert unknown[-1].outcome is SignInOutcome.LOCKED
+
+
 def test_lock_seconds_double_and_are_capped() -> None:
     waits = [lock_seconds(failures) for failures in range(LOCK_AFTER + 10)]
     assert waits[:LOCK_AFTER] == [0.0] * LOCK_AFTER
