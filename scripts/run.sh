@@ -42,10 +42,10 @@ control=$(.venv/bin/python -c 'import json,sys; print(json.load(open(sys.argv[1]
 # A demo staff member for the staff console and the counter tablet (simulators only; README "Staff sign-in").
 if [ ! -s "$RUN/demo-staff.txt" ]; then
   password=$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(12))')
-  printf '%s\n' "$password" | .venv/bin/frontyard-staff --storage "$RUN/daemon" reset demo >/dev/null 2>&1 \
+  printf '%s\n' "$password" | .venv/bin/frontyard-staff --storage "$RUN/daemon" reset DEMO-1 >/dev/null 2>&1 \
     || printf '%s\n' "$password" | .venv/bin/frontyard-staff --storage "$RUN/daemon" \
-      add demo --name "デモ 職員" --role 窓口 --role 会計 >/dev/null
-  (umask 077; printf 'demo %s\n' "$password" >"$RUN/demo-staff.txt")
+      add DEMO-1 --name "デモ 職員" --role 窓口 --role 会計 >/dev/null
+  (umask 077; printf 'DEMO-1 %s\n' "$password" >"$RUN/demo-staff.txt")
 fi
 
 .venv/bin/frontyard-daemon --config "$RUN/daemon.toml" >"$RUN/daemon.ready" 2>"$RUN/daemon.log" & pids+=($!)

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from ..audit.cli import storage_dir
 from ..audit.log import AuditEntry, AuditLog
+from ..inputs import STAFF_ID
 from .accounts import AccountError, StaffAccounts
 from .roles import StaffRole
 
@@ -73,6 +74,8 @@ def run(args: argparse.Namespace, accounts: StaffAccounts, audit: AuditLog) -> i
             print(f"{account.staff_id}\t{account.display_name}\t{roles}\t{state}\t{totp}")
         return 0
     if args.command == "add":
+        if not STAFF_ID.matches(args.staff_id):
+            raise AccountError(f"staff id: {STAFF_ID.rule} / {STAFF_ID.rule_ja}")
         staff_roles = frozenset(StaffRole.parse(text) for text in args.role)
         secret = accounts.add(args.staff_id, args.name, staff_roles, read_password(), totp=args.totp)
         action = "account.added"

@@ -26,6 +26,7 @@ pytestmark = pytest.mark.integration
 
 LOCKED = StaffMember("L0001", "a password to be guessed", frozenset({StaffRole.COUNTER}))
 LIST = "/staff/api/rpc/FrontyardService/ListApplications"
+UNKNOWN_APPLICATION = "applications/" + "0" * 32
 
 
 @pytest.fixture(scope="module")
@@ -87,7 +88,7 @@ def test_sign_in_sets_a_strict_httponly_cookie_and_calls_carry_the_person(
         csrf = signed.json()["csrf_token"]
         release = client.post(
             "/staff/api/rpc/FrontyardService/ReleaseApplication",
-            json={"name": "applications/none", "staff_id": "typed-by-someone"},
+            json={"name": UNKNOWN_APPLICATION, "staff_id": "typed-by-someone"},
             headers={"X-CSRF-Token": csrf},
         )
         assert release.status_code == 404  # past the sign-in and the CSRF check: the daemon answered
@@ -95,7 +96,7 @@ def test_sign_in_sets_a_strict_httponly_cookie_and_calls_carry_the_person(
     assert (row.who, row.action, row.resource) == (
         TEST_STAFF.staff_id,
         "application.released",
-        "applications/none",
+        UNKNOWN_APPLICATION,
     )
 
 

@@ -109,6 +109,8 @@ def test_the_cli_adds_disables_resets_and_lists_with_audit_rows(
     assert staff_cli(["--storage", storage, "reset", "S0002"]) == 0
     assert staff_cli(["--storage", storage, "disable", "S0002"]) == 0
     assert staff_cli(["--storage", storage, "disable", "S0404"]) == 1
+    named = ["--storage", storage, "add", "山田", "--name", "x", "--role", "窓口"]
+    assert staff_cli(named) == 1  # a name is no staff id (daemon/inputs.py STAFF_ID)
     capsys.readouterr()
     assert staff_cli(["--storage", storage, "list"]) == 0
     assert capsys.readouterr().out.split("\t") == ["S0002", "会計 二", "会計", "disabled", "-\n"]
