@@ -4,22 +4,34 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .. import inputs
+from ..inputs import Grammar
+
 
 @dataclass(frozen=True)
 class AuditedMethod:
     action: str
     resource_field: str = ""  # the request field naming the resource ("name")
-    purpose_field: str = ""  # the request field stating why
+    resource_grammar: Grammar | None = None  # a value outside it is recorded as REFUSED_VALUE, not as typed
+    purpose_field: str = ""  # the request field stating why (a 利用事務 code)
+
+
+# What a row holds instead of a value that is not in its field's grammar (a name typed into an id field).
+REFUSED_VALUE = "(not an identifier)"
 
 
 AUDITED_METHODS: dict[str, AuditedMethod] = {
     "/kiosk.v1.CardService/ReadMyNumber": AuditedMethod("mynumber.read", purpose_field="purpose"),
-    "/kiosk.v1.FrontyardService/CorrectApplication": AuditedMethod("application.corrected", "name"),
-    "/kiosk.v1.FrontyardService/ReleaseApplication": AuditedMethod("application.released", "name"),
+    "/kiosk.v1.FrontyardService/CorrectApplication": AuditedMethod(
+        "application.corrected", "name", inputs.APPLICATION
+    ),
+    "/kiosk.v1.FrontyardService/ReleaseApplication": AuditedMethod(
+        "application.released", "name", inputs.APPLICATION
+    ),
     "/kiosk.v1.FrontyardService/ExportApplications": AuditedMethod("application.exported"),
-    "/kiosk.v1.PaymentService/VoidPayment": AuditedMethod("payment.voided", "name"),
-    "/kiosk.v1.PaymentService/RefundPayment": AuditedMethod("payment.refunded", "name"),
-    "/kiosk.v1.PaymentService/ResolvePayment": AuditedMethod("payment.resolved", "name"),
+    "/kiosk.v1.PaymentService/VoidPayment": AuditedMethod("payment.voided", "name", inputs.PAYMENT),
+    "/kiosk.v1.PaymentService/RefundPayment": AuditedMethod("payment.refunded", "name", inputs.PAYMENT),
+    "/kiosk.v1.PaymentService/ResolvePayment": AuditedMethod("payment.resolved", "name", inputs.PAYMENT),
     "/kiosk.v1.PaymentService/DailyClose": AuditedMethod("payment.daily_closed"),
 }
 

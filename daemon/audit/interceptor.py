@@ -7,8 +7,9 @@ from typing import Any
 
 import grpc
 
+from ..inputs import CODE, STAFF_ID
 from ..staff.identity import staff_id_from
-from .actions import AUDITED_METHODS, MAX_PURPOSE_CHARS, AuditedMethod
+from .actions import AUDITED_METHODS, MAX_PURPOSE_CHARS, REFUSED_VALUE, AuditedMethod
 from .log import AuditEntry, AuditLog
 
 Handler = Any
@@ -53,9 +54,24 @@ def _audited(handler: Handler, audited: AuditedMethod, log: AuditLog, endpoint: 
 
 
 def _entry(audited: AuditedMethod, request: Any, context: Context, outcome: str, endpoint: str) -> AuditEntry:
-    who = staff_id_from(context) or f"{endpoint}-endpoint"
-    resource = str(getattr(request, audited.resource_field, "") or "") if audited.resource_field else ""
-    purpose = str(getattr(request, audited.purpose_field, "") or "") if audited.purpose_field else ""
+    """The row for one call: only values in their field's grammar are recorded (never what was typed)."""
+    who = staff_id_from(context)
+    if not STAFF_ID.matches(who):
+        who = f"{endpoint}-endpoint" if not who else REFUSED_VALUE
+    resource = ""
+    if audited.resource_field:
+        resource = str(getattr(request, audited.resource_field, "") or "")
+        if (
+            resource
+            and audited.resource_grammar is not None
+            and not audited.resource_grammar.matches(resource)
+        ):
+            resource = REFUSED_VALUE
+    purpose = ""
+    if audited.purpose_field:
+        purpose = str(getattr(request, audited.purpose_field, "") or "").strip()
+        if purpose and not CODE.matches(purpose):
+            purpose = REFUSED_VALUE
     if getattr(request, "dry_run", False):
         purpose = "dry_run"
-    return AuditEntry(who, audited.action, resource, purpose.strip()[:MAX_PURPOSE_CHARS], outcome)
+    return AuditEntry(who, audited.action, resource, purpose[:MAX_PURPOSE_CHARS], outcome)

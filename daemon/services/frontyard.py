@@ -360,6 +360,8 @@ class FrontyardService(frontyard_pb2_grpc.FrontyardServiceServicer):
         self, request: pb.CorrectApplicationRequest, context: Context
     ) -> pb.Application:
         inputs.check(inputs.APPLICATION, "name", request.name)
+        # a typed id is checked even though the signed-in person wins: a name is refused here too
+        inputs.check(inputs.STAFF_ID, "staff_id", request.staff_id, optional=True)
         staff_id = staff_id_from(context) or request.staff_id  # the signed-in person wins (daemon.staff)
         if not staff_id:
             raise InvalidArgument("staff_id is required", reason="staff_id_required")
@@ -384,6 +386,8 @@ class FrontyardService(frontyard_pb2_grpc.FrontyardServiceServicer):
         self, request: pb.ReleaseApplicationRequest, context: Context
     ) -> pb.Application:
         inputs.check(inputs.APPLICATION, "name", request.name)
+        # a typed id is checked even though the signed-in person wins: a name is refused here too
+        inputs.check(inputs.STAFF_ID, "staff_id", request.staff_id, optional=True)
         staff_id = staff_id_from(context) or request.staff_id  # the signed-in person wins (daemon.staff)
         if not staff_id:
             raise InvalidArgument("staff_id is required", reason="staff_id_required")

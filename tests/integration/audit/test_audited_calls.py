@@ -16,7 +16,7 @@ import grpc
 import pytest
 from kiosk.v1 import card_pb2, card_pb2_grpc, frontyard_pb2, frontyard_pb2_grpc, payment_pb2, payment_pb2_grpc
 
-from daemon.audit.actions import AUDITED_METHODS
+from daemon.audit.actions import AUDITED_METHODS, REFUSED_VALUE
 from daemon.audit.log import AuditLog, AuditRow
 from tests.fixtures.daemon import RunningDaemon
 from tests.support.processes import PYTHON
@@ -50,7 +50,7 @@ def call_every_audited_method(channel: grpc.Channel) -> list[str]:
     frontyard = frontyard_pb2_grpc.FrontyardServiceStub(channel)
     payment = payment_pb2_grpc.PaymentServiceStub(channel)
     calls: list[Callable[[], object]] = [
-        lambda: card.ReadMyNumber(card_pb2.ReadMyNumberRequest(pin=PIN, purpose="児童手当")),
+        lambda: card.ReadMyNumber(card_pb2.ReadMyNumberRequest(pin=PIN, purpose="jidou_teate")),
         lambda: frontyard.CorrectApplication(
             frontyard_pb2.CorrectApplicationRequest(name="applications/a1", staff_id=STAFF)
         ),
@@ -78,8 +78,9 @@ def test_every_audited_method_leaves_exactly_one_row(daemon: RunningDaemon) -> N
     rows = audit_rows(daemon)[before:]
     assert [row.action for row in rows] == [AUDITED_METHODS[method].action for method in methods]
     assert {row.who for row in rows} == {STAFF}
-    assert rows[0].purpose == "児童手当"
-    assert rows[1].resource == "applications/a1" and rows[4].resource == "payments/p1"
+    assert rows[0].purpose == "jidou_teate"  # a 利用事務 code
+    assert rows[1].resource == REFUSED_VALUE  # not an application name: never recorded as typed
+    assert rows[4].resource == "payments/p1"
     assert rows[-1].purpose == "dry_run"
 
 
