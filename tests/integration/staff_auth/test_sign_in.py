@@ -88,7 +88,7 @@ def test_sign_in_sets_a_strict_httponly_cookie_and_calls_carry_the_person(
         csrf = signed.json()["csrf_token"]
         release = client.post(
             "/staff/api/rpc/FrontyardService/ReleaseApplication",
-            json={"name": UNKNOWN_APPLICATION, "staff_id": "typed-by-someone"},
+            json={"name": UNKNOWN_APPLICATION, "staff_id": "S-0099"},
             headers={"X-CSRF-Token": csrf},
         )
         assert release.status_code == 404  # past the sign-in and the CSRF check: the daemon answered
