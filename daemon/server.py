@@ -4,11 +4,13 @@ starts and stops them in one explicit order.
 Built, in this order (each receives only what it uses; see ``daemon.ports``)::
 
     EventLog          events.sqlite3; every service publishes through it
+    AuditLog          audit.sqlite3; hash-chained rows of every audited staff action (``daemon.audit``)
     DeviceRegistry    one slot (worker + monitor) per configured device
     PrintQueue        print-jobs.sqlite3 and one worker per printer (a PrintSubmitter / JobWaiter)
     ResidentSessions  the card holder's data for one visit (a SessionLookup)
     ReadingStore      camera readings held in memory (a ReadingLookup)
-    the services      device, payment, printer, card, frontyard, camera (``daemon.services``)
+    StaffAccounts     staff.sqlite3; accounts for sign-in (``daemon.staff``)
+    the services      device, payment, printer, card, frontyard, camera (``daemon.services``), staff
 
 ``await daemon.start()``: the registry opens the devices, the print queue recovers its journal and starts
 its workers, the services recover (payments, card monitor, outbox purge), then every endpoint listens.
@@ -34,6 +36,8 @@ from kiosk.v1 import events_pb2
 from drivers.base import DeviceKind
 from frontyard.municipality import load_municipality
 
+from .audit.interceptor import AuditInterceptor
+from .audit.log import AuditLog
 from .camera.store import ReadingStore
 from .config import Config, Endpoint
 from .errors import ErrorInterceptor
@@ -50,6 +54,9 @@ from .services.frontyard import FrontyardServiceRunner
 from .services.payment import PaymentRunner
 from .services.printer import PrinterServiceRunner
 from .sessions import ResidentSessions
+from .staff.accounts import StaffAccounts
+from .staff.guard import StaffGuardInterceptor
+from .staff.service import StaffServiceRunner
 from .visits.settings import frontyard_settings
 
 _LOGGER = logging.getLogger(__name__)
@@ -64,6 +71,7 @@ def create_server(config: Config) -> Daemon:
     migration = prepare_storage(config)  # refuses newer files; backs up, then migrates older ones
     options = config.options
     events = EventLog(config.storage_dir / "events.sqlite3")
+    audit = AuditLog(config.storage_dir / "audit.sqlite3")
     registry = DeviceRegistry(config.devices, events)
     print_queue = PrintQueue(config.storage_dir, registry, events, options.printing)
     card_reader = registry.find(DeviceKind.CARD_READER)
@@ -75,6 +83,7 @@ def create_server(config: Config) -> Daemon:
     )
     readings = ReadingStore(options.camera.reading_ttl_s)
     town = load_municipality(options.frontyard.municipality)  # its tables check request codes (issue 21)
+    accounts = StaffAccounts(config.storage_dir / "staff.sqlite3")
     slip_printer = print_queue if registry.find(DeviceKind.RECEIPT_PRINTER) is not None else None
     services: list[Service] = [
         DeviceServiceRunner(registry, events),
@@ -98,9 +107,10 @@ def create_server(config: Config) -> Daemon:
             readings=readings,
         ),
         CameraServiceRunner(registry, events, readings, options.camera.ocr_engine),
+        StaffServiceRunner(accounts, audit, events),
     ]
     finish_new_stores(migration)  # the stores just created start at the current schema version
-    return Daemon(config, events, registry, print_queue, services)
+    return Daemon(config, events, registry, print_queue, services, audit, accounts)
 
 
 class Daemon:
@@ -113,12 +123,16 @@ class Daemon:
         registry: DeviceRegistry,
         print_queue: PrintQueue,
         services: list[Service],
+        audit: AuditLog,
+        accounts: StaffAccounts,
     ) -> None:
         self.config = config
         self.events = events
         self.registry = registry
         self.print_queue = print_queue
         self.services = services
+        self.audit = audit
+        self.accounts = accounts
         self.health = health.aio.HealthServicer()  # type: ignore[attr-defined]
         self.servers: list[grpc.aio.Server] = []
         self.addresses: list[str] = []
@@ -128,7 +142,10 @@ class Daemon:
         server = grpc.aio.server(
             interceptors=[
                 RoleInterceptor(endpoint.role, from_certificate=bool(endpoint.tcp)),
+                StaffGuardInterceptor(self.accounts, endpoint.role),  # a signed-in person per staff call
                 ErrorInterceptor(),
+                # innermost: it sees the handler's own outcome
+                AuditInterceptor(self.audit, endpoint.role.name.lower()),
             ],
             options=[("grpc.so_reuseport", 0)],
         )
@@ -185,6 +202,7 @@ class Daemon:
         await self.print_queue.stop()  # after the services: the payment service's staff slips wait on it
         await self.registry.stop()
         self.events.close()
+        self.audit.close()
         for endpoint in self.config.endpoints:
             if endpoint.unix is not None:
                 with contextlib.suppress(FileNotFoundError):

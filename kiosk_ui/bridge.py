@@ -18,6 +18,7 @@ from google.protobuf import json_format
 from google.protobuf.message import Message
 from google.rpc import error_details_pb2, status_pb2
 
+from .auth_context import staff_metadata
 from .catalog import MethodInfo
 
 _LOGGER = logging.getLogger(__name__)
@@ -126,7 +127,7 @@ class Bridge:
             request_serializer=info.request_class.SerializeToString,
             response_deserializer=info.response_class.FromString,
         )
-        reply = await call(request, timeout=self.timeout_s)
+        reply = await call(request, timeout=self.timeout_s, metadata=staff_metadata())
         return to_json(reply)
 
     async def stream(self, info: MethodInfo, request: Message) -> AsyncIterator[Message]:
@@ -135,7 +136,7 @@ class Bridge:
             request_serializer=info.request_class.SerializeToString,
             response_deserializer=info.response_class.FromString,
         )
-        stream = call(request)
+        stream = call(request, metadata=staff_metadata())
         try:
             async for reply in stream:
                 yield reply

@@ -28,6 +28,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from .api import bridge_routes, card_simulator_routes, simulator_routes
+from .auth import StaffAuth, StaffAuthMiddleware
 from .bridge import Bridge
 from .catalog import Role, allowed_methods, load_methods
 from .qr import qr_routes
@@ -46,6 +47,7 @@ class UiOptions:
     card_simulator: str = ""  # the card simulator's control URL (http://127.0.0.1:port); "" hides its panel
     idle_timeout_s: int = 90
     idle_warning_s: int = 30
+    staff_idle_timeout_s: int = 900  # a staff session unused this long is signed out
     serve_resident: bool = True
     serve_staff: bool = True
     languages: tuple[str, ...] = field(default=LANGUAGES)
@@ -63,6 +65,7 @@ def create_app(options: UiOptions) -> Starlette:
     methods = load_methods()
     routes: list[BaseRoute] = []
     bridges: list[Bridge] = []
+    auth = StaffAuth(options.staff_daemon, options.staff_idle_timeout_s)
 
     async def ui_config(request: object) -> Response:
         return JSONResponse(
@@ -100,6 +103,7 @@ def create_app(options: UiOptions) -> Starlette:
             Route("/staff", staff_redirect),
             Route("/staff/", staff_page),
             Route("/staff/counter/", counter_page),
+            *auth.routes(),
             *bridge_routes(staff, "/staff/api"),
             *qr_routes("/staff/api"),
             *simulator_routes(options.simulators, "/staff/api/simulators"),
@@ -114,8 +118,12 @@ def create_app(options: UiOptions) -> Starlette:
         yield
         for bridge in bridges:
             await bridge.close()
+        await auth.close()
 
-    return Starlette(routes=routes, lifespan=lifespan)
+    app = Starlette(routes=routes, lifespan=lifespan)
+    if options.serve_staff:
+        app.add_middleware(StaffAuthMiddleware, auth=auth)  # every /staff/api call needs a signed-in person
+    return app
 
 
 def listen_socket(host: str, port: int) -> socket.socket:
@@ -206,6 +214,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--idle-timeout", type=int, default=90, help="seconds of no touch before warning")
     parser.add_argument("--idle-warning", type=int, default=30, help="countdown seconds before the wipe")
+    parser.add_argument(
+        "--staff-idle-timeout", type=int, default=900, help="seconds before an unused staff session ends"
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging on stderr")
     args = parser.parse_args(argv)
     if args.host not in ("127.0.0.1", "localhost", "::1"):
@@ -218,6 +229,7 @@ def main(argv: list[str] | None = None) -> int:
         card_simulator=args.card_simulator,
         idle_timeout_s=args.idle_timeout,
         idle_warning_s=args.idle_warning,
+        staff_idle_timeout_s=args.staff_idle_timeout,
         serve_staff=not args.no_staff,
     )
     asyncio.run(serve(options, args.host, args.port, args.staff_port))

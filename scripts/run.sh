@@ -47,6 +47,15 @@ rm -f "$RUN/sim.ready" "$RUN/daemon.ready" "$RUN/ui.ready"
 wait_for_file "$RUN/sim.ready" 30 "the simulators" "$RUN/sim.log"
 control=$(.venv/bin/python -c 'import json,sys; print(json.load(open(sys.argv[1]))["control"])' "$RUN/sim.ready")
 
+# A demo staff member for the staff console and the counter tablet (simulators only; README "Staff sign-in").
+if [ ! -s "$RUN/demo-staff.txt" ]; then
+  password=$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(12))')
+  printf '%s\n' "$password" | .venv/bin/frontyard-staff --storage "$RUN/daemon" reset DEMO-1 >/dev/null 2>&1 \
+    || printf '%s\n' "$password" | .venv/bin/frontyard-staff --storage "$RUN/daemon" \
+      add DEMO-1 --name "デモ 職員" --role 窓口 --role 会計 >/dev/null
+  (umask 077; printf 'DEMO-1 %s\n' "$password" >"$RUN/demo-staff.txt")
+fi
+
 .venv/bin/frontyard-daemon --config "$RUN/daemon.toml" >"$RUN/daemon.ready" 2>"$RUN/daemon.log" & pids+=($!)
 wait_for_file "$RUN/daemon.ready" 30 "the daemon" "$RUN/daemon.log"
 
@@ -57,5 +66,6 @@ wait_for_file "$RUN/ui.ready" 30 "the kiosk UI" "$RUN/ui.log"
 say "simulators: $(cat "$RUN/sim.ready")"
 say "daemon:     $(cat "$RUN/daemon.ready")   (logs: $RUN/daemon.log)"
 say "kiosk UI:   http://127.0.0.1:${UI_PORT}/   staff console: http://127.0.0.1:${UI_PORT}/staff/"
+say "staff sign-in (demo account, simulators only): $(cat "$RUN/demo-staff.txt")"
 say "Ctrl-C stops everything."
 wait -n "${pids[@]}"

@@ -31,6 +31,7 @@ from .. import inputs
 from ..card.licence import session_licence
 from ..errors import FailedPrecondition, InvalidArgument, NotFound
 from ..ports import EventPublisher, PrintSubmitter, ReadingLookup, SessionLookup
+from ..staff.identity import staff_id_from
 from ..visits import messages
 from ..visits.book import CardHolder, parse_date
 from ..visits.flows import Frontyard, now
@@ -359,18 +360,19 @@ class FrontyardService(frontyard_pb2_grpc.FrontyardServiceServicer):
         self, request: pb.CorrectApplicationRequest, context: Context
     ) -> pb.Application:
         inputs.check(inputs.APPLICATION, "name", request.name)
-        if not request.staff_id:
+        # a typed id is checked even though the signed-in person wins: a name is refused here too
+        inputs.check(inputs.STAFF_ID, "staff_id", request.staff_id, optional=True)
+        staff_id = staff_id_from(context) or request.staff_id  # the signed-in person wins (daemon.staff)
+        if not staff_id:
             raise InvalidArgument("staff_id is required", reason="staff_id_required")
-        inputs.check(inputs.STAFF_ID, "staff_id", request.staff_id)
+        inputs.check(inputs.STAFF_ID, "staff_id", staff_id)
         inputs.check_all(inputs.FIELD_KEY, "corrections.key", (item.key for item in request.corrections))
         corrections = [
             FieldCorrection(item.key, item.value, item.furigana if item.HasField("furigana") else None)
             for item in request.corrections
         ]
         try:
-            package = await self.flows.off_loop(
-                self.flows.correct, request.name, request.staff_id, corrections
-            )
+            package = await self.flows.off_loop(self.flows.correct, request.name, staff_id, corrections)
         except CorrectionError as exc:
             raise InvalidArgument(str(exc), reason=exc.reason, message_ja=exc.message_ja) from exc
         _LOGGER.info(
@@ -384,10 +386,13 @@ class FrontyardService(frontyard_pb2_grpc.FrontyardServiceServicer):
         self, request: pb.ReleaseApplicationRequest, context: Context
     ) -> pb.Application:
         inputs.check(inputs.APPLICATION, "name", request.name)
-        if not request.staff_id:
+        # a typed id is checked even though the signed-in person wins: a name is refused here too
+        inputs.check(inputs.STAFF_ID, "staff_id", request.staff_id, optional=True)
+        staff_id = staff_id_from(context) or request.staff_id  # the signed-in person wins (daemon.staff)
+        if not staff_id:
             raise InvalidArgument("staff_id is required", reason="staff_id_required")
-        inputs.check(inputs.STAFF_ID, "staff_id", request.staff_id)
-        return messages.application(self.flows.release(request.name, request.staff_id))
+        inputs.check(inputs.STAFF_ID, "staff_id", staff_id)
+        return messages.application(self.flows.release(request.name, staff_id))
 
     async def ExportApplications(
         self, request: pb.ExportApplicationsRequest, context: Context

@@ -19,6 +19,7 @@ from tests.e2e.conftest import (
     start_to_confirm,
 )
 from tests.fixtures.kiosk import KioskStack
+from tests.support.staff import TEST_STAFF
 
 pytestmark = pytest.mark.e2e
 
@@ -82,6 +83,7 @@ def test_counter_payment_by_the_reception_slips_qr(kiosk: KioskStack, page: Page
     assert codes, "the 受付票 carries a reception QR"
 
     page.goto(kiosk.counter_url)
+    kiosk.sign_in(page)  # the counter tablet is a staff page
     on_screen(page, "home")
     page.click("#start-counter-payment")
     on_screen(page, "counter-pay")
@@ -198,6 +200,7 @@ def test_counter_tablet_adds_a_member_from_a_licence_by_camera(kiosk: KioskStack
     page.click("#members-cancel")
     # The counter tablet: the same screens on the staff bridge.
     page.goto(kiosk.counter_url)
+    kiosk.sign_in(page)
     page.wait_for_selector("body[data-ready='true']")
     on_screen(page, "home")
     page.click("#start-life-event")
@@ -226,6 +229,7 @@ def test_counter_tablet_adds_a_member_from_a_licence_by_camera(kiosk: KioskStack
 def test_staff_console_devices_simulators_outbox_payments_kpi(kiosk: KioskStack, page: Page) -> None:
     """Runs after the flows above in this module: their applications and payments are in the journals."""
     page.goto(kiosk.staff_url)
+    kiosk.sign_in(page)
     page.wait_for_selector("body[data-ready='true']")
     for slot in ("card", "receipt", "forms", "payment"):
         expect(page.locator(f"tr[data-device='{slot}'] .state")).to_have_text("待機中 / Ready")
@@ -254,13 +258,10 @@ def test_staff_console_devices_simulators_outbox_payments_kpi(kiosk: KioskStack,
     capture(page, "staff-outbox-check")
     name_input = page.locator("#application-form .form-field:has([data-furigana-of]) input[data-key]").first
     name_input.fill(CORRECTED)
-    page.click("#save-corrections")
-    expect(page.locator("#outbox-status")).to_contain_text("職員ID")  # no staff id yet
-    expect(page.locator("#outbox-status [data-reason='staff_id_required']")).to_have_count(1)
-    page.fill("#staff-id", "s9")
+    expect(page.locator("#acting-staff")).to_contain_text(TEST_STAFF.staff_id)  # signed in, not typed
     page.click("#save-corrections")
     expect(page.locator("#outbox-status")).to_contain_text("Corrections saved")
-    expect(page.locator("#corrected-by")).to_contain_text("s9")
+    expect(page.locator("#corrected-by")).to_contain_text(TEST_STAFF.staff_id)
     expect(
         page.locator("#application-form .form-field:has([data-furigana-of]) input[data-key]").first
     ).to_have_value(CORRECTED)

@@ -130,10 +130,11 @@ def printed_pages(bench: DeviceBench) -> list[int]:
 def form_fault(inject: Callable[[DeviceBench], None], clear: Callable[[DeviceBench], None]) -> Any:
     def run(bench: DeviceBench) -> Outcome:
         device_state(bench, "forms", events_pb2.IDLE)
+        staff = printer(bench, "staff")  # signed in before the fault: sign-in is no part of its timing
         bench.ipp.control("speed", {"ppm": 240})
         inject(bench)
         request = printer_pb2.PrintFormsRequest(pdf=make_pdf(4), title="証明書交付請求書", pages=4)
-        name = printer(bench, "staff").PrintForms(request, timeout=10).job.name
+        name = staff.PrintForms(request, timeout=10).job.name
         held = wait_for(lambda: get_job(bench, name), lambda j: j.state in HELD_OR_FINAL, 10)
         clear(bench)
         final = wait_for(lambda: get_job(bench, name), lambda j: j.state in FINAL, 25)

@@ -1,43 +1,31 @@
 // The application outbox in the staff console: list what awaits a check, open one to check and correct
-// its fields (the daemon validates each value and renders the PDF again), release it. Every change carries
-// the staff id typed here; values are sent only in the POST body, never in a URL. The staff id must be a
-// 職員番号 (daemon/inputs.py STAFF_ID: digits, optionally after up to 4 letters), never a name; it is kept in
-// sessionStorage (gone with the tab) only when it has that shape, until staff sign in (issue 17).
+// its fields (the daemon validates each value and renders the PDF again), release it. Every change is made
+// by the signed-in person (issue 17); values are sent only in the POST body, never in a URL.
 import { rpc } from "./api.js";
 import { button, problem } from "./staffui.js";
 import { fieldLabel } from "./stafflabels.js";
+import { requireStaff, signedInStaff } from "./staffauth.js";
 import { h } from "./ui.js";
 
-const STAFF_ID_KEY = "frontyard.staff_id";
-const STAFF_ID = /^(?:[A-Za-z]{1,4}-?)?[0-9]{1,8}$/;
-localStorage.removeItem(STAFF_ID_KEY); // an earlier version kept whatever was typed, across sessions
+// Earlier versions kept a typed staff id in the browser: forget it.
+localStorage.removeItem("frontyard.staff_id");
+sessionStorage.removeItem("frontyard.staff_id");
 
-function remember(value) {
-  if (STAFF_ID.test(value)) sessionStorage.setItem(STAFF_ID_KEY, value);
-  else sessionStorage.removeItem(STAFF_ID_KEY);
-}
-
+// Who acts: the signed-in person (staffauth.js); the daemon records the verified id, not a typed one.
 function staffIdField() {
-  const input = h("input", { id: "staff-id", name: "staff-id", autocomplete: "off", inputmode: "latin", value: sessionStorage.getItem(STAFF_ID_KEY) || "" });
-  input.addEventListener("change", () => remember(input.value.trim()));
-  return h("p", { class: "field" }, h("label", { for: "staff-id" }, "職員ID / Staff ID "), input);
+  const staff = signedInStaff();
+  return h("p", { class: "field", id: "acting-staff" }, "職員 / Staff: ", staff ? `${staff.display_name}（${staff.staff_id}）` : "");
 }
 
-// The staff id, or null after telling the user it is needed.
+// The signed-in person's staff id, or null after asking them to sign in again.
 function staffId(status) {
-  const value = (document.getElementById("staff-id")?.value || "").trim();
-  if (!value) {
-    status.replaceChildren(problem({ reason: "staff_id_required", messageJa: "職員IDを入力してください。 Enter your staff ID." }));
-    document.getElementById("staff-id")?.focus();
+  const staff = signedInStaff();
+  if (!staff) {
+    status.replaceChildren(problem({ reason: "staff_sign_in_required", messageJa: "職員のサインインが必要です。 Please sign in." }));
+    requireStaff();
     return null;
   }
-  if (!STAFF_ID.test(value)) {
-    status.replaceChildren(problem({ reason: "invalid_staff_id", messageJa: "職員番号を入力してください(お名前ではなく)。 Enter your staff number, not a name." }));
-    document.getElementById("staff-id")?.focus();
-    return null;
-  }
-  remember(value);
-  return value;
+  return staff.staff_id;
 }
 
 async function release(name, status, done) {

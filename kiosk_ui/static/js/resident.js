@@ -7,6 +7,7 @@ import { button, h } from "./ui.js";
 import { lifeEventStart } from "./lifeevent.js";
 import { counterPaymentStart } from "./counterpay.js";
 import { startCertificate } from "./certificate.js";
+import { requireStaff } from "./staffauth.js";
 import { context, header, home, screen, setHomeScreen, showError, wipe } from "./shell.js";
 
 const app = context();
@@ -75,6 +76,7 @@ function watchSession() {
 // ---------------------------------------------------------------- start
 
 async function start() {
+  if (window.location.pathname.startsWith("/staff/")) await requireStaff(); // the counter tablet
   app.config = await getJson("/api/config");
   await setLanguage("ja");
   app.timer = new IdleTimer({

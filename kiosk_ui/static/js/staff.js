@@ -2,6 +2,7 @@
 // the payments journal with UNKNOWN payments to resolve and the daily close, KPIs, the simulator panel.
 import { follow, getJson, postJson, rpc, setBase } from "./api.js";
 import { outbox } from "./outbox.js";
+import { requireStaff } from "./staffauth.js";
 import { button, problem } from "./staffui.js";
 import { brandLabel, describeEvent, kindLabel, paymentStateLabel, reasonLabel, slotLabel, stateLabel } from "./stafflabels.js";
 import { h } from "./ui.js";
@@ -362,6 +363,7 @@ async function simulators(message = "") {
 
 async function start() {
   document.documentElement.dataset.language = "ja";
+  await requireStaff();
   config = await getJson("/api/config");
   go("devices", devices);
   document.body.dataset.ready = "true";

@@ -137,7 +137,8 @@ def steps_fast() -> str:
 
 
 def journal_full_disk(disk: FullDisk) -> Outcome:
-    stub = printer_pb2_grpc.PrinterServiceStub(disk.daemon.channel("staff"))
+    staff = disk.daemon.channel("staff")  # signed in before the disk fills (sign-in writes an audit row)
+    stub = printer_pb2_grpc.PrinterServiceStub(staff)
     filler = disk.storage / "filler"
     with filler.open("wb") as out:  # fill the disk: the next journal write gets ENOSPC
         try:
@@ -151,7 +152,7 @@ def journal_full_disk(disk: FullDisk) -> Outcome:
     )
     reason, code = rpc_failure(lambda: stub.PrintReceipt(request, timeout=10))
     # the daemon keeps serving while the disk is still full: a status call and a read answer
-    devices = device_pb2_grpc.DeviceServiceStub(disk.daemon.channel("staff"))
+    devices = device_pb2_grpc.DeviceServiceStub(staff)
     device = devices.GetDevice(device_pb2.GetDeviceRequest(name="devices/receipt"), timeout=5)
     assert device.name == "devices/receipt"
     jobs_while_full = stub.ListJobs(printer_pb2.ListJobsRequest(), timeout=10).jobs

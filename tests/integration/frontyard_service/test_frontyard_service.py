@@ -30,6 +30,7 @@ from tests.fixtures.daemon import RunningDaemon
 from tests.fixtures.escpos import EscposSimulator
 from tests.fixtures.ipp import IppSimulator
 from tests.support.reference_household import EXPECTED, EXPECTED_FORMS
+from tests.support.staff import TEST_STAFF
 from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.integration
@@ -217,7 +218,8 @@ def outbox_checks(daemon: RunningDaemon, staff: Stub, kiosk: Stub, names: list[s
     nothing = staff.ExportApplications(pb.ExportApplicationsRequest())
     assert list(nothing.applications) == [], "nothing is exported before staff release it"
     released = staff.ReleaseApplication(pb.ReleaseApplicationRequest(name=names[0], staff_id="s1"))
-    assert released.status == pb.APPLICATION_STATUS_RELEASED and released.released_by == "s1"
+    # the signed-in person, not the typed id (daemon.staff)
+    assert released.status == pb.APPLICATION_STATUS_RELEASED and released.released_by == TEST_STAFF.staff_id
     with pytest.raises(grpc.RpcError) as twice:
         staff.ReleaseApplication(pb.ReleaseApplicationRequest(name=names[0], staff_id="s1"))
     assert error_reason(twice.value) == "outbox_bad_transition"
@@ -250,7 +252,10 @@ def correction_checks(staff: Stub, names: list[str]) -> None:
         ],
     )
     corrected = staff.CorrectApplication(fix)
-    assert (corrected.corrected_by, list(corrected.corrected_fields)) == ("s2", [name_key, date_key])
+    assert (corrected.corrected_by, list(corrected.corrected_fields)) == (
+        TEST_STAFF.staff_id,
+        [name_key, date_key],
+    )
     assert corrected.correct_time.seconds > 0 and corrected.status == pb.APPLICATION_STATUS_AWAITING_CHECK
     fields = {f.key: f for f in staff.GetApplication(pb.GetApplicationRequest(name=name)).form.fields}
     assert (fields[name_key].value, fields[date_key].value) == (CORRECTED_NAME, "1990-03-04")

@@ -39,9 +39,9 @@ async def test_counter_tablet_page_is_the_resident_page_on_the_staff_app() -> No
     async with client_for(create_app(UiOptions(staff_daemon=NOWHERE, serve_resident=False))) as client:
         counter = await client.get("/staff/counter/")
         assert counter.status_code == 200 and "resident.js" in counter.text
-        # The staff bridge carries the camera; the kiosk bridge does not exist on this app.
+        # The staff bridge exists on this app, behind the staff sign-in (kiosk_ui.auth).
         refused = await client.post("/staff/api/rpc/CameraService/Nothing", json={})
-        assert refused.json()["error"]["reason"] == "not_available"
+        assert refused.status_code == 401 and refused.json()["error"]["reason"] == "staff_sign_in_required"
     async with client_for(create_app(UiOptions(kiosk_daemon=NOWHERE, serve_staff=False))) as client:
         assert (await client.get("/staff/counter/")).status_code == 404
         refused = await client.post("/api/rpc/CameraService/ReadDocument", json={})

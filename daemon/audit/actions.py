@@ -1,0 +1,50 @@
+"""Which daemon methods are audited, under which action key, and where their resource and purpose are."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .. import inputs
+from ..inputs import Grammar
+
+
+@dataclass(frozen=True)
+class AuditedMethod:
+    action: str
+    resource_field: str = ""  # the request field naming the resource ("name")
+    resource_grammar: Grammar | None = None  # a value outside it is recorded as REFUSED_VALUE, not as typed
+    purpose_field: str = ""  # the request field stating why (a 利用事務 code)
+
+
+# What a row holds instead of a value that is not in its field's grammar (a name typed into an id field).
+REFUSED_VALUE = "(not an identifier)"
+
+
+AUDITED_METHODS: dict[str, AuditedMethod] = {
+    "/kiosk.v1.CardService/ReadMyNumber": AuditedMethod("mynumber.read", purpose_field="purpose"),
+    "/kiosk.v1.FrontyardService/CorrectApplication": AuditedMethod(
+        "application.corrected", "name", inputs.APPLICATION
+    ),
+    "/kiosk.v1.FrontyardService/ReleaseApplication": AuditedMethod(
+        "application.released", "name", inputs.APPLICATION
+    ),
+    "/kiosk.v1.FrontyardService/ExportApplications": AuditedMethod("application.exported"),
+    "/kiosk.v1.PaymentService/VoidPayment": AuditedMethod("payment.voided", "name", inputs.PAYMENT),
+    "/kiosk.v1.PaymentService/RefundPayment": AuditedMethod("payment.refunded", "name", inputs.PAYMENT),
+    "/kiosk.v1.PaymentService/ResolvePayment": AuditedMethod("payment.resolved", "name", inputs.PAYMENT),
+    "/kiosk.v1.PaymentService/DailyClose": AuditedMethod("payment.daily_closed"),
+}
+
+# Actions recorded outside the gRPC methods above (the staff account store and the sign-in).
+ACCOUNT_ACTIONS = (
+    "account.added",
+    "account.disabled",
+    "account.reset",
+    "staff.signed_in",
+    "staff.sign_in_failed",
+    "staff.locked_out",
+    "staff.signed_out",
+    "staff.expired",
+)
+
+MAX_PURPOSE_CHARS = 64

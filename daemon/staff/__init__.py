@@ -1,0 +1,1 @@
+"""Staff identity: accounts, roles and the verified staff id each staff call carries."""

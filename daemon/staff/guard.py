@@ -1,0 +1,103 @@
+"""The daemon's side of staff sign-in: a staff-role call must name a signed-in person who may make it.
+
+On a staff endpoint (the Unix staff socket, or a mutual-TLS client whose certificate says staff), every
+method that requires the staff role must carry ``x-frontyard-staff-id`` naming an enabled account whose
+staff roles allow the method (``daemon.staff.roles``). The socket or certificate says which program is
+calling; the metadata says which person it signed in. Admin callers (the city's IT staff, on the admin
+socket) and kiosk-role methods are not concerned; StaffService itself is how a person signs in.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
+
+import grpc
+from grpc_status import rpc_status
+
+from ..config import Role
+from ..errors import PermissionDenied, ServiceError, status_for
+from ..roles import caller_role, required_role
+from .accounts import StaffAccounts
+from .identity import staff_id_from
+from .roles import may_call
+
+_LOGGER = logging.getLogger(__name__)
+
+Handler = Any
+Context = Any
+SIGN_IN_METHODS = "/kiosk.v1.StaffService/"
+
+
+class StaffSignInRequired(ServiceError):
+    code = grpc.StatusCode.UNAUTHENTICATED
+    reason = "staff_sign_in_required"
+    message_ja = "職員のサインインが必要です。"
+
+
+class StaffRoleMissing(PermissionDenied):
+    reason = "staff_role_missing"
+    message_ja = "この操作をする役割がありません（会計・管理者など）。"
+
+
+class StaffGuardInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[type-arg]
+    def __init__(self, accounts: StaffAccounts, endpoint_role: Role) -> None:
+        self.accounts = accounts
+        self.endpoint_role = endpoint_role
+
+    async def intercept_service(
+        self,
+        continuation: Callable[[grpc.HandlerCallDetails], Awaitable[Handler]],
+        handler_call_details: grpc.HandlerCallDetails,
+    ) -> Handler:
+        handler = await continuation(handler_call_details)
+        method = handler_call_details.method
+        if handler is None or method.startswith(SIGN_IN_METHODS) or not method.startswith("/kiosk.v1."):
+            return handler
+        if required_role(method) != Role.STAFF or self.endpoint_role == Role.ADMIN:
+            return handler
+        return _guarded(handler, method, self)
+
+    def refusal(self, method: str, context: Context) -> ServiceError | None:
+        """Why this call may not proceed, or None."""
+        if caller_role(context, self.endpoint_role) != Role.STAFF:
+            return None  # an admin certificate on a TCP endpoint
+        staff_id = staff_id_from(context)
+        account = self.accounts.find(staff_id) if staff_id else None
+        if account is None or account.disabled:
+            return StaffSignInRequired(f"{method} needs a signed-in staff member")
+        if not may_call(account.roles, method):
+            return StaffRoleMissing(f"{method} is not allowed to staff {staff_id}'s roles")
+        return None
+
+
+def _guarded(handler: Handler, method: str, guard: StaffGuardInterceptor) -> Handler:
+    async def check(context: Context) -> None:
+        refusal = guard.refusal(method, context)
+        if refusal is not None:
+            _LOGGER.warning("staff call refused", extra={"method": method, "reason": refusal.reason})
+            await context.abort_with_status(rpc_status.to_status(status_for(refusal)))
+
+    if handler.unary_unary is not None:
+        unary = handler.unary_unary
+
+        async def unary_unary(request: Any, context: Context) -> Any:
+            await check(context)
+            return await unary(request, context)
+
+        return grpc.unary_unary_rpc_method_handler(
+            unary_unary, handler.request_deserializer, handler.response_serializer
+        )
+    if handler.unary_stream is not None:
+        stream = handler.unary_stream
+
+        async def unary_stream(request: Any, context: Context) -> AsyncIterator[Any]:
+            await check(context)
+            async for item in stream(request, context):
+                yield item
+
+        return grpc.unary_stream_rpc_method_handler(
+            unary_stream, handler.request_deserializer, handler.response_serializer
+        )
+    return handler

@@ -1,0 +1,138 @@
+"""Every audited daemon method leaves exactly one audit row, through the real daemon process.
+
+The daemon runs without devices, so most calls are refused (no application, no terminal, no card); a
+refused call is still an access attempt and leaves its row, with the refusal as its outcome.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+import subprocess
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import grpc
+import pytest
+from kiosk.v1 import card_pb2, card_pb2_grpc, frontyard_pb2, frontyard_pb2_grpc, payment_pb2, payment_pb2_grpc
+
+from daemon.audit.actions import AUDITED_METHODS, REFUSED_VALUE
+from daemon.audit.log import AuditLog, AuditRow
+from tests.fixtures.daemon import RunningDaemon
+from tests.support.processes import PYTHON
+from tests.support.shared_daemon import start_shared_daemon
+from tests.support.staff import TEST_STAFF
+
+pytestmark = pytest.mark.integration
+
+STAFF = TEST_STAFF.staff_id  # signed in by RunningDaemon.channel("staff")
+PIN = "9876"  # never in a row
+
+
+@pytest.fixture(scope="module")
+def daemon(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningDaemon]:
+    running = start_shared_daemon(tmp_path_factory.mktemp("audit"), {})
+    yield running
+    running.stop()
+
+
+def audit_rows(daemon: RunningDaemon) -> list[AuditRow]:
+    log = AuditLog(daemon.directory / "storage" / "audit.sqlite3")
+    try:
+        return list(log.rows())
+    finally:
+        log.close()
+
+
+def call_every_audited_method(channel: grpc.Channel) -> list[str]:
+    """Each audited method once; returns the method paths in call order."""
+    card = card_pb2_grpc.CardServiceStub(channel)
+    frontyard = frontyard_pb2_grpc.FrontyardServiceStub(channel)
+    payment = payment_pb2_grpc.PaymentServiceStub(channel)
+    calls: list[Callable[[], object]] = [
+        lambda: card.ReadMyNumber(card_pb2.ReadMyNumberRequest(pin=PIN, purpose="jidou_teate")),
+        lambda: frontyard.CorrectApplication(
+            frontyard_pb2.CorrectApplicationRequest(name="applications/a1", staff_id=STAFF)
+        ),
+        lambda: frontyard.ReleaseApplication(
+            frontyard_pb2.ReleaseApplicationRequest(name="applications/a1", staff_id=STAFF)
+        ),
+        lambda: frontyard.ExportApplications(frontyard_pb2.ExportApplicationsRequest()),
+        lambda: payment.VoidPayment(payment_pb2.VoidPaymentRequest(name="payments/p1")),
+        lambda: payment.RefundPayment(payment_pb2.RefundPaymentRequest(name="payments/p1")),
+        lambda: payment.ResolvePayment(
+            payment_pb2.ResolvePaymentRequest(name="payments/p1", outcome=payment_pb2.PAYMENT_REFUNDED)
+        ),
+        lambda: payment.DailyClose(payment_pb2.DailyCloseRequest(dry_run=True)),
+    ]
+    for call in calls:
+        with contextlib.suppress(grpc.RpcError):  # refused calls are audited too
+            call()
+    return list(AUDITED_METHODS)
+
+
+def test_every_audited_method_leaves_exactly_one_row(daemon: RunningDaemon) -> None:
+    channel = daemon.channel("staff")  # signs in: one staff.signed_in row
+    before = len(audit_rows(daemon))
+    methods = call_every_audited_method(channel)
+    rows = audit_rows(daemon)[before:]
+    assert [row.action for row in rows] == [AUDITED_METHODS[method].action for method in methods]
+    assert {row.who for row in rows} == {STAFF}
+    assert rows[0].purpose == "jidou_teate"  # a 利用事務 code
+    assert rows[1].resource == REFUSED_VALUE  # not an application name: never recorded as typed
+    assert rows[4].resource == "payments/p1"
+    assert rows[-1].purpose == "dry_run"
+
+
+def test_the_chain_verifies_and_holds_no_pin(daemon: RunningDaemon) -> None:
+    call_every_audited_method(daemon.channel("staff"))
+    log = AuditLog(daemon.directory / "storage" / "audit.sqlite3")
+    try:
+        assert log.verify().ok
+    finally:
+        log.close()
+    for path in (daemon.directory / "storage").glob("audit.sqlite3*"):
+        assert PIN.encode() not in path.read_bytes()
+
+
+def test_an_unaudited_call_leaves_no_row(daemon: RunningDaemon) -> None:
+    channel = daemon.channel("staff")  # signing in leaves its own row
+    before = len(audit_rows(daemon))
+    frontyard_pb2_grpc.FrontyardServiceStub(channel).ListApplications(frontyard_pb2.ListApplicationsRequest())
+    assert len(audit_rows(daemon)) == before
+
+
+TAMPERING = {
+    "edited": ["UPDATE audit SET who = 'S9999' WHERE seq = 2"],
+    "deleted": ["DELETE FROM audit WHERE seq = 2"],
+    "reordered": [
+        "UPDATE audit SET seq = -1 WHERE seq = 2",
+        "UPDATE audit SET seq = 2 WHERE seq = 3",
+        "UPDATE audit SET seq = 3 WHERE seq = -1",
+    ],
+}
+
+
+@pytest.mark.parametrize("how", sorted(TAMPERING))
+def test_frontyard_audit_verify_names_the_tampered_row(
+    daemon: RunningDaemon, tmp_path: Path, how: str
+) -> None:
+    call_every_audited_method(daemon.channel("staff"))
+    copy = tmp_path / "audit.sqlite3"
+    with (
+        sqlite3.connect(daemon.directory / "storage" / "audit.sqlite3") as source,
+        sqlite3.connect(copy) as target,
+    ):
+        source.backup(target)  # a consistent copy of the daemon's live file (WAL included)
+    command = [PYTHON, "-m", "daemon.audit.cli", "--storage", str(tmp_path), "verify"]
+    intact = subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
+    assert intact.returncode == 0, intact.stderr
+    with sqlite3.connect(copy) as db:
+        db.execute("DROP TRIGGER audit_no_update")
+        db.execute("DROP TRIGGER audit_no_delete")
+        for statement in TAMPERING[how]:
+            db.execute(statement)
+    broken = subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
+    assert broken.returncode == 1
+    expected = 3 if how == "deleted" else 2  # a deleted row shows as a jump at the row after it
+    assert f"BROKEN at row {expected}" in broken.stderr
