@@ -205,6 +205,7 @@ def walk_life_event(kiosk: KioskStack, page: Page, audit: ScreenAudit) -> None:
 def walk_counter_tablet(kiosk: KioskStack, page: Page, audit: ScreenAudit) -> None:
     """The counter tablet's own screens: payment by the reception slip, a member read by the camera."""
     page.goto(kiosk.counter_url)
+    kiosk.sign_in(page)  # the counter tablet is a staff page
     page.wait_for_selector("body[data-ready='true']")
     on_screen(page, "home")
     page.click("#start-counter-payment")
@@ -229,6 +230,7 @@ def walk_counter_tablet(kiosk: KioskStack, page: Page, audit: ScreenAudit) -> No
 
 def walk_staff(kiosk: KioskStack, page: Page, audit: ScreenAudit) -> None:
     page.goto(kiosk.staff_url)
+    kiosk.sign_in(page)
     page.wait_for_selector("body[data-ready='true']")
     page.wait_for_selector("#device-rows tr")
     page.wait_for_selector("#event-log tbody tr")

@@ -37,7 +37,7 @@ function signedIn(data) {
   badge.replaceChildren(
     h("span", { id: "signed-in-as" }, `${data.display_name}（${data.staff_id}）`),
     " ",
-    h("button", { type: "button", id: "sign-out", onclick: signOut }, "サインアウト / Sign out"),
+    h("button", { type: "button", id: "sign-out", onclick: signOut }, "サインアウト / Sign Out"),
   );
   if (!badge.isConnected) document.body.prepend(badge);
 }
