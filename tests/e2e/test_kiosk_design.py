@@ -289,6 +289,7 @@ def test_staff_console_speaks_words_logs_a_table_and_inserts_any_card(
         staff, resident = context.new_page(), context.new_page()
         open_resident(resident, kiosk.ui_url)
         staff.goto(kiosk.staff_url)
+        kiosk.sign_in(staff)
         staff.wait_for_selector("#event-log tbody tr")
         log = staff.inner_text("#event-log")
         assert "{" not in log and "state_changed" not in log, log[:300]
