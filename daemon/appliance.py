@@ -32,7 +32,11 @@ class Appliance:
 async def appliance_services(daemon: Daemon) -> AsyncIterator[Appliance]:
     """Start the extras after ``daemon.start()``; stop them before ``daemon.stop()``."""
     settings = read_metrics_settings(daemon.config.options)
-    metrics = Metrics(daemon, settings) if settings is not None else None
+    metrics = None
+    if settings is not None:
+        metrics = Metrics(
+            settings, devices=daemon.registry, events=daemon.events, storage_dir=daemon.config.storage_dir
+        )
     if metrics is not None:
         try:
             metrics.start()

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .config import Config
+from .storage_files import read_version, secret_path, store_paths
 
 MANIFEST = "manifest.json"
 PAGES_PER_STEP = 256  # the writer gets the lock back between steps
@@ -43,12 +44,6 @@ class CopiedFile:
     relative: str
     bytes: int
     version: int
-
-
-def _secret_file(config: Config) -> Path:
-    from .visits.settings import frontyard_settings
-
-    return frontyard_settings(config.options.frontyard, config.storage_dir).secret_file
 
 
 def _relative(config: Config, path: Path) -> str:
@@ -71,27 +66,25 @@ def _copy_database(source: Path, target: Path) -> None:
 
 def backup_storage(config: Config, target: Path) -> list[CopiedFile]:
     """Copy every existing store and the reception secret into ``target`` (created 0700)."""
-    from .migrations import read_version, store_files
-
     if target.exists() and any(target.iterdir()):
         raise BackupError(f"{target} is not empty: choose a new directory / バックアップ先が空ではありません")
     target.mkdir(mode=0o700, parents=True, exist_ok=True)
     os.chmod(target, 0o700)
     copied = []
-    for store in store_files(config):
-        if not store.path.exists():
+    for name, path in store_paths(config).items():
+        if not path.exists():
             continue
-        relative = _relative(config, store.path)
-        _copy_database(store.path, target / relative)
+        relative = _relative(config, path)
+        _copy_database(path, target / relative)
         copied.append(
             CopiedFile(
-                store.schema.name,
+                name,
                 relative,
                 (target / relative).stat().st_size,
                 read_version(target / relative),
             )
         )
-    secret = _secret_file(config)
+    secret = secret_path(config)
     if secret.exists():
         relative = _relative(config, secret)
         shutil.copyfile(secret, target / relative)
@@ -121,8 +114,6 @@ def _daemon_running(config: Config) -> bool:
 
 def restore_storage(config: Config, source: Path) -> list[CopiedFile]:
     """Replace the stores with those in ``source``; refused while the daemon runs."""
-    from .migrations import store_files
-
     try:
         manifest = json.loads((source / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
@@ -134,8 +125,8 @@ def restore_storage(config: Config, source: Path) -> list[CopiedFile]:
             "the daemon is running: stop it first (systemctl stop frontyard-daemon) / "
             "デーモンが動作中です。先に停止してください"
         )
-    destinations = {_relative(config, store.path): store.path for store in store_files(config)}
-    destinations[_relative(config, _secret_file(config))] = _secret_file(config)
+    destinations = {_relative(config, path): path for path in store_paths(config).values()}
+    destinations[_relative(config, secret_path(config))] = secret_path(config)
     restored = []
     for entry in manifest["files"]:
         file = CopiedFile(**entry)

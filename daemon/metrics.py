@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import ipaddress
 import logging
 import sqlite3
 import threading
@@ -33,35 +32,13 @@ from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
 from .options import MetricsOptions, Options
+from .ports import DeviceStates, EventFeed
 
 if TYPE_CHECKING:
     from wsgiref.simple_server import WSGIServer
 
-    from .server import Daemon
-
 _LOGGER = logging.getLogger(__name__)
-DEFAULT_LISTEN = "127.0.0.1:9464"
 State = events_pb2.DeviceState
-
-
-class MetricsConfigError(ValueError):
-    """An unusable ``[options.metrics] listen``."""
-
-
-def parse_listen(listen: str) -> tuple[str, int]:
-    """``HOST:PORT`` on a loopback address (``[::1]:9464`` for IPv6); port 0 picks a free one."""
-    host, _, port = listen.rpartition(":")
-    host = host.strip("[]")
-    try:
-        loopback = ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        loopback = False
-    if not loopback or not port.isdigit() or int(port) > 65535:
-        raise MetricsConfigError(
-            f"expected a loopback HOST:PORT such as {DEFAULT_LISTEN!r}, got {listen!r} / "
-            "ループバックアドレスのみ指定できます"
-        )
-    return host, int(port)
 
 
 def read_metrics_settings(options: Options) -> MetricsOptions | None:
@@ -86,19 +63,18 @@ def _count_by_state(path: Path, table: str) -> dict[str, int]:
 class _ScrapeTimeCollector(Collector):
     """Reads the daemon's state when Prometheus scrapes (on the HTTP thread; reads only)."""
 
-    def __init__(self, daemon: Daemon) -> None:
-        self._daemon = daemon
+    def __init__(self, devices: DeviceStates, events: EventFeed, storage_dir: Path) -> None:
+        self._devices, self._events, self._storage_dir = devices, events, storage_dir
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
-        daemon = self._daemon
         states = GaugeMetricFamily(
             "frontyard_device_state", "1 for the device's current state", labels=["device", "state"]
         )
-        for name, slot in list(daemon.registry.slots.items()):
+        for name, current in self._devices.describe().items():
             for value in (State.CLOSED, State.IDLE, State.BUSY, State.ERROR, State.OFFLINE):
-                states.add_metric([name, State.Name(value).lower()], 1.0 if slot.state == value else 0.0)
+                states.add_metric([name, State.Name(value).lower()], 1.0 if current == value else 0.0)
         yield states
-        storage = daemon.config.storage_dir
+        storage = self._storage_dir
         for metric, path, table, help_text in (
             ("frontyard_print_jobs", storage / "print-jobs.sqlite3", "jobs", "print jobs by state"),
             ("frontyard_payments", storage / "payments.sqlite3", "payments", "payments by outcome"),
@@ -108,15 +84,17 @@ class _ScrapeTimeCollector(Collector):
                 family.add_metric([state.lower()], count)
             yield family
         yield GaugeMetricFamily(
-            "frontyard_event_sequence", "last event-log sequence number", value=daemon.events.last_sequence
+            "frontyard_event_sequence", "last event-log sequence number", value=self._events.last_sequence
         )
 
 
 class Metrics:
     """The registry, its event-fed counters and the HTTP server (``start`` / ``stop``)."""
 
-    def __init__(self, daemon: Daemon, settings: MetricsOptions) -> None:
-        self.daemon = daemon
+    def __init__(
+        self, settings: MetricsOptions, *, devices: DeviceStates, events: EventFeed, storage_dir: Path
+    ) -> None:
+        self.events = events
         self.settings = settings
         disable_created_metrics()  # type: ignore[no-untyped-call]  # no *_created series
         self.registry = CollectorRegistry(auto_describe=True)
@@ -150,7 +128,7 @@ class Metrics:
         self.session_active = Gauge(
             "frontyard_resident_session_active", "1 while a resident is served", registry=self.registry
         )
-        self.registry.register(_ScrapeTimeCollector(daemon))
+        self.registry.register(_ScrapeTimeCollector(devices, events, storage_dir))
         self._server: WSGIServer | None = None
         self._thread: threading.Thread | None = None
         self._task: asyncio.Task[None] | None = None
@@ -175,7 +153,7 @@ class Metrics:
             self.session_active.set(0 if event.resident_session.kind == card_pb2.SESSION_ENDED else 1)
 
     async def _follow_events(self) -> None:
-        async for event in self.daemon.events.watch(self.daemon.events.last_sequence):
+        async for event in self.events.watch(self.events.last_sequence):
             self.count(event)
 
     def start(self) -> None:

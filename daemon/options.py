@@ -17,6 +17,7 @@ An unknown table or key is an error too (a typo would otherwise be ignored silen
 from __future__ import annotations
 
 import dataclasses
+import ipaddress
 import math
 import re
 from collections.abc import Callable
@@ -243,11 +244,19 @@ class _MetricsKeys:
 
 
 def _metrics(table: _Table) -> MetricsOptions:
-    from .metrics import MetricsConfigError, parse_listen
-
+    """``listen``: ``HOST:PORT`` on a loopback address (``[::1]:9464`` for IPv6); port 0 picks one."""
     listen = table.text("listen", _MetricsKeys.listen)
+    host, _, port = listen.rpartition(":")
+    host = host.strip("[]")
     try:
-        host, port = parse_listen(listen)
-    except MetricsConfigError as exc:
-        raise table.at.error(table.name, "listen", str(exc)) from None
-    return MetricsOptions(host=host, port=port, enabled=table.boolean("enabled", True))
+        loopback = ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = False
+    if not loopback or not port.isdigit() or int(port) > 65535:
+        raise table.at.error(
+            table.name,
+            "listen",
+            f"expected a loopback HOST:PORT such as {_MetricsKeys.listen!r}, got {listen!r} / "
+            "ループバックアドレスのみ指定できます",
+        )
+    return MetricsOptions(host=host, port=int(port), enabled=table.boolean("enabled", True))

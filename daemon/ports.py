@@ -9,11 +9,14 @@ stand-in that type-checks::
     JobWaiter        wait for a print job to settle             PrintQueue
     SessionLookup    the active resident session of a name      ResidentSessions
     ReadingLookup    a held camera reading; forget a visit's    ReadingStore
+    DeviceStates     every slot's current state                 DeviceRegistry
+    EventFeed        follow the event log                       EventLog
 """
 
 from __future__ import annotations
 
-from typing import Protocol
+from collections.abc import AsyncIterator, Mapping
+from typing import Any, Protocol
 
 from kiosk.v1 import events_pb2
 
@@ -55,3 +58,17 @@ class ReadingLookup(Protocol):
 
     def drop_visit(self, visit: str) -> int:
         """Forget every reading of ``visit``; returns how many."""
+
+
+class DeviceStates(Protocol):
+    def describe(self) -> Mapping[str, Any]:
+        """Slot name → its current ``DeviceState`` value."""
+
+
+class EventFeed(Protocol):
+    @property
+    def last_sequence(self) -> int:
+        """The sequence number of the newest event."""
+
+    def watch(self, after: int) -> AsyncIterator[events_pb2.Event]:
+        """Every event after ``after``, then new ones as they come."""

@@ -35,7 +35,9 @@ import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..backup import backup_storage
 from ..config import Config
+from ..storage_files import read_version, store_paths
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -111,29 +113,10 @@ class MigrationReport:
     missing: list[StoreFile] = field(default_factory=list)
 
 
-def outbox_path(config: Config) -> Path:
-    from ..visits.settings import frontyard_settings
-
-    return frontyard_settings(config.options.frontyard, config.storage_dir).outbox_dir / "outbox.sqlite3"
-
-
 def store_files(config: Config) -> list[StoreFile]:
     """Every store of this configuration, in ``SCHEMAS`` order."""
-    paths = {
-        "events": config.storage_dir / "events.sqlite3",
-        "print-jobs": config.storage_dir / "print-jobs.sqlite3",
-        "payments": config.storage_dir / "payments.sqlite3",
-        "kpi": config.storage_dir / "kpi.sqlite3",
-        "outbox": outbox_path(config),
-    }
+    paths = store_paths(config)
     return [StoreFile(schema, paths[schema.name]) for schema in SCHEMAS]
-
-
-def read_version(path: Path) -> int:
-    """The file's schema version; 0 (unversioned) reads as 1."""
-    with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
-        (version,) = db.execute("PRAGMA user_version").fetchone()
-    return max(int(version), 1)
 
 
 def migrate_file(store: StoreFile) -> int:
@@ -168,8 +151,6 @@ def _refuse_newer(store: StoreFile, version: int) -> StorageTooNew:
 
 def prepare_storage(config: Config, *, now: dt.datetime | None = None) -> MigrationReport:
     """Check every store, back them up when one is behind, migrate; see the module docstring."""
-    from ..backup import backup_storage
-
     report = MigrationReport()
     behind: list[StoreFile] = []
     for store in store_files(config):

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import AsyncIterator
 from pathlib import Path
-from types import SimpleNamespace
+from typing import Any
+
+from kiosk.v1 import events_pb2
 
 from daemon.metrics import Metrics
 from daemon.options import MetricsOptions
@@ -12,15 +15,24 @@ from daemon.options import MetricsOptions
 RULES = Path(__file__).parents[3] / "install" / "prometheus" / "frontyard-alerts.yml"
 
 
+class OneSlot:
+    def describe(self) -> dict[str, Any]:
+        return {"receipt": 5}  # a DeviceState value
+
+
+class NoEvents:
+    last_sequence = 0
+
+    async def watch(self, after: int) -> AsyncIterator[events_pb2.Event]:
+        return
+        yield
+
+
 def exported() -> dict[str, set[str]]:
     """Metric name → label names, from a Metrics registry over a daemon with one slot and no journals."""
-    slot = SimpleNamespace(state=5)
-    daemon = SimpleNamespace(
-        registry=SimpleNamespace(slots={"receipt": slot}),
-        config=SimpleNamespace(storage_dir=Path("/nonexistent")),
-        events=SimpleNamespace(last_sequence=0),
+    metrics = Metrics(
+        MetricsOptions(), devices=OneSlot(), events=NoEvents(), storage_dir=Path("/nonexistent")
     )
-    metrics = Metrics(daemon, MetricsOptions())  # type: ignore[arg-type]
     metrics.operation_errors.labels("receipt", "paper_out").inc()
     names: dict[str, set[str]] = {}
     for family in metrics.registry.collect():

@@ -1,12 +1,12 @@
 """One error model: domain errors carry a category, the interceptor maps categories to codes in one table.
 
-Also: the domain (``frontyard/``) imports nothing from ``drivers/`` or ``daemon/``, and a payment journal
-written before ``issue_failed`` was a column keeps that fact (it was the free-text reason then).
+Also: a payment journal written before ``issue_failed`` was a column keeps that fact (it was the free-text
+reason then). That the domain imports nothing from ``drivers/`` or ``daemon/`` is checked with every
+other layer rule in ``tests/unit/architecture/test_import_graph.py``.
 """
 
 from __future__ import annotations
 
-import ast
 import sqlite3
 from pathlib import Path
 
@@ -27,8 +27,6 @@ from frontyard.errors import (
     OutboxError,
     OutboxNotFound,
 )
-
-FRONTYARD = Path(__file__).resolve().parents[3] / "frontyard"
 
 
 def reason_of(error: Exception) -> str:
@@ -72,19 +70,6 @@ def test_a_data_error_does_not_show_its_message_to_the_caller() -> None:
     status = status_for(CatalogError("invalid catalog data: KeyError('H1')"))
     assert status.message == "internal error"
     assert reason_of(CatalogError("x")) == "catalog_invalid"
-
-
-def test_the_domain_imports_nothing_from_drivers_or_the_daemon() -> None:
-    found = []
-    for path in sorted(FRONTYARD.rglob("*.py")):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            names = []
-            if isinstance(node, ast.Import):
-                names = [alias.name for alias in node.names]
-            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-                names = [node.module]
-            found += [f"{path.name}: {name}" for name in names if name.split(".")[0] in {"drivers", "daemon"}]
-    assert found == []
 
 
 def test_a_journal_from_before_the_issue_failed_column_keeps_the_fact(tmp_path: Path) -> None:

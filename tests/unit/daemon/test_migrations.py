@@ -17,11 +17,11 @@ from daemon.migrations import (
     StorageTooNew,
     finish_new_stores,
     prepare_storage,
-    read_version,
     store_files,
 )
 from daemon.payments.journal import PaymentJournal
 from daemon.printing.journal import JobJournal
+from daemon.storage_files import read_version
 from daemon.visits.kpi_store import PersistentKpiRecorder
 from tests.fixtures.migrations.make import FILES
 
