@@ -23,13 +23,10 @@ from grpc_status import rpc_status
 from kiosk.v1 import options_pb2
 
 from .config import Role
-from .errors import PermissionDenied, status_for
+from .errors import Context, Handler, PermissionDenied, ServiceError, status_for
 
 _LOGGER = logging.getLogger(__name__)
 
-# grpc's typing of aio interceptors and handlers is incomplete; these names say what the values are.
-Handler = Any
-Context = Any
 
 OPEN_SERVICES = ("grpc.health.v1.", "grpc.reflection.")
 
@@ -94,7 +91,6 @@ class RoleInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[type-arg]
             return _checked_per_call(handler, method, needed)
         if self.endpoint_role >= needed:
             return await continuation(handler_call_details)
-        _LOGGER.warning("call refused", extra={"method": method, "role": self.endpoint_role.name})
         return _refusal(method, self.endpoint_role, needed)
 
 
@@ -105,10 +101,7 @@ def _denied(method: str, role: Role, needed: Role) -> PermissionDenied:
 
 
 def _refusal(method: str, role: Role, needed: Role) -> Handler:
-    async def refuse(request: object, context: Context) -> None:
-        await context.abort_with_status(rpc_status.to_status(status_for(_denied(method, role, needed))))
-
-    return grpc.unary_unary_rpc_method_handler(refuse)
+    return guarded(_unimplemented(), lambda context: _denied(method, role, needed), method)
 
 
 def _unimplemented() -> Handler:
@@ -121,17 +114,31 @@ def _unimplemented() -> Handler:
 def _checked_per_call(handler: Handler, method: str, needed: Role) -> Handler:
     """Wrap a handler so each call checks the role in the caller's client certificate."""
 
-    async def check(context: Context) -> None:
+    def check(context: Context) -> ServiceError | None:
         role = caller_role(context, Role.KIOSK)
-        if role < needed:
-            _LOGGER.warning("call refused", extra={"method": method, "role": role.name})
-            await context.abort_with_status(rpc_status.to_status(status_for(_denied(method, role, needed))))
+        return _denied(method, role, needed) if role < needed else None
+
+    return guarded(handler, check, method)
+
+
+Check = Callable[[Context], ServiceError | None]
+
+
+def guarded(handler: Handler, check: Check, method: str) -> Handler:
+    """``handler``, with ``check(context)`` run before each call: the refusal it returns (if any) ends the
+    call with that error's status and is logged by its reason key, never its message."""
+
+    async def refuse_or_pass(context: Context) -> None:
+        refusal = check(context)
+        if refusal is not None:
+            _LOGGER.warning("call refused", extra={"method": method, "reason": refusal.reason})
+            await context.abort_with_status(rpc_status.to_status(status_for(refusal)))
 
     if handler.unary_unary is not None:
         unary = handler.unary_unary
 
         async def unary_unary(request: Any, context: Context) -> Any:
-            await check(context)
+            await refuse_or_pass(context)
             return await unary(request, context)
 
         return grpc.unary_unary_rpc_method_handler(
@@ -141,7 +148,7 @@ def _checked_per_call(handler: Handler, method: str, needed: Role) -> Handler:
         stream = handler.unary_stream
 
         async def unary_stream(request: Any, context: Context) -> AsyncIterator[Any]:
-            await check(context)
+            await refuse_or_pass(context)
             async for item in stream(request, context):
                 yield item
 

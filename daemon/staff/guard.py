@@ -9,24 +9,17 @@ socket) and kiosk-role methods are not concerned; StaffService itself is how a p
 
 from __future__ import annotations
 
-import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import Any
+from collections.abc import Awaitable, Callable
 
 import grpc
-from grpc_status import rpc_status
 
 from ..config import Role
-from ..errors import PermissionDenied, ServiceError, status_for
-from ..roles import caller_role, required_role
+from ..errors import Context, Handler, PermissionDenied, ServiceError
+from ..roles import caller_role, guarded, required_role
 from .accounts import StaffAccounts
 from .identity import staff_id_from
 from .roles import may_call
 
-_LOGGER = logging.getLogger(__name__)
-
-Handler = Any
-Context = Any
 SIGN_IN_METHODS = "/kiosk.v1.StaffService/"
 
 
@@ -57,7 +50,7 @@ class StaffGuardInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[type-ar
             return handler
         if required_role(method) != Role.STAFF or self.endpoint_role == Role.ADMIN:
             return handler
-        return _guarded(handler, method, self)
+        return guarded(handler, lambda context: self.refusal(method, context), method)
 
     def refusal(self, method: str, context: Context) -> ServiceError | None:
         """Why this call may not proceed, or None."""
@@ -70,34 +63,3 @@ class StaffGuardInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[type-ar
         if not may_call(account.roles, method):
             return StaffRoleMissing(f"{method} is not allowed to staff {staff_id}'s roles")
         return None
-
-
-def _guarded(handler: Handler, method: str, guard: StaffGuardInterceptor) -> Handler:
-    async def check(context: Context) -> None:
-        refusal = guard.refusal(method, context)
-        if refusal is not None:
-            _LOGGER.warning("staff call refused", extra={"method": method, "reason": refusal.reason})
-            await context.abort_with_status(rpc_status.to_status(status_for(refusal)))
-
-    if handler.unary_unary is not None:
-        unary = handler.unary_unary
-
-        async def unary_unary(request: Any, context: Context) -> Any:
-            await check(context)
-            return await unary(request, context)
-
-        return grpc.unary_unary_rpc_method_handler(
-            unary_unary, handler.request_deserializer, handler.response_serializer
-        )
-    if handler.unary_stream is not None:
-        stream = handler.unary_stream
-
-        async def unary_stream(request: Any, context: Context) -> AsyncIterator[Any]:
-            await check(context)
-            async for item in stream(request, context):
-                yield item
-
-        return grpc.unary_stream_rpc_method_handler(
-            unary_stream, handler.request_deserializer, handler.response_serializer
-        )
-    return handler
