@@ -3,57 +3,25 @@
 from __future__ import annotations
 
 import contextlib
-import shutil
-import socket as sockets
-import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from bench._processes import simulator_args, started, stop
+from bench._processes import simulator_args, started
 from bench._soak_flows import READER_URI, Rig
 from simulators.daemon_toml import Device
-
-
-def _free_port_pair() -> int:
-    """A free TCP port whose successor is free too (vpcd's slot 00 and 01)."""
-    for _ in range(50):
-        with sockets.socket() as first, sockets.socket() as second:
-            first.bind(("127.0.0.1", 0))
-            port = int(first.getsockname()[1])
-            with contextlib.suppress(OSError, OverflowError):
-                second.bind(("127.0.0.1", port + 1))
-                return port
-    raise RuntimeError("no two consecutive free TCP ports")
+from tests.support.pcscd import PrivatePcscd, free_port_pair
 
 
 @contextlib.contextmanager
 def private_pcscd(directory: Path) -> Iterator[tuple[Path, int]]:
-    """``pcscd --foreground`` in its own mount namespace (``/run/pcscd`` bound onto ``directory/run``) with
-    vpcd on a free port; yields (its socket, the vpcd port). A pcscd the developer runs is not touched."""
-    if shutil.which("unshare") is None:
-        raise RuntimeError("the certificate flow needs unshare (util-linux) for a private pcscd")
-    run, conf, port = directory / "run", directory / "conf", _free_port_pair()
-    run.mkdir(parents=True)
-    conf.mkdir()
-    (conf / "vpcd").write_text(
-        f'FRIENDLYNAME "Virtual PCD"\nDEVICENAME   /dev/null:0x{port:04X}\n'
-        f"LIBPATH      /usr/lib/pcsc/drivers/serial/libifdvpcd.so\nCHANNELID    0x{port:04X}\n"
-    )
-    pcscd = shutil.which("pcscd") or "/usr/sbin/pcscd"
-    script = f"mount --bind {run} /run/pcscd && exec {pcscd} --foreground -c {conf}"
-    process = subprocess.Popen(
-        ["unshare", "-m", "sh", "-c", script], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
+    """The tests' private pcscd (``tests.support.pcscd``: own mount namespace, vpcd on a free port);
+    yields (its socket, the vpcd port). A pcscd the developer runs is not touched."""
+    pcscd = PrivatePcscd(directory, free_port_pair())
     try:
-        deadline = time.monotonic() + 10
-        while not (run / "pcscd.comm").exists() and time.monotonic() < deadline:
-            time.sleep(0.05)
-        if not (run / "pcscd.comm").exists():
-            raise RuntimeError("the private pcscd did not start")
-        yield run / "pcscd.comm", port
+        pcscd.start()
+        yield pcscd.socket_path, pcscd.port
     finally:
-        stop(process)
+        pcscd.stop()
 
 
 @contextlib.contextmanager

@@ -10,17 +10,15 @@ the resident sees nothing before them); ``…_after_pin`` times only what follow
 外字 images, nor the retry counter before the PIN). ``fields_exact`` = fields equal to the persona's
 (text with 外字/欠字 as placeholders at their positions, glyph bitmaps equal to what the card holds,
 dates, number) over all fields of all readable personas.
-pcscd runs privately (``unshare -m``, its own socket and vpcd port): the system pcscd is never touched.
+pcscd runs privately (``tests.support.pcscd``: ``unshare -m``, its own socket and vpcd port): the system
+pcscd is never touched.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import shutil
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -28,7 +26,7 @@ import unicodedata
 import urllib.request
 from pathlib import Path
 
-from bench._processes import started, stop
+from bench._processes import started
 from drivers.licence import DriversLicence, DriversLicenceReader, LicenceText
 from drivers.licence.reader import DF1_AID
 from drivers.licence.records import parse_matters
@@ -36,40 +34,10 @@ from drivers.mynumber.apdu import check, parse_response, read_binary_extended, s
 from drivers.mynumber.transport import PcscTransport
 from simulators.licence_card.card_data import build_licence
 from simulators.licence_card.personas import LICENCE_PERSONAS, LicencePersona
+from tests.support.pcscd import VPCD_READER, PrivatePcscd, free_port_pair
 
 CARD_LATENCY_MS = 5
 GETA = "\u3013"
-
-
-def _free_port_pair() -> int:
-    for _ in range(50):
-        with socket.socket() as first:
-            first.bind(("127.0.0.1", 0))
-            port = int(first.getsockname()[1])
-            with socket.socket() as second:
-                try:
-                    second.bind(("127.0.0.1", port + 1))
-                except OSError:
-                    continue
-        return port
-    raise RuntimeError("no two consecutive free TCP ports")
-
-
-def _private_pcscd(directory: Path, port: int) -> subprocess.Popen[bytes]:
-    run, conf = directory / "run", directory / "conf"
-    run.mkdir(parents=True)
-    conf.mkdir(parents=True)
-    (conf / "vpcd").write_text(
-        f'FRIENDLYNAME "Virtual PCD"\nDEVICENAME   /dev/null:0x{port:04X}\n'
-        f"LIBPATH      /usr/lib/pcsc/drivers/serial/libifdvpcd.so\nCHANNELID    0x{port:04X}\n"
-    )
-    pcscd = shutil.which("pcscd") or "/usr/sbin/pcscd"
-    script = f"mount --bind {run} /run/pcscd && exec {pcscd} --foreground -c {conf}"
-    process = subprocess.Popen(["unshare", "-m", "sh", "-c", script], stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 10
-    while not (run / "pcscd.comm").exists() and time.monotonic() < deadline:
-        time.sleep(0.05)
-    return process
 
 
 def _post(control: str, action: str, **body: object) -> None:
@@ -149,23 +117,22 @@ def run(quick: bool) -> dict[str, float | int | str]:
     rounds = 3 if quick else 15
     personas = [p for p in LICENCE_PERSONAS if not p.blocked]
     with tempfile.TemporaryDirectory() as directory:
-        port = _free_port_pair()
-        pcscd = _private_pcscd(Path(directory) / "pcscd", port)
-        socket_path = Path(directory) / "pcscd" / "run" / "pcscd.comm"
-        os.environ["PCSCLITE_CSOCK_NAME"] = str(socket_path)
+        pcscd = PrivatePcscd(Path(directory) / "pcscd", free_port_pair())
         try:
-            args = [sys.executable, "-m", "simulators.mynumber_card", "--port", str(port)]
+            pcscd.start()
+            os.environ["PCSCLITE_CSOCK_NAME"] = str(pcscd.socket_path)
+            args = [sys.executable, "-m", "simulators.mynumber_card", "--port", str(pcscd.port)]
             with started(args) as (_, ready, _seconds):
                 _post(ready["control"], "latency", ms=CARD_LATENCY_MS)
                 return _measure(ready, personas, rounds)
         finally:
-            stop(pcscd)
+            pcscd.stop()
 
 
 def _measure(
     ready: dict[str, str], personas: list[LicencePersona], rounds: int
 ) -> dict[str, float | int | str]:
-    transport = PcscTransport("Virtual PCD 00 00")  # the private pcscd has one vpcd reader
+    transport = PcscTransport(VPCD_READER)  # the private pcscd has one vpcd reader
     ours, ours_after_pin, base, base_after_pin = [], [], [], []
     apdus_after_pin, apdus_total, baseline_apdus, fewest_after_pin = 0, 0, 0, 99
     checks: list[bool] = []

@@ -20,7 +20,7 @@ from kiosk.v1 import events_pb2, payment_pb2, payment_pb2_grpc
 from tests.fixtures.daemon import RunningDaemon
 from tests.fixtures.escpos import EscposSimulator
 from tests.fixtures.payment import ZvtSimulator
-from tests.integration.printer_service.conftest import FAST, STATE, connect
+from tests.fixtures.printer_service import FAST, STATE, connect
 from tests.support.processes import PYTHON, REPO_ROOT
 
 pytestmark = pytest.mark.integration

@@ -11,9 +11,8 @@ from kiosk.v1 import events_pb2, printer_pb2
 from daemon.errors import error_reason
 from tests.fixtures.daemon import RunningDaemon
 from tests.fixtures.ipp import IppSimulator
+from tests.fixtures.printer_service import FAST, STATE, Client, connect
 from tests.support.pdf import make_pdf
-
-from .conftest import FAST, STATE, Client, connect
 
 pytestmark = pytest.mark.integration
 

@@ -13,8 +13,7 @@ from kiosk.v1 import events_pb2, printer_pb2
 from daemon.errors import error_reason
 from tests.fixtures.daemon import RunningDaemon
 from tests.fixtures.escpos import EscposSimulator
-
-from .conftest import FAST, STATE, connect
+from tests.fixtures.printer_service import FAST, STATE, connect
 
 pytestmark = pytest.mark.integration
 

@@ -12,11 +12,10 @@ from kiosk.v1 import events_pb2, printer_pb2
 from tests.fixtures.daemon import RunningDaemon
 from tests.fixtures.escpos import EscposSimulator
 from tests.fixtures.ipp import IppSimulator
+from tests.fixtures.printer_service import FAST, STATE, connect
 from tests.support.pdf import make_pdf
 from tests.support.processes import PYTHON, free_port, start_with_ready_line
 from tests.support.waiting import wait_until
-
-from .conftest import FAST, STATE, connect
 
 pytestmark = pytest.mark.integration
 

@@ -8,6 +8,7 @@ tests prove on small made-up trees that the walk sees what it must.
 
 from __future__ import annotations
 
+import ast
 import functools
 from pathlib import Path
 
@@ -83,3 +84,16 @@ def test_no_import_against_the_layers() -> None:
     graph = project_graph()
     assert graph.get("daemon.server")  # the walk read the modules
     assert layer_breaks(graph) == []
+
+
+def test_no_test_imports_another_areas_conftest() -> None:
+    """Shared fixtures live in tests/fixtures/ (auto-loaded); a conftest serves only its own folder."""
+    found = []
+    for path in sorted((ROOT / "tests").rglob("*.py")):
+        folder = ".".join(path.parent.relative_to(ROOT).parts)
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                module = node.module
+                if module.endswith(".conftest") and module.removesuffix(".conftest") != folder:
+                    found.append(f"{path.relative_to(ROOT)}: {module}")
+    assert found == []
