@@ -1,4 +1,4 @@
-"""Domain errors and the one interceptor that turns them into gRPC status (STYLE habit 7).
+"""Domain errors and the one interceptor that turns them into gRPC status (docs/STYLE.md habit 7).
 
 Servicers raise; they never call ``context.abort`` themselves. Every error leaves as a
 ``google.rpc.Status`` with an ``ErrorInfo`` whose ``reason`` is a stable key (``paper_out``,

@@ -8,7 +8,7 @@ A handler's first line names each identifier field and its grammar::
 A value outside its grammar is refused with ``InvalidInput`` (``INVALID_ARGUMENT``, reason
 ``invalid_<what>``, ``ErrorInfo.metadata["field"]``) whose message names the field and the rule, never the
 value: a name typed into an identifier field must not reach a log line, an error message, an event or a
-journal (DESIGN.md principle 5). The grammars are ASCII and as narrow as the identifiers the daemon hands
+journal (docs/DESIGN.md principle 5). The grammars are ASCII and as narrow as the identifiers the daemon hands
 out (``visits/`` + 32 hex digits, ``p1``, ``filer.name#2``), so a value that passes cannot carry kanji or
 kana.
 

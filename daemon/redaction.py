@@ -1,4 +1,4 @@
-"""The one redaction layer (DESIGN.md principle 5): personal data never reaches a log, trace or error.
+"""The one redaction layer (docs/DESIGN.md principle 5): personal data never reaches a log, trace or error.
 
 Fields marked ``[(kiosk.v1.sensitive) = true]`` in the protos are replaced by ``REDACTED`` wherever a
 message is turned into text for a human; ``redact_text`` masks what looks like a 個人番号 or a PIN in

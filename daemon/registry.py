@@ -3,7 +3,7 @@
 A slot owns its driver. Operations run one at a time on the slot's worker thread; a second one while
 the first runs is refused with ``DeviceBusy``. The monitor opens the device, reads its health every
 ``poll_interval_s`` while idle, marks it OFFLINE when the transport fails and reopens it with backoff.
-RPC handlers read the slot's cached state and never poll the device themselves (STYLE habit 10).
+RPC handlers read the slot's cached state and never poll the device themselves (docs/STYLE.md habit 10).
 """
 
 from __future__ import annotations

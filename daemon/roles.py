@@ -1,7 +1,7 @@
 """Who is calling, and may they? Every kiosk.v1 RPC declares ``(kiosk.v1.required_role)`` in the proto.
 
 A Unix-socket endpoint grants the role written in its configuration: the socket file's owner, group and
-mode decide which local users can connect at all (DESIGN.md principle 3). A TCP endpoint requires mutual
+mode decide which local users can connect at all (docs/DESIGN.md principle 3). A TCP endpoint requires mutual
 TLS, and the role is the organizational unit (OU) of the client certificate issued by ``make certs``.
 Methods outside kiosk.v1 (health, reflection) are open to every connected caller; simulator control is
 admin-only and exists only in simulator mode.

@@ -182,7 +182,7 @@ class Daemon:
         self._health_task = asyncio.get_running_loop().create_task(self._follow_device_health())
 
     async def _follow_device_health(self) -> None:
-        """Each device has its own health entry, "frontyard.device.<slot>" (STYLE habit 9)."""
+        """Each device has its own health entry, "frontyard.device.<slot>" (docs/STYLE.md habit 9)."""
         async for event in self.events.watch(self.events.last_sequence):
             if not event.HasField("state_changed"):
                 continue

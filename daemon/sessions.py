@@ -1,6 +1,6 @@
 """Resident sessions: what was read from one card holder's card, kept in memory for one visit only.
 
-DESIGN.md principle 5: 基本4情報 live in daemon memory for one resident session and are wiped when the
+docs/DESIGN.md principle 5: 基本4情報 live in daemon memory for one resident session and are wiped when the
 card is removed, the flow ends (``EndSession``), or the idle timer runs out (with a countdown the UI shows
 and a way to extend). One session at a time per kiosk. ``daemon.server.create_server`` builds the store
 and hands it to the card service, and to other services as a ``daemon.ports.SessionLookup``; they use it

@@ -1,4 +1,4 @@
-"""Document readings held in daemon memory for a bounded time, never on disk (DESIGN.md principle 5).
+"""Document readings held in daemon memory for a bounded time, never on disk (docs/DESIGN.md principle 5).
 
     store = ReadingStore(ttl_s=600)
     held = store.add(doc_type="drivers_licence", fields=[FieldValue("name", "…", 0.93, False)], visit="")

@@ -1,6 +1,6 @@
 """The card monitor: reader and card changes become ``CardEvent``s, prefetches and resident sessions.
 
-Two halves (STYLE habits 10 and 11):
+Two halves (docs/STYLE.md habits 10 and 11):
 
 - a background thread (not the device worker) calls the driver's ``wait_for_change(0.5)``, which waits
   on its own PC/SC context in 0.5 s slices, and hands what it sees to the asyncio loop; it stops within a

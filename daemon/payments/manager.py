@@ -2,7 +2,7 @@
 
 Synchronous and single-flight: the daemon runs every method that takes a ``terminal`` on the payment
 terminal's worker thread (``DeviceSlot.call``); tests call it directly. The rules it keeps
-(DESIGN.md principle 4):
+(docs/DESIGN.md principle 4):
 
 - a terminal command is journaled (with the sequence number it will carry) before the terminal is asked;
 - when an answer is missing, the terminal's own log (``find_transaction``) settles the journal; when the

@@ -1,7 +1,7 @@
 """kiosk.v1.CardService: card presence, PIN status, the reads of a resident session, and its countdown.
 
 Every card operation runs on the card slot's worker (``slot.call``); the PIN is passed to the driver once
-and never retried (DESIGN.md principle 5). Errors are the driver's typed errors (``pin_wrong`` carries
+and never retried (docs/DESIGN.md principle 5). Errors are the driver's typed errors (``pin_wrong`` carries
 ``tries_left`` in ``ErrorInfo.metadata``). Reads go into the resident sessions store (daemon/sessions.py,
 built by ``daemon.server.create_server``), which is wiped on card removal, ``EndSession`` or the idle
 timeout.

@@ -2,8 +2,8 @@
 
 The kiosk UI server signs the person in (``kiosk_ui.auth``), then sends their staff id as gRPC metadata
 with every call over the staff socket. The daemon trusts it because only the UI server's user can connect
-to that socket (its owner, group and mode; DESIGN.md principle 3): a browser or a kiosk page never reaches
-it, and the kiosk socket ignores the header.
+to that socket (its owner, group and mode; docs/DESIGN.md principle 3): a browser or a kiosk page never
+reaches it, and the kiosk socket ignores the header.
 """
 
 from __future__ import annotations

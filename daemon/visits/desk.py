@@ -107,7 +107,7 @@ class CertificateDesk:
         return record
 
     def forget_personal_data(self, record: CertificateRecord) -> None:
-        """Blank every value of the filled 交付請求書 (DESIGN.md principle 5): it is on paper now."""
+        """Blank every value of the filled 交付請求書 (docs/DESIGN.md principle 5): it is on paper now."""
         blank = tuple(dataclasses.replace(item, value=None, furigana="") for item in record.form.fields)
         record.form = dataclasses.replace(record.form, fields=blank)
         record.personal_data_forgotten = True

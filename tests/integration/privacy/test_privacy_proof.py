@@ -1,4 +1,4 @@
-"""The privacy proof (DESIGN.md principle 5): every flow with every persona, then scan all the daemon wrote.
+"""The privacy proof (docs/DESIGN.md principle 5): all flows, all personas, then scan what the daemon wrote.
 
 One daemon (card on a private pcscd, receipt, forms, payment and camera on simulators) per module. The tests
 run in file order: the flows, then the scan with the outbox exported under a 30-day retention (names and
