@@ -6,13 +6,13 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import time
 from typing import Any
 
 import pytest
 
 from tests.fixtures.card_service import CardBench
 from tests.support.processes import PYTHON, REPO_ROOT
+from tests.support.waiting import read_until
 
 pytestmark = pytest.mark.integration
 
@@ -35,12 +35,8 @@ def readers(report: dict[str, Any]) -> dict[str, str]:
 
 
 def wait_detail(bench: CardBench, detail: str) -> dict[str, Any]:
-    deadline = time.monotonic() + 15
-    while True:
-        report = discover(bench)
-        if detail in readers(report).values() or time.monotonic() > deadline:
-            return report
-        time.sleep(0.2)
+    """The first report in which a reader shows ``detail``; after 15 s the last one (the test then fails)."""
+    return read_until(lambda: discover(bench), lambda report: detail in readers(report).values(), timeout=15)
 
 
 def test_reader_and_card_presence(card_bench_ready: CardBench) -> None:

@@ -9,7 +9,6 @@ import re
 import socket
 import subprocess
 import threading
-import time
 import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -22,6 +21,7 @@ from tests.fixtures.escpos import EscposSimulator
 from tests.fixtures.payment import ZvtSimulator
 from tests.fixtures.printer_service import FAST, STATE, connect
 from tests.support.processes import PYTHON, REPO_ROOT
+from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.integration
 METRICS = '\n[options.metrics]\nlisten = "127.0.0.1:0"\n'
@@ -50,13 +50,13 @@ class NotifyListener:
 
     def wait_for(self, text: str, after: int = 0, timeout: float = 20) -> int:
         """The index of the first message from ``after`` on that contains ``text``."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            for index, message in enumerate(self.messages[after:], start=after):
-                if text in message:
-                    return index
-            time.sleep(0.05)
-        raise AssertionError(f"no {text!r} in {self.messages[after:]}")
+
+        def found() -> tuple[int] | None:  # a tuple, so that index 0 counts as found
+            messages = list(enumerate(self.messages[after:], start=after))
+            return next(((index,) for index, message in messages if text in message), None)
+
+        (index,) = wait_until(found, timeout=timeout, what=f"{text!r} on NOTIFY_SOCKET")
+        return index
 
     def close(self) -> None:
         self._open = False
@@ -139,8 +139,7 @@ def test_notify_metrics_backup_during_sales_and_restore(
     seller = threading.Thread(target=keep_selling)
     seller.start()
     try:
-        while len(during) < 1:
-            time.sleep(0.05)
+        wait_until(lambda: during, timeout=30, what="a first sale while the backup runs")
         backup = tool("backup", "--config", str(daemon.directory / "daemon.toml"), str(tmp_path / "backup"))
     finally:
         stop.set()
