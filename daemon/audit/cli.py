@@ -3,7 +3,9 @@
     frontyard-audit --storage DIR verify          (or --config daemon.toml)
     frontyard-audit --storage DIR export --from 2026-04-01 --to 2026-05-01 [--out FILE]
 
-``verify`` exits 0 when the chain is whole, 1 with the first broken row otherwise.
+``verify`` exits 0 when the chain is whole and reaches the newest head anchored in ``audit.anchor``; 1
+otherwise, naming the first broken (or first missing) row and what happened: a row changed, rows cut off
+the end, the file rolled back to an older copy, or the anchor missing.
 """
 
 from __future__ import annotations
@@ -52,9 +54,10 @@ def main(argv: list[str] | None = None) -> int:
             if result.ok:
                 print(f"OK: {result.rows} rows, chain intact / 改ざんは検出されませんでした")
                 return 0
+            problem = result.problem.value if result.problem else ""
             print(
                 f"BROKEN at row {result.first_broken_seq}: {result.reason} / "
-                f"{result.first_broken_seq} 行目で改ざんを検出しました",
+                f"{result.first_broken_seq} 行目: {problem}",
                 file=sys.stderr,
             )
             return 1
