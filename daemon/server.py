@@ -56,7 +56,9 @@ from .services.printer import PrinterServiceRunner
 from .sessions import ResidentSessions
 from .staff.accounts import StaffAccounts
 from .staff.guard import StaffGuardInterceptor
+from .staff.identity import StaffIdentity
 from .staff.service import StaffServiceRunner
+from .staff.tokens import StaffTokens
 from .visits.settings import frontyard_settings
 
 _LOGGER = logging.getLogger(__name__)
@@ -84,6 +86,7 @@ def create_server(config: Config) -> Daemon:
     readings = ReadingStore(options.camera.reading_ttl_s)
     town = load_municipality(options.frontyard.municipality)  # its tables check request codes (issue 21)
     accounts = StaffAccounts(config.storage_dir / "staff.sqlite3")
+    tokens = StaffTokens()  # sign-ins of callers other than the UI server (daemon.staff.tokens)
     slip_printer = print_queue if registry.find(DeviceKind.RECEIPT_PRINTER) is not None else None
     services: list[Service] = [
         DeviceServiceRunner(registry, events),
@@ -107,10 +110,10 @@ def create_server(config: Config) -> Daemon:
             readings=readings,
         ),
         CameraServiceRunner(registry, events, readings, options.camera.ocr_engine),
-        StaffServiceRunner(accounts, audit, events),
+        StaffServiceRunner(accounts, audit, events, tokens),
     ]
     finish_new_stores(migration)  # the stores just created start at the current schema version
-    return Daemon(config, events, registry, print_queue, services, audit, accounts)
+    return Daemon(config, events, registry, print_queue, services, audit, accounts, tokens)
 
 
 class Daemon:
@@ -125,6 +128,7 @@ class Daemon:
         services: list[Service],
         audit: AuditLog,
         accounts: StaffAccounts,
+        tokens: StaffTokens,
     ) -> None:
         self.config = config
         self.events = events
@@ -133,19 +137,21 @@ class Daemon:
         self.services = services
         self.audit = audit
         self.accounts = accounts
+        self.tokens = tokens
         self.health = health.aio.HealthServicer()  # type: ignore[attr-defined]
         self.servers: list[grpc.aio.Server] = []
         self.addresses: list[str] = []
         self._health_task: asyncio.Task[None] | None = None
 
     def _build_server(self, endpoint: Endpoint) -> grpc.aio.Server:
+        identity = StaffIdentity(self.tokens, endpoint.role)
         server = grpc.aio.server(
             interceptors=[
                 RoleInterceptor(endpoint.role, from_certificate=bool(endpoint.tcp)),
-                StaffGuardInterceptor(self.accounts, endpoint.role),  # a signed-in person per staff call
+                StaffGuardInterceptor(self.accounts, identity),  # a signed-in person per staff call
                 ErrorInterceptor(),
                 # innermost: it sees the handler's own outcome
-                AuditInterceptor(self.audit, endpoint.role.name.lower()),
+                AuditInterceptor(self.audit, identity),
             ],
             options=[("grpc.so_reuseport", 0)],
         )

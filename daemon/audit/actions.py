@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kiosk.v1 import staff_pb2
+
 from .. import inputs
 from ..inputs import Grammar
 
@@ -14,6 +16,7 @@ class AuditedMethod:
     resource_field: str = ""  # the request field naming the resource ("name")
     resource_grammar: Grammar | None = None  # a value outside it is recorded as REFUSED_VALUE, not as typed
     purpose_field: str = ""  # the request field stating why (a 利用事務 code)
+    resource_prefix: str = ""  # put before a bare id to make it a resource name ("staff/")
 
 
 # What a row holds instead of a value that is not in its field's grammar (a name typed into an id field).
@@ -35,7 +38,23 @@ AUDITED_METHODS: dict[str, AuditedMethod] = {
     "/kiosk.v1.PaymentService/DailyClose": AuditedMethod("payment.daily_closed"),
 }
 
-# Actions recorded outside the gRPC methods above (the staff account store and the sign-in).
+
+def _account_method(name: str, action: str) -> tuple[str, AuditedMethod]:
+    """A StaffService account method, its path taken from the generated descriptor."""
+    service = staff_pb2.DESCRIPTOR.services_by_name["StaffService"]
+    path = f"/{service.full_name}/{service.methods_by_name[name].name}"
+    return path, AuditedMethod(action, "staff_id", inputs.STAFF_ID, resource_prefix="staff/")
+
+
+AUDITED_METHODS.update(
+    [
+        _account_method("AddAccount", "account.added"),
+        _account_method("DisableAccount", "account.disabled"),
+        _account_method("ResetAccount", "account.reset"),
+    ]
+)
+
+# Actions recorded outside the gRPC methods above (frontyard-staff on the account store, and the sign-in).
 ACCOUNT_ACTIONS = (
     "account.added",
     "account.disabled",
@@ -48,3 +67,6 @@ ACCOUNT_ACTIONS = (
 )
 
 MAX_PURPOSE_CHARS = 64
+
+# The outcome of an intent row: written before the action runs (DESIGN: no action without its row).
+STARTED = "started"

@@ -24,6 +24,7 @@ LOCK_AFTER = 5
 FIRST_LOCK_S = 30.0
 MAX_LOCK_S = 15 * 60.0
 MAX_UNKNOWN_IDS = 10_000  # unknown ids whose failures are remembered (memory bound)
+MIN_PASSWORD_CHARS = 12
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS accounts (

@@ -19,11 +19,10 @@ from pathlib import Path
 from ..audit.cli import storage_dir
 from ..audit.log import AuditEntry, AuditLog
 from ..inputs import STAFF_ID
-from .accounts import AccountError, StaffAccounts
+from .accounts import MIN_PASSWORD_CHARS, AccountError, StaffAccounts
 from .roles import StaffRole
 
 ACCOUNTS_FILE = "staff.sqlite3"
-MIN_PASSWORD_CHARS = 12
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import enum
 
+from kiosk.v1 import staff_pb2
+
 
 class StaffRole(enum.Enum):
     COUNTER = "窓口"  # the counter: receptions, applications, the 個人番号 read
@@ -35,8 +37,23 @@ CASHIER_METHODS = frozenset(
 )
 
 
+_STAFF_SERVICE = staff_pb2.DESCRIPTOR.services_by_name["StaffService"]
+
+
+def _staff_service_paths(*names: str) -> frozenset[str]:
+    return frozenset(f"/{_STAFF_SERVICE.full_name}/{_STAFF_SERVICE.methods_by_name[n].name}" for n in names)
+
+
+# How a person signs in and out: no person needed yet.
+SIGN_IN_METHODS = _staff_service_paths("SignIn", "SignOut")
+# Account management (the 管理者 account page): 管理者 only.
+ACCOUNT_METHODS = _staff_service_paths("ListAccounts", "AddAccount", "DisableAccount", "ResetAccount")
+
+
 def roles_needed(method: str) -> frozenset[StaffRole]:
     """Any one of these staff roles may call ``method`` (a staff-role method of kiosk.v1)."""
+    if method in ACCOUNT_METHODS:
+        return frozenset({StaffRole.ADMIN})
     if method in CASHIER_METHODS:
         return frozenset({StaffRole.CASHIER, StaffRole.ADMIN})
     return frozenset({StaffRole.COUNTER, StaffRole.CASHIER, StaffRole.ADMIN})

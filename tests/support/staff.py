@@ -2,7 +2,8 @@
 
 ``TEST_STAFF`` has the 窓口 and 会計 roles, so it may call every staff method; tests of the role matrix make
 their own accounts. A signed-in channel adds the staff id the daemon returned to every call, as the kiosk
-UI server does (``kiosk_ui.auth``).
+UI server does (``kiosk_ui.auth``), and the session token, which the admin socket requires for an audited
+method (``daemon.staff.tokens``).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import grpc
 from kiosk.v1 import staff_pb2, staff_pb2_grpc
 
 from daemon.staff.accounts import StaffAccounts
-from daemon.staff.identity import STAFF_ID_METADATA
+from daemon.staff.identity import STAFF_ID_METADATA, STAFF_TOKEN_METADATA
 from daemon.staff.roles import StaffRole
 
 
@@ -44,20 +45,25 @@ def add_account(storage: Path, staff: StaffMember = TEST_STAFF) -> None:
         accounts.close()
 
 
-def sign_in(channel: grpc.Channel, staff: StaffMember = TEST_STAFF) -> str:
-    """Sign ``staff`` in on the daemon; returns the verified staff id."""
-    reply = staff_pb2_grpc.StaffServiceStub(channel).SignIn(
+def sign_in(channel: grpc.Channel, staff: StaffMember = TEST_STAFF) -> staff_pb2.SignInResponse:
+    """Sign ``staff`` in on the daemon; returns the verified staff id and the session token."""
+    reply: staff_pb2.SignInResponse = staff_pb2_grpc.StaffServiceStub(channel).SignIn(
         staff_pb2.SignInRequest(staff_id=staff.staff_id, password=staff.password), timeout=30
     )
-    return str(reply.staff_id)
+    return reply
 
 
 class _StaffMetadata(grpc.UnaryUnaryClientInterceptor, grpc.UnaryStreamClientInterceptor):  # type: ignore[type-arg]
-    def __init__(self, staff_id: str) -> None:
-        self.staff_id = staff_id
+    def __init__(self, signed_in: staff_pb2.SignInResponse) -> None:
+        self.staff_id = signed_in.staff_id
+        self.token = signed_in.session_token
 
     def _with_staff(self, details: Any) -> Any:
-        metadata = [*(details.metadata or ()), (STAFF_ID_METADATA, self.staff_id)]
+        metadata = [
+            *(details.metadata or ()),
+            (STAFF_ID_METADATA, self.staff_id),
+            (STAFF_TOKEN_METADATA, self.token),
+        ]
         return details._replace(metadata=metadata)
 
     def intercept_unary_unary(self, continuation: Callable[..., Any], details: Any, request: Any) -> Any:
@@ -68,5 +74,5 @@ class _StaffMetadata(grpc.UnaryUnaryClientInterceptor, grpc.UnaryStreamClientInt
 
 
 def signed_in_channel(channel: grpc.Channel, staff: StaffMember = TEST_STAFF) -> grpc.Channel:
-    """``channel`` (to the staff socket) with ``staff`` signed in and named on every call."""
+    """``channel`` (to the staff or admin socket) with ``staff`` signed in and named on every call."""
     return grpc.intercept_channel(channel, _StaffMetadata(sign_in(channel, staff)))

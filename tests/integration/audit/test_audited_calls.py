@@ -1,12 +1,13 @@
-"""Every audited daemon method leaves exactly one audit row, through the real daemon process.
+"""Every audited daemon method leaves exactly one intent row and one outcome row, through the real daemon.
 
 The daemon runs without devices, so most calls are refused (no application, no terminal, no card); a
-refused call is still an access attempt and leaves its row, with the refusal as its outcome.
+refused call is still an access attempt and leaves its rows, with the refusal as its outcome.
 """
 
 from __future__ import annotations
 
 import contextlib
+import shutil
 import sqlite3
 import subprocess
 from collections.abc import Callable, Iterator
@@ -16,8 +17,8 @@ import grpc
 import pytest
 from kiosk.v1 import card_pb2, card_pb2_grpc, frontyard_pb2, frontyard_pb2_grpc, payment_pb2, payment_pb2_grpc
 
-from daemon.audit.actions import AUDITED_METHODS, REFUSED_VALUE
-from daemon.audit.log import AuditLog, AuditRow
+from daemon.audit.actions import AUDITED_METHODS, REFUSED_VALUE, STARTED
+from daemon.audit.log import AuditEntry, AuditLog, AuditRow, Problem, anchor_path
 from tests.fixtures.daemon import RunningDaemon
 from tests.support.processes import PYTHON
 from tests.support.shared_daemon import start_shared_daemon
@@ -45,7 +46,8 @@ def audit_rows(daemon: RunningDaemon) -> list[AuditRow]:
 
 
 def call_every_audited_method(channel: grpc.Channel) -> list[str]:
-    """Each audited method once; returns the method paths in call order."""
+    """Each audited method of the staff's daily work once (account changes: ``test_staff_identity``);
+    returns the method paths in call order."""
     card = card_pb2_grpc.CardServiceStub(channel)
     frontyard = frontyard_pb2_grpc.FrontyardServiceStub(channel)
     payment = payment_pb2_grpc.PaymentServiceStub(channel)
@@ -68,20 +70,24 @@ def call_every_audited_method(channel: grpc.Channel) -> list[str]:
     for call in calls:
         with contextlib.suppress(grpc.RpcError):  # refused calls are audited too
             call()
-    return list(AUDITED_METHODS)
+    return [method for method in AUDITED_METHODS if "StaffService" not in method]
 
 
-def test_every_audited_method_leaves_exactly_one_row(daemon: RunningDaemon) -> None:
-    channel = daemon.channel("staff")  # signs in: one staff.signed_in row
+@pytest.mark.parametrize("socket", ["staff", "admin"])
+def test_every_audited_method_leaves_an_intent_and_an_outcome_row(daemon: RunningDaemon, socket: str) -> None:
+    channel = daemon.channel(socket)  # signs in: one staff.signed_in row
     before = len(audit_rows(daemon))
     methods = call_every_audited_method(channel)
     rows = audit_rows(daemon)[before:]
-    assert [row.action for row in rows] == [AUDITED_METHODS[method].action for method in methods]
-    assert {row.who for row in rows} == {STAFF}
-    assert rows[0].purpose == "jidou_teate"  # a 利用事務 code
-    assert rows[1].resource == REFUSED_VALUE  # not an application name: never recorded as typed
-    assert rows[4].resource == "payments/p1"
-    assert rows[-1].purpose == "dry_run"
+    intents, outcomes = rows[0::2], rows[1::2]
+    assert [row.action for row in intents] == [AUDITED_METHODS[method].action for method in methods]
+    assert [row.action for row in outcomes] == [row.action for row in intents]
+    assert {row.outcome for row in intents} == {STARTED} and STARTED not in {row.outcome for row in outcomes}
+    assert {row.who for row in rows} == {STAFF}  # a person on either socket
+    assert intents[0].purpose == "jidou_teate"  # a 利用事務 code
+    assert intents[1].resource == REFUSED_VALUE  # not an application name: never recorded as typed
+    assert intents[4].resource == outcomes[4].resource == "payments/p1"
+    assert intents[-1].purpose == "dry_run"
 
 
 def test_the_chain_verifies_and_holds_no_pin(daemon: RunningDaemon) -> None:
@@ -110,7 +116,22 @@ TAMPERING = {
         "UPDATE audit SET seq = 2 WHERE seq = 3",
         "UPDATE audit SET seq = 3 WHERE seq = -1",
     ],
+    "cut off the end": ["DELETE FROM audit WHERE seq > (SELECT MAX(seq) - 3 FROM audit)"],
 }
+
+
+def copy_live_log(daemon: RunningDaemon, into: Path) -> Path:
+    """A consistent copy of the daemon's live file (WAL included), with its anchor."""
+    storage = daemon.directory / "storage"
+    copy = into / "audit.sqlite3"
+    with sqlite3.connect(storage / "audit.sqlite3") as source, sqlite3.connect(copy) as target:
+        source.backup(target)
+    shutil.copyfile(anchor_path(storage / "audit.sqlite3"), anchor_path(copy))
+    return copy
+
+
+def verify_command(storage: Path) -> list[str]:
+    return [PYTHON, "-m", "daemon.audit.cli", "--storage", str(storage), "verify"]
 
 
 @pytest.mark.parametrize("how", sorted(TAMPERING))
@@ -118,21 +139,38 @@ def test_frontyard_audit_verify_names_the_tampered_row(
     daemon: RunningDaemon, tmp_path: Path, how: str
 ) -> None:
     call_every_audited_method(daemon.channel("staff"))
-    copy = tmp_path / "audit.sqlite3"
-    with (
-        sqlite3.connect(daemon.directory / "storage" / "audit.sqlite3") as source,
-        sqlite3.connect(copy) as target,
-    ):
-        source.backup(target)  # a consistent copy of the daemon's live file (WAL included)
-    command = [PYTHON, "-m", "daemon.audit.cli", "--storage", str(tmp_path), "verify"]
+    copy = copy_live_log(daemon, tmp_path)
+    command = verify_command(tmp_path)
     intact = subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
     assert intact.returncode == 0, intact.stderr
     with sqlite3.connect(copy) as db:
+        (last,) = db.execute("SELECT MAX(seq) FROM audit").fetchone()
         db.execute("DROP TRIGGER audit_no_update")
         db.execute("DROP TRIGGER audit_no_delete")
         for statement in TAMPERING[how]:
             db.execute(statement)
     broken = subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
     assert broken.returncode == 1
-    expected = 3 if how == "deleted" else 2  # a deleted row shows as a jump at the row after it
+    expected = {"deleted": 3, "cut off the end": last - 2}.get(how, 2)  # a deleted row: a jump after it
     assert f"BROKEN at row {expected}" in broken.stderr
+    if how == "cut off the end":
+        assert "3 rows cut off the end" in broken.stderr and Problem.TRUNCATED.value in broken.stderr
+
+
+def test_frontyard_audit_verify_finds_a_log_rolled_back_to_an_older_copy(
+    daemon: RunningDaemon, tmp_path: Path
+) -> None:
+    older = copy_live_log(daemon, tmp_path)
+    call_every_audited_method(daemon.channel("staff"))
+    shutil.copyfile(anchor_path(daemon.directory / "storage" / "audit.sqlite3"), anchor_path(older))
+    command = verify_command(tmp_path)
+    rolled_back = subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
+    assert rolled_back.returncode == 1 and Problem.TRUNCATED.value in rolled_back.stderr
+    log = AuditLog(older)  # the older copy written again: as long as the newer one, yet not the same
+    try:
+        for _ in range(3):
+            log.append(AuditEntry(STAFF, "payment.voided", "payments/p1"))
+    finally:
+        log.close()
+    rewritten = subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
+    assert rewritten.returncode == 1 and Problem.ROLLED_BACK.value in rewritten.stderr, rewritten.stderr
