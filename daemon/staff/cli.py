@@ -6,7 +6,9 @@
     frontyard-staff --storage DIR list
 
 Passwords are read from the terminal (or one line of standard input when it is not a terminal), never
-from the command line. Each change leaves an audit row (who = the operating system user).
+from the command line. Each change leaves an intent row before it and an outcome row after it in the
+audit log (who = the operating system user, ``os:<name>``): this tool works on the files directly, so
+whoever runs it can already write them, and the first 管理者 account is made here.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import getpass
 import sys
 from pathlib import Path
 
+from ..audit.actions import STARTED
 from ..audit.cli import storage_dir
 from ..audit.log import AuditEntry, AuditLog
 from ..inputs import STAFF_ID
@@ -23,6 +26,7 @@ from .accounts import MIN_PASSWORD_CHARS, AccountError, StaffAccounts
 from .roles import StaffRole
 
 ACCOUNTS_FILE = "staff.sqlite3"
+CHANGES = {"add": "account.added", "disable": "account.disabled", "reset": "account.reset"}
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -72,19 +76,27 @@ def run(args: argparse.Namespace, accounts: StaffAccounts, audit: AuditLog) -> i
             totp = "totp" if account.has_totp else "-"
             print(f"{account.staff_id}\t{account.display_name}\t{roles}\t{state}\t{totp}")
         return 0
-    if args.command == "add":
-        if not STAFF_ID.matches(args.staff_id):
-            raise AccountError(f"staff id: {STAFF_ID.rule} / {STAFF_ID.rule_ja}")
-        staff_roles = frozenset(StaffRole.parse(text) for text in args.role)
-        secret = accounts.add(args.staff_id, args.name, staff_roles, read_password(), totp=args.totp)
-        action = "account.added"
-    elif args.command == "disable":
-        accounts.disable(args.staff_id)
-        secret, action = "", "account.disabled"
-    else:
-        secret = accounts.reset(args.staff_id, read_password(), totp=args.totp)
-        action = "account.reset"
-    audit.append(AuditEntry(_operator(), action, f"staff/{args.staff_id}"))
+    if not STAFF_ID.matches(args.staff_id):
+        raise AccountError(f"staff id: {STAFF_ID.rule} / {STAFF_ID.rule_ja}")
+    action = CHANGES[args.command]
+    staff_roles = frozenset(StaffRole.parse(text) for text in args.role) if args.command == "add" else None
+    password = "" if args.command == "disable" else read_password()
+    entry = AuditEntry(_operator(), action, f"staff/{args.staff_id}", outcome=STARTED)
+    audit.append(entry)  # before the change: a full disk stops it here
+    outcome = "ok"
+    try:
+        if staff_roles is not None:
+            secret = accounts.add(args.staff_id, args.name, staff_roles, password, totp=args.totp)
+        elif args.command == "disable":
+            accounts.disable(args.staff_id)
+            secret = ""
+        else:
+            secret = accounts.reset(args.staff_id, password, totp=args.totp)
+    except Exception as error:
+        outcome = type(error).__name__
+        raise
+    finally:
+        audit.append(AuditEntry(entry.who, entry.action, entry.resource, outcome=outcome))
     if secret:
         print(f"TOTP secret (enrol it now; it is not shown again / 一度だけ表示します): {secret}")
     print(f"{action}: {args.staff_id}")

@@ -115,6 +115,16 @@ def test_the_cli_adds_disables_resets_and_lists_with_audit_rows(
     assert staff_cli(["--storage", storage, "list"]) == 0
     assert capsys.readouterr().out.split("\t") == ["S0002", "会計 二", "会計", "disabled", "-\n"]
     log = AuditLog(tmp_path / "audit.sqlite3")
-    assert [row.action for row in log.rows()] == ["account.added", "account.reset", "account.disabled"]
+    changes = [(row.who.startswith("os:"), row.action, row.resource, row.outcome) for row in log.rows()]
+    assert changes == [  # an intent row before each change, its outcome after; S0404 does not exist
+        (True, action, f"staff/{staff}", outcome)
+        for action, staff, result in (
+            ("account.added", "S0002", "ok"),
+            ("account.reset", "S0002", "ok"),
+            ("account.disabled", "S0002", "ok"),
+            ("account.disabled", "S0404", "AccountError"),
+        )
+        for outcome in ("started", result)
+    ]
     assert log.verify().ok
     log.close()
