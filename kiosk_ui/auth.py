@@ -43,6 +43,8 @@ CSRF_HEADER = "x-csrf-token"
 PROTECTED_PREFIX = "/staff/api/"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 MAX_FIELD_CHARS = 256
+# The account methods (the 管理者 account page) go through the bridge; signing in and out does not.
+BRIDGE_REFUSED = ("/StaffService/SignIn", "/StaffService/SignOut")
 
 
 @dataclass
@@ -216,7 +218,7 @@ class StaffAuthMiddleware:
             refusal = _refusal(401, *SIGN_IN_REQUIRED)
         elif request.method not in SAFE_METHODS and not _csrf_ok(request, session):
             refusal = _refusal(403, *CSRF_REFUSED)
-        elif "/StaffService/" in request.url.path:
+        elif request.url.path.endswith(BRIDGE_REFUSED):  # sign-in happens at /staff/auth only
             refusal = _refusal(404, "not_available", "この操作はここではできません。")
         if refusal is not None or session is None:
             assert refusal is not None

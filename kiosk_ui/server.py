@@ -105,7 +105,7 @@ def create_app(options: UiOptions) -> Starlette:
             Route("/staff/counter/", counter_page),
             *auth.routes(),
             *bridge_routes(staff, "/staff/api"),
-            *qr_routes("/staff/api"),
+            *qr_routes("/staff/api", enrolment=True),  # + TOTP enrolment on the account page
             *simulator_routes(options.simulators, "/staff/api/simulators"),
             *card_simulator_routes(options.card_simulator, "/staff/api/card-simulator"),
         ]

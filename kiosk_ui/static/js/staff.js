@@ -1,8 +1,9 @@
 // The staff console (staff role, its own path or port): devices with live events, the application outbox,
 // the payments journal with UNKNOWN payments to resolve and the daily close, KPIs, the simulator panel.
 import { follow, getJson, postJson, rpc, setBase } from "./api.js";
+import { accounts, MANAGER_ROLE } from "./accounts.js";
 import { outbox } from "./outbox.js";
-import { requireStaff } from "./staffauth.js";
+import { requireStaff, signedInStaff } from "./staffauth.js";
 import { button, problem } from "./staffui.js";
 import { brandLabel, describeEvent, kindLabel, paymentStateLabel, reasonLabel, slotLabel, stateLabel } from "./stafflabels.js";
 import { h } from "./ui.js";
@@ -23,12 +24,20 @@ const TABS = [
   ["payments", "支払い / Payments", payments, "PaymentService"],
   ["kpi", "KPI", kpi, "FrontyardService"],
   ["simulators", "シミュレーター / Simulators", () => simulators()],
+  ["accounts", "職員アカウント / Accounts", () => accounts(screen), "StaffService"],
 ];
+
+// Whether the signed-in person may see a tab (the daemon checks every call again).
+function mayOpen(id) {
+  if (id === "simulators") return Boolean(config.simulators || config.card_simulator);
+  if (id === "accounts") return (signedInStaff()?.roles || []).includes(MANAGER_ROLE);
+  return true;
+}
 
 function tabs(active) {
   const nav = document.getElementById("tabs");
   nav.replaceChildren(
-    ...TABS.filter(([id, , , service]) => (id !== "simulators" || config.simulators || config.card_simulator) && (!service || config.services.includes(service))).map(([id, label, open]) =>
+    ...TABS.filter(([id, , , service]) => mayOpen(id) && (!service || config.services.includes(service))).map(([id, label, open]) =>
       h("button", { type: "button", class: "tab", id: `tab-${id}`, "aria-current": id === active ? "page" : false, onclick: () => go(id, open) }, label),
     ),
   );

@@ -55,3 +55,28 @@ def test_only_reception_codes_match(text: str) -> None:
 def test_the_svg_scales_with_css() -> None:
     svg = reception_qr_svg(CODE)
     assert 'width="' not in svg.split(">", 1)[0]  # no fixed size: CSS sizes it to the screen
+
+
+TOTP = "otpauth://totp/Frontyard:S-0042?secret=O3F33RTRLAF624XKWTMYOTHK6MYO5VKO&issuer=Frontyard"
+
+
+async def test_a_totp_enrolment_is_drawn_only_on_the_staff_side() -> None:
+    from kiosk_ui.qr import qr_routes
+
+    staff = Starlette(routes=qr_routes("/staff/api", enrolment=True))  # behind the sign-in in the server
+    async with client_for(staff) as client:
+        assert (await client.post("/staff/api/qr", json={"text": TOTP})).json()["svg"].startswith("<svg")
+        other = TOTP.replace("Frontyard:S-0042", "Evil:S-0042")
+        assert (await client.post("/staff/api/qr", json={"text": other})).status_code == 400
+    resident = Starlette(routes=qr_routes("/api"))
+    async with client_for(resident) as client:
+        assert (await client.post("/api/qr", json={"text": TOTP})).status_code == 400
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=120))
+def test_only_frontyard_totp_uris_match(text: str) -> None:
+    from kiosk_ui.qr import TOTP_URI
+
+    if TOTP_URI.match(text):
+        assert text.startswith("otpauth://totp/Frontyard:") and text.endswith("&issuer=Frontyard")
