@@ -12,6 +12,7 @@ An unknown table or key is an error too (a typo would otherwise be ignored silen
     [options.frontyard]  municipality, secret_file, outbox_dir, export_dir, retention_days,
                          reception_counter, kpi_period, visit_ttl_hours
     [options.metrics]    listen, enabled (the table present turns the Prometheus endpoint on)
+    [options.staff]      ldap_url, ldap_user_dn, ldap_ca_file, ldap_timeout_s (the city's directory)
 """
 
 from __future__ import annotations
@@ -84,6 +85,16 @@ class MetricsOptions:
 
 
 @dataclass(frozen=True)
+class StaffOptions:
+    """The city's directory for directory accounts (``daemon.staff.directory``); empty url: none."""
+
+    ldap_url: str = ""
+    ldap_user_dn: str = ""
+    ldap_ca_file: Path | None = None
+    ldap_timeout_s: float = 5.0
+
+
+@dataclass(frozen=True)
 class Options:
     card: CardOptions = field(default_factory=CardOptions)
     printing: PrintingOptions = field(default_factory=PrintingOptions)
@@ -91,6 +102,7 @@ class Options:
     camera: CameraOptions = field(default_factory=CameraOptions)
     frontyard: FrontyardOptions = field(default_factory=FrontyardOptions)
     metrics: MetricsOptions | None = None  # no [options.metrics]: no endpoint
+    staff: StaffOptions = field(default_factory=StaffOptions)
 
 
 class ErrorAt(Protocol):
@@ -154,6 +166,7 @@ def read_options(at: ErrorAt, data: Any, base: Path) -> Options:
         "camera": (CameraOptions, _camera),
         "frontyard": (FrontyardOptions, lambda table: _frontyard(table, base)),
         "metrics": (_MetricsKeys, _metrics),
+        "staff": (StaffOptions, lambda table: _staff(table, base)),
     }
     parsed: dict[str, Any] = {}
     for name, table in data.items():
@@ -203,6 +216,21 @@ def _camera(table: _Table) -> CameraOptions:
     return CameraOptions(
         reading_ttl_s=table.number("reading_ttl_s", CameraOptions.reading_ttl_s, above=True),
         ocr_engine=engine,
+    )
+
+
+def _staff(table: _Table, base: Path) -> StaffOptions:
+    url = table.text("ldap_url", "")
+    user_dn = table.text("ldap_user_dn", "")
+    if url and not url.startswith(("ldaps://", "ldap://")):
+        raise table.at.error(table.name, "ldap_url", "expected ldaps://host[:port] or ldap://host (StartTLS)")
+    if url and "{staff_id}" not in user_dn:
+        raise table.at.error(table.name, "ldap_user_dn", "expected a DN with {staff_id}")
+    return StaffOptions(
+        ldap_url=url,
+        ldap_user_dn=user_dn,
+        ldap_ca_file=table.path("ldap_ca_file", base),
+        ldap_timeout_s=table.number("ldap_timeout_s", StaffOptions.ldap_timeout_s, above=True),
     )
 
 

@@ -55,6 +55,7 @@ from .services.payment import PaymentRunner
 from .services.printer import PrinterServiceRunner
 from .sessions import ResidentSessions
 from .staff.accounts import StaffAccounts
+from .staff.directory import staff_directory
 from .staff.guard import StaffGuardInterceptor
 from .staff.identity import StaffIdentity
 from .staff.service import StaffServiceRunner
@@ -85,7 +86,7 @@ def create_server(config: Config) -> Daemon:
     )
     readings = ReadingStore(options.camera.reading_ttl_s)
     town = load_municipality(options.frontyard.municipality)  # its tables check request codes (issue 21)
-    accounts = StaffAccounts(config.storage_dir / "staff.sqlite3")
+    accounts = StaffAccounts(config.storage_dir / "staff.sqlite3", staff_directory(options.staff))
     tokens = StaffTokens()  # sign-ins of callers other than the UI server (daemon.staff.tokens)
     slip_printer = print_queue if registry.find(DeviceKind.RECEIPT_PRINTER) is not None else None
     services: list[Service] = [

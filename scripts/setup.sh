@@ -14,6 +14,7 @@ APT_PACKAGES=(
   cups-ipp-utils poppler-utils                             # ippeveprinter as an IPP peer; PDF previews
   gcc python3-dev                                          # building wheels that have none for this Python
   libusb-1.0-0 libudev1 systemd                            # usb:// printers (pyusb), hot-plug (pyudev), systemd-analyze
+  slapd ldap-utils                                         # a real LDAP directory for the staff sign-in tests
 )
 
 say() { printf '[setup] %s\n' "$*"; }

@@ -13,12 +13,22 @@ import enum
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 import pyotp
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from .roles import StaffRole
+
+DIRECTORY_PASSWORD = "directory"  # noqa: S105 (a marker in password_hash: the directory checks it)
+
+
+class PasswordDirectory(Protocol):
+    """The city's directory (``daemon.staff.directory.LdapDirectory``)."""
+
+    def check(self, staff_id: str, password: str) -> bool: ...
+
 
 LOCK_AFTER = 5
 FIRST_LOCK_S = 30.0
@@ -86,8 +96,9 @@ def lock_seconds(failures: int) -> float:
 
 
 class StaffAccounts:
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, directory: PasswordDirectory | None = None) -> None:
         self.path = path
+        self.directory = directory  # None: directory accounts cannot sign in (no [options.staff] ldap_url)
         self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.executescript(_SCHEMA)
@@ -108,16 +119,19 @@ class StaffAccounts:
         password: str,
         *,
         totp: bool = False,
+        directory: bool = False,
     ) -> str:
-        """Create an account; returns its TOTP secret ("" without TOTP) to enrol in an authenticator app."""
+        """Create an account; returns its TOTP secret ("" without TOTP) to enrol in an authenticator app.
+        A ``directory`` account has no password here: the city's directory checks it."""
         if not roles:
             raise AccountError("at least one role is required / 役割を一つ以上指定してください")
         secret = pyotp.random_base32() if totp else ""
+        password_hash = DIRECTORY_PASSWORD if directory else _HASHER.hash(password)
         try:
             self._db.execute(
                 "INSERT INTO accounts (staff_id, display_name, roles, password_hash, totp_secret)"
                 " VALUES (?, ?, ?, ?, ?)",
-                (staff_id, display_name, _encode_roles(roles), _HASHER.hash(password), secret),
+                (staff_id, display_name, _encode_roles(roles), password_hash, secret),
             )
         except sqlite3.IntegrityError:
             raise AccountError(
@@ -182,7 +196,7 @@ class StaffAccounts:
             _verify(_DUMMY_HASH, password)
             wait = (dt.datetime.fromisoformat(locked_until) - when).total_seconds()
             return SignInResult(SignInOutcome.LOCKED, retry_after_s=wait)
-        good = _verify(password_hash, password) and not disabled
+        good = self._password_ok(staff_id, password_hash, password) and not disabled
         if good and secret:
             good = pyotp.TOTP(secret).verify(totp_code, for_time=when, valid_window=1)
         if good:
@@ -197,6 +211,14 @@ class StaffAccounts:
             (failures, until, staff_id),
         )
         return result
+
+    def _password_ok(self, staff_id: str, password_hash: str, password: str) -> bool:
+        if password_hash != DIRECTORY_PASSWORD:
+            return _verify(password_hash, password)
+        if self.directory is None:
+            _verify(_DUMMY_HASH, password)
+            return False
+        return self.directory.check(staff_id, password)
 
     def _unknown_sign_in(self, staff_id: str, password: str, when: dt.datetime) -> SignInResult:
         _verify(_DUMMY_HASH, password)  # the same work as for a real account

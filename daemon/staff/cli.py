@@ -1,6 +1,6 @@
 """``frontyard-staff``: manage staff accounts in the daemon's storage (run by the administrator).
 
-    frontyard-staff --storage DIR add S0042 --name "窓口 一" --role 窓口 [--role 会計] [--totp]
+    frontyard-staff --storage DIR add S0042 --name "窓口 一" --role 窓口 [--role 会計] [--totp] [--directory]
     frontyard-staff --storage DIR disable S0042
     frontyard-staff --storage DIR reset S0042 [--totp | --no-totp]
     frontyard-staff --storage DIR list
@@ -40,6 +40,9 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("--name", required=True, help="display name shown on the console")
     add.add_argument("--role", action="append", required=True, help="窓口, 会計 or 管理者 (repeatable)")
     add.add_argument("--totp", action="store_true", help="require a TOTP code; prints the secret once")
+    add.add_argument(
+        "--directory", action="store_true", help="the city's directory checks the password ([options.staff])"
+    )
     disable = commands.add_parser("disable", help="refuse every further sign-in")
     disable.add_argument("staff_id")
     reset = commands.add_parser("reset", help="new password, lockout cleared, account enabled")
@@ -80,13 +83,16 @@ def run(args: argparse.Namespace, accounts: StaffAccounts, audit: AuditLog) -> i
         raise AccountError(f"staff id: {STAFF_ID.rule} / {STAFF_ID.rule_ja}")
     action = CHANGES[args.command]
     staff_roles = frozenset(StaffRole.parse(text) for text in args.role) if args.command == "add" else None
-    password = "" if args.command == "disable" else read_password()
+    directory = args.command == "add" and args.directory
+    password = "" if args.command == "disable" or directory else read_password()
     entry = AuditEntry(_operator(), action, f"staff/{args.staff_id}", outcome=STARTED)
     audit.append(entry)  # before the change: a full disk stops it here
     outcome = "ok"
     try:
         if staff_roles is not None:
-            secret = accounts.add(args.staff_id, args.name, staff_roles, password, totp=args.totp)
+            secret = accounts.add(
+                args.staff_id, args.name, staff_roles, password, totp=args.totp, directory=directory
+            )
         elif args.command == "disable":
             accounts.disable(args.staff_id)
             secret = ""

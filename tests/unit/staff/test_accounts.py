@@ -128,3 +128,31 @@ def test_the_cli_adds_disables_resets_and_lists_with_audit_rows(
     ]
     assert log.verify().ok
     log.close()
+
+
+class Directory:
+    """The city's directory as the account store sees it: one person's password (slapd: test_ldap.py)."""
+
+    def check(self, staff_id: str, password: str) -> bool:
+        return (staff_id, password) == ("D0001", "the directory's password")
+
+
+def test_a_directory_account_is_checked_by_the_directory_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    storage = str(tmp_path)
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))  # no password is read for a directory account
+    assert (
+        staff_cli(["--storage", storage, "add", "D0001", "--name", "窓口", "--role", "窓口", "--directory"])
+        == 0
+    )
+    without = StaffAccounts(tmp_path / "staff.sqlite3")  # no directory configured
+    assert without.sign_in("D0001", "the directory's password", now=T0).outcome is SignInOutcome.REFUSED
+    assert without.sign_in("D0001", "directory", now=T0).outcome is SignInOutcome.REFUSED  # the marker
+    without.close()
+    store = StaffAccounts(tmp_path / "staff.sqlite3", Directory())
+    assert store.sign_in("D0001", "the directory's password", now=T0).outcome is SignInOutcome.SIGNED_IN
+    assert store.sign_in("D0001", "wrong", now=T0).outcome is SignInOutcome.REFUSED
+    store.disable("D0001")
+    assert store.sign_in("D0001", "the directory's password", now=T0).outcome is SignInOutcome.REFUSED
+    store.close()
