@@ -68,5 +68,5 @@ ACCOUNT_ACTIONS = (
 
 MAX_PURPOSE_CHARS = 64
 
-# The outcome of an intent row: written before the action runs (DESIGN: no action without its row).
+# The outcome of an intent row, written before the action runs: no action without its row.
 STARTED = "started"

@@ -2,8 +2,8 @@
 
 On the staff socket, the kiosk UI server signs the person in (``kiosk_ui.auth``), then sends their staff
 id as gRPC metadata with every call. The daemon trusts it because only the UI server's user can connect
-to that socket (its owner, group and mode; docs/DESIGN.md principle 3): a browser or a kiosk page never reaches
-it, and the kiosk socket ignores the header.
+to that socket (its owner, group and mode; docs/DESIGN.md principle 3): a browser or a kiosk page never
+reaches it, and the kiosk socket ignores the header.
 
 Any other caller (the admin socket of the city's IT staff, an admin certificate on TCP) names a person
 only by a sign-in token (``daemon.staff.tokens``): its staff-id header proves nothing.
