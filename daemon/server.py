@@ -38,6 +38,7 @@ from frontyard.municipality import load_municipality
 
 from .audit.interceptor import AuditInterceptor
 from .audit.log import AuditLog
+from .audit.startup import check_audit_end
 from .camera.store import ReadingStore
 from .config import Config, Endpoint
 from .errors import ErrorInterceptor
@@ -75,6 +76,7 @@ def create_server(config: Config) -> Daemon:
     options = config.options
     events = EventLog(config.storage_dir / "events.sqlite3")
     audit = AuditLog(config.storage_dir / "audit.sqlite3")
+    check_audit_end(audit, events)  # rows cut off the end or a rolled-back file: an event at start
     registry = DeviceRegistry(config.devices, events)
     print_queue = PrintQueue(config.storage_dir, registry, events, options.printing)
     card_reader = registry.find(DeviceKind.CARD_READER)

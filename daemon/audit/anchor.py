@@ -73,6 +73,20 @@ class AuditAnchor:
         finally:
             os.close(fd)
 
+    def newest(self) -> Head | None:
+        """The last complete head, read from the file's tail (cheap at every start)."""
+        if not self.path.exists():
+            return None
+        with self.path.open("rb") as anchor:
+            size = anchor.seek(0, os.SEEK_END)
+            start = max(0, size - 4 * len(Head(0, "0" * 64).line()))
+            anchor.seek(start)
+            tail = anchor.read().decode("ascii", errors="replace")
+        if start:
+            tail = tail.partition("\n")[2]  # the first line may be cut
+        heads = parse_heads(tail)
+        return heads[-1] if heads else None
+
     def heads(self) -> list[Head]:
         if not self.path.exists():
             return []

@@ -138,6 +138,22 @@ class AuditLog:
             self.anchor.record(Head(row.seq, row.row_hash))
         return row
 
+    def check_end(self) -> Verification:
+        """The quick check at every start: does the chain still reach the newest anchored head? (Rows cut
+        off the end or a rolled-back file; ``verify`` walks everything.)"""
+        newest = self.anchor.newest()
+        last = self._db.execute(_LAST).fetchone()
+        count = int(last[0]) if last else 0
+        if newest is None or newest.seq < count:  # no anchor yet (an older file), or one row behind
+            return Verification(count, None)
+        if newest.seq > count:
+            reason = f"the chain ends at row {count} but row {newest.seq} was written"
+            return Verification(count, count + 1, reason, Problem.TRUNCATED)
+        if newest.hash != last[1]:
+            reason = f"row {count} is not the row that was written there (another copy of the file)"
+            return Verification(count, count, reason, Problem.ROLLED_BACK)
+        return Verification(count, None)
+
     def rows(self, since: str = "", until: str = "") -> Iterator[AuditRow]:
         """Rows in file order (by seq); ``since``/``until`` are ISO dates or times, inclusive/exclusive."""
         query = "SELECT * FROM audit WHERE at >= ? AND at < ? ORDER BY seq"

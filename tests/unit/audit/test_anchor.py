@@ -10,9 +10,11 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from kiosk.v1 import events_pb2
 
 from daemon.audit.anchor import Head, parse_heads
 from daemon.audit.log import AuditEntry, AuditLog, Problem, anchor_path
+from daemon.audit.startup import check_audit_end
 
 ROWS = 6
 
@@ -122,3 +124,43 @@ def test_malformed_anchor_text_never_raises(text: str) -> None:
 def test_written_heads_parse_back(pairs: list[tuple[int, bytes]]) -> None:
     heads = [Head(seq, digest.hex()) for seq, digest in pairs]
     assert parse_heads(b"".join(head.line() for head in heads).decode()) == heads
+
+
+class Events:
+    """The event log as the start check sees it: what was published."""
+
+    def __init__(self) -> None:
+        self.published: list[events_pb2.Event] = []
+
+    def publish(self, event: events_pb2.Event) -> object:
+        self.published.append(event)
+        return event
+
+
+def test_the_start_check_passes_an_intact_log_and_one_a_head_behind(log: AuditLog) -> None:
+    events = Events()
+    assert check_audit_end(log, events) and log.check_end().rows == ROWS
+    path = anchor_path(log.path)  # a power cut after the last commit, before its head
+    path.write_text("".join(path.read_text().splitlines(keepends=True)[:-1]))
+    assert check_audit_end(log, events) and events.published == []
+
+
+def test_the_start_check_reports_rows_cut_off_the_end_with_an_event(log: AuditLog) -> None:
+    cut_off_the_end(log.path, 2)
+    events = Events()
+    assert not check_audit_end(log, events)
+    assert log.check_end().problem is Problem.TRUNCATED and log.check_end().first_broken_seq == ROWS - 1
+    (event,) = events.published
+    assert (event.staff_called.name, event.staff_called.reason) == ("audit", "audit_log_truncated")
+
+
+def test_the_start_check_reports_a_last_row_that_is_not_the_anchored_one(log: AuditLog) -> None:
+    with anchor_path(log.path).open("a") as anchor:
+        anchor.write(Head(ROWS, "e" * 64).line().decode())
+    assert log.check_end().problem is Problem.ROLLED_BACK
+
+
+def test_the_newest_head_is_read_from_a_long_anchor_tail(log: AuditLog) -> None:
+    append_rows(log, 200)
+    newest = log.anchor.newest()
+    assert newest is not None and newest == log.anchor.heads()[-1] and newest.seq == ROWS + 200
