@@ -20,7 +20,7 @@ from daemon.staff.directory import LdapDirectory
 from daemon.staff.roles import StaffRole
 from tests.fixtures.daemon import RunningDaemon
 from tests.support.shared_daemon import start_shared_daemon
-from tests.support.slapd import USER_DN, Slapd, start_slapd
+from tests.support.slapd import SLAPD, USER_DN, Slapd, start_slapd
 
 pytestmark = pytest.mark.integration
 
@@ -29,6 +29,8 @@ PEOPLE = {"D0001": "the directory's password", "D0002": "another directory passw
 
 @pytest.fixture(scope="module")
 def slapd() -> Iterator[Slapd]:
+    if not Path(SLAPD).exists():
+        pytest.fail("Debian slapd is not installed (make setup installs it: scripts/setup.sh APT_PACKAGES)")
     running = start_slapd(PEOPLE)
     yield running
     running.stop()
