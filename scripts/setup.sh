@@ -15,6 +15,7 @@ APT_PACKAGES=(
   gcc python3-dev                                          # building wheels that have none for this Python
   libusb-1.0-0 libudev1 systemd                            # usb:// printers (pyusb), hot-plug (pyudev), systemd-analyze
   slapd ldap-utils                                         # a real LDAP directory for the staff sign-in tests
+  postgresql                                               # the central back-office database (tests start their own)
 )
 
 say() { printf '[setup] %s\n' "$*"; }
