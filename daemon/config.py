@@ -35,7 +35,7 @@ from typing import Any
 from drivers.base import UnknownSchemeError, parse_device_uri
 
 from .drivers_catalog import UnknownDriverError, driver_info
-from .options import Options, read_options
+from .options import FleetOptions, Options, read_fleet, read_options
 
 
 class Role(enum.IntEnum):
@@ -82,6 +82,7 @@ class Config:
     endpoints: tuple[Endpoint, ...] = ()
     devices: tuple[DeviceSlotConfig, ...] = ()
     options: Options = field(default_factory=Options)
+    fleet: FleetOptions | None = None  # no [fleet]: nothing is forwarded (docs/FLEET.md)
 
 
 _SLOT_NAME = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
@@ -147,7 +148,7 @@ def load_config(path: Path) -> Config:
     reader = _Reader(path, text)
     base = path.parent.resolve()
 
-    known_tables = {"daemon", "endpoints", "devices", "options"}
+    known_tables = {"daemon", "endpoints", "devices", "options", "fleet"}
     for table in data:
         if table not in known_tables:
             raise reader.error(
@@ -180,6 +181,7 @@ def load_config(path: Path) -> Config:
         endpoints=endpoints,
         devices=devices,
         options=read_options(reader, data.get("options", {}), base),
+        fleet=read_fleet(reader, data["fleet"], base) if "fleet" in data else None,
     )
 
 

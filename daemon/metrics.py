@@ -9,7 +9,10 @@ another machine scrapes through the kiosk PC's Prometheus agent or an SSH/TLS tu
   ``frontyard_payment_changes_total{state}``, ``frontyard_resident_sessions_total{event}``;
 * values read at scrape time: ``frontyard_device_state{device,state}`` (1 for the current state),
   ``frontyard_print_jobs{state}`` and ``frontyard_payments{state}`` (rows of the journals by state),
-  ``frontyard_event_sequence``; ``frontyard_resident_session_active`` follows the session events.
+  ``frontyard_event_sequence``; ``frontyard_resident_session_active`` follows the session events;
+* with ``[fleet]``: ``frontyard_fleet_backlog_rows{stream}``,
+  ``frontyard_fleet_forwarded_rows_total{stream}``, ``frontyard_fleet_connected``,
+  ``frontyard_fleet_backlog_warning``, ``frontyard_fleet_failures_total``.
 
 No label carries personal data: slot names, enum names and the drivers' stable reason keys only.
 Example alert rules: ``install/prometheus/frontyard-alerts.yml``.
@@ -22,15 +25,16 @@ import contextlib
 import logging
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kiosk.v1 import card_pb2, events_pb2, payment_pb2
 from prometheus_client import CollectorRegistry, Counter, Gauge, disable_created_metrics, start_http_server
-from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
+from .fleet.forwarder import FleetStatus
 from .options import MetricsOptions, Options
 from .ports import DeviceStates, EventFeed
 
@@ -63,10 +67,17 @@ def _count_by_state(path: Path, table: str) -> dict[str, int]:
 class _ScrapeTimeCollector(Collector):
     """Reads the daemon's state when Prometheus scrapes (on the HTTP thread; reads only)."""
 
-    def __init__(self, devices: DeviceStates, events: EventFeed, storage_dir: Path) -> None:
+    def __init__(
+        self,
+        devices: DeviceStates,
+        events: EventFeed,
+        storage_dir: Path,
+        fleet: Callable[[], FleetStatus] | None = None,
+    ) -> None:
         self._devices, self._events, self._storage_dir = devices, events, storage_dir
+        self._fleet = fleet
 
-    def collect(self) -> Iterator[GaugeMetricFamily]:
+    def collect(self) -> Iterator[Metric]:
         states = GaugeMetricFamily(
             "frontyard_device_state", "1 for the device's current state", labels=["device", "state"]
         )
@@ -86,13 +97,48 @@ class _ScrapeTimeCollector(Collector):
         yield GaugeMetricFamily(
             "frontyard_event_sequence", "last event-log sequence number", value=self._events.last_sequence
         )
+        if self._fleet is not None:
+            yield from _fleet_families(self._fleet())
+
+
+def _fleet_families(status: FleetStatus) -> Iterator[Metric]:
+    """``[fleet]`` only: rows waiting per stream, rows sent, the connection and its failures."""
+    backlog = GaugeMetricFamily(
+        "frontyard_fleet_backlog_rows", "local rows not yet in the central database", labels=["stream"]
+    )
+    sent = CounterMetricFamily(
+        "frontyard_fleet_forwarded_rows", "rows sent to the central database", labels=["stream"]
+    )
+    for stream, rows in sorted(status.backlog.items()):
+        backlog.add_metric([stream], rows)
+    for stream, rows in sorted(status.forwarded.items()):
+        sent.add_metric([stream], rows)
+    yield backlog
+    yield sent
+    yield GaugeMetricFamily(
+        "frontyard_fleet_connected", "1 while the central database answers", value=int(status.connected)
+    )
+    yield GaugeMetricFamily(
+        "frontyard_fleet_backlog_warning",
+        "1 while the backlog is past its bound",
+        value=int(status.backlog_warning),
+    )
+    yield CounterMetricFamily(
+        "frontyard_fleet_failures", "lost connections and failed batches", value=status.failures
+    )
 
 
 class Metrics:
     """The registry, its event-fed counters and the HTTP server (``start`` / ``stop``)."""
 
     def __init__(
-        self, settings: MetricsOptions, *, devices: DeviceStates, events: EventFeed, storage_dir: Path
+        self,
+        settings: MetricsOptions,
+        *,
+        devices: DeviceStates,
+        events: EventFeed,
+        storage_dir: Path,
+        fleet: Callable[[], FleetStatus] | None = None,  # with [fleet]: the forwarder's status
     ) -> None:
         self.events = events
         self.settings = settings
@@ -128,7 +174,7 @@ class Metrics:
         self.session_active = Gauge(
             "frontyard_resident_session_active", "1 while a resident is served", registry=self.registry
         )
-        self.registry.register(_ScrapeTimeCollector(devices, events, storage_dir))
+        self.registry.register(_ScrapeTimeCollector(devices, events, storage_dir, fleet))
         self._server: WSGIServer | None = None
         self._thread: threading.Thread | None = None
         self._task: asyncio.Task[None] | None = None

@@ -13,6 +13,11 @@ An unknown table or key is an error too (a typo would otherwise be ignored silen
                          reception_counter, kpi_period, visit_ttl_hours
     [options.metrics]    listen, enabled (the table present turns the Prometheus endpoint on)
     [options.staff]      ldap_url, ldap_user_dn, ldap_ca_file, ldap_timeout_s (the city's directory)
+
+and the top-level ``[fleet]`` table (``read_fleet``; absent: no forwarding, docs/FLEET.md):
+
+    [fleet]              terminal_id, office, database, password_file, poll_s, batch_rows,
+                         heartbeat_s, backlog_warn_rows, retry_max_s
 """
 
 from __future__ import annotations
@@ -95,6 +100,21 @@ class StaffOptions:
 
 
 @dataclass(frozen=True)
+class FleetOptions:
+    """Forwarding to the central back-office database (``daemon.fleet``; docs/FLEET.md)."""
+
+    terminal_id: str = ""  # backoffice.terminals.TERMINAL_ID grammar; the login role is terminal_<id>
+    office: str = ""  # 本庁, 山川支所 …
+    database: str = ""  # a libpq connection string without a password (sslmode, sslkey … honoured)
+    password_file: Path | None = None  # its first line is the password (absolute: relative to the file)
+    poll_s: float = 0.2  # how often the local stores are read for new rows
+    batch_rows: int = 500  # rows per stream per central transaction
+    heartbeat_s: float = 5.0  # the terminals row's refresh
+    backlog_warn_rows: int = 10_000  # more rows waiting: an event and a device-board warning
+    retry_max_s: float = 30.0  # the back-off's ceiling while the database is unreachable
+
+
+@dataclass(frozen=True)
 class Options:
     card: CardOptions = field(default_factory=CardOptions)
     printing: PrintingOptions = field(default_factory=PrintingOptions)
@@ -114,8 +134,8 @@ class ErrorAt(Protocol):
 class _Table:
     """Typed reads from one ``[options.NAME]`` table; refuses keys its dataclass does not have."""
 
-    def __init__(self, at: ErrorAt, name: str, data: Any, kind: type) -> None:
-        self.at, self.name = at, f"options.{name}"
+    def __init__(self, at: ErrorAt, name: str, data: Any, kind: type, *, top_level: bool = False) -> None:
+        self.at, self.name = at, name if top_level else f"options.{name}"
         if not isinstance(data, dict):
             raise at.error(self.name, "", f"expected a table [{self.name}], got {type(data).__name__}")
         self.data: dict[str, Any] = data
@@ -288,3 +308,49 @@ def _metrics(table: _Table) -> MetricsOptions:
             "ループバックアドレスのみ指定できます",
         )
     return MetricsOptions(host=host, port=int(port), enabled=table.boolean("enabled", True))
+
+
+_SSLMODES = ("disable", "allow", "prefer", "require", "verify-ca", "verify-full")
+
+
+def read_fleet(at: ErrorAt, data: Any, base: Path) -> FleetOptions:
+    """The ``[fleet]`` table: who this terminal is and where it forwards (``daemon.fleet``)."""
+    from psycopg import conninfo
+
+    from backoffice.terminals import TERMINAL_ID
+
+    table = _Table(at, "fleet", data, FleetOptions, top_level=True)
+    for key in ("terminal_id", "office", "database"):
+        if not table.text(key, ""):
+            raise at.error("fleet", key, "missing (required in [fleet])")
+    terminal_id = table.text("terminal_id", "")
+    if not TERMINAL_ID.fullmatch(terminal_id):
+        raise at.error("fleet", "terminal_id", "expected lowercase letters, digits and '-', at most 40")
+    database = table.text("database", "")
+    try:
+        parts = conninfo.conninfo_to_dict(database)
+    except Exception:  # psycopg.ProgrammingError; its text may repeat the string (and a password)
+        raise at.error(
+            "fleet", "database", "not a libpq connection string (host=… dbname=… user=…)"
+        ) from None
+    if "password" in parts:
+        raise at.error(
+            "fleet", "database", "a password does not belong in the configuration: use password_file"
+        )
+    if parts.get("sslmode", "prefer") not in _SSLMODES:
+        raise at.error("fleet", "database", f"sslmode: expected one of {', '.join(_SSLMODES)}")
+    password_file = table.path("password_file", base)
+    if password_file is not None and not password_file.is_file():
+        raise at.error("fleet", "password_file", f"no such file: {password_file}")
+    defaults = FleetOptions()
+    return FleetOptions(
+        terminal_id=terminal_id,
+        office=table.text("office", ""),
+        database=database,
+        password_file=password_file,
+        poll_s=table.number("poll_s", defaults.poll_s, minimum=0.01),
+        batch_rows=table.integer("batch_rows", defaults.batch_rows, minimum=1),
+        heartbeat_s=table.number("heartbeat_s", defaults.heartbeat_s, minimum=0.1),
+        backlog_warn_rows=table.integer("backlog_warn_rows", defaults.backlog_warn_rows, minimum=1),
+        retry_max_s=table.number("retry_max_s", defaults.retry_max_s, minimum=0.1),
+    )

@@ -10,6 +10,7 @@ Built, in this order (each receives only what it uses; see ``daemon.ports``)::
     ResidentSessions  the card holder's data for one visit (a SessionLookup)
     ReadingStore      camera readings held in memory (a ReadingLookup)
     StaffAccounts     staff.sqlite3; accounts for sign-in (``daemon.staff``)
+    FleetForwarder    with ``[fleet]`` only: local stores -> the central database (``daemon.fleet``)
     the services      device, payment, printer, card, frontyard, camera (``daemon.services``), staff
 
 ``await daemon.start()``: the registry opens the devices, the print queue recovers its journal and starts
@@ -43,6 +44,7 @@ from .camera.store import ReadingStore
 from .config import Config, Endpoint
 from .errors import ErrorInterceptor
 from .events import EventLog
+from .fleet import FleetForwarder, fleet_forwarder
 from .migrations import finish_new_stores, prepare_storage
 from .printing import PrintQueue
 from .registry import DeviceRegistry
@@ -116,7 +118,8 @@ def create_server(config: Config) -> Daemon:
         StaffServiceRunner(accounts, audit, events, tokens),
     ]
     finish_new_stores(migration)  # the stores just created start at the current schema version
-    return Daemon(config, events, registry, print_queue, services, audit, accounts, tokens)
+    fleet = fleet_forwarder(config, events, registry)
+    return Daemon(config, events, registry, print_queue, services, audit, accounts, tokens, fleet)
 
 
 class Daemon:
@@ -132,6 +135,7 @@ class Daemon:
         audit: AuditLog,
         accounts: StaffAccounts,
         tokens: StaffTokens,
+        fleet: FleetForwarder | None = None,
     ) -> None:
         self.config = config
         self.events = events
@@ -141,6 +145,7 @@ class Daemon:
         self.audit = audit
         self.accounts = accounts
         self.tokens = tokens
+        self.fleet = fleet
         self.health = health.aio.HealthServicer()  # type: ignore[attr-defined]
         self.servers: list[grpc.aio.Server] = []
         self.addresses: list[str] = []
@@ -172,6 +177,8 @@ class Daemon:
         await self.print_queue.start()  # recovery (journals, pending jobs) happens before any call
         for service in self.services:
             await service.start()
+        if self.fleet is not None:
+            self.fleet.start()  # its own thread; it only reads the stores the services commit to
         for endpoint in self.config.endpoints:
             server = self._build_server(endpoint)
             if endpoint.unix is not None:
@@ -206,6 +213,8 @@ class Daemon:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._health_task
         await asyncio.gather(*(server.stop(grace) for server in self.servers))
+        if self.fleet is not None:
+            await asyncio.to_thread(self.fleet.stop)
         for service in reversed(self.services):
             await service.stop()
         await self.print_queue.stop()  # after the services: the payment service's staff slips wait on it

@@ -19,7 +19,8 @@ current version without a backup (there was nothing to lose).
 | print-jobs   | ``print-jobs.sqlite3``            | 1; 2 index jobs by state (metrics)               |
 | payments     | ``payments.sqlite3``              | 1; 2 ``issue_failed`` column; 3 index by state   |
 | kpi          | ``kpi.sqlite3``                   | 1                                                |
-| outbox       | ``outbox/outbox.sqlite3``         | 1 (its pre-1 layouts are converted by the store) |
+| outbox       | ``outbox/outbox.sqlite3``         | 1 (its pre-1 layouts are converted by the store);|
+|              |                                   | 2 ``forward_seq`` (the fleet forwarder's order)  |
 
 A new schema change is a new ``Step`` at the end of its store's tuple plus a fixture of the previous
 version in ``tests/fixtures/migrations`` (``python -m tests.fixtures.migrations.make``).
@@ -89,7 +90,18 @@ SCHEMAS: tuple[StoreSchema, ...] = (
         ),
     ),
     StoreSchema("kpi"),
-    StoreSchema("outbox"),
+    StoreSchema(
+        "outbox",
+        (
+            Step(
+                2,
+                "forward_seq: released applications in order of release, for the fleet forwarder",
+                "ALTER TABLE applications ADD COLUMN forward_seq INTEGER;"
+                "UPDATE applications SET forward_seq = seq WHERE released_at IS NOT NULL;"
+                "CREATE UNIQUE INDEX IF NOT EXISTS applications_by_forward_seq ON applications (forward_seq)",
+            ),
+        ),
+    ),
 )
 
 

@@ -60,7 +60,8 @@ _SCHEMA = (
         exported_at TEXT,
         corrected_at TEXT,
         corrected_by TEXT NOT NULL DEFAULT '',
-        corrected_fields TEXT NOT NULL DEFAULT '[]'
+        corrected_fields TEXT NOT NULL DEFAULT '[]',
+        forward_seq INTEGER
     )""",
     "CREATE INDEX IF NOT EXISTS applications_by_status ON applications (status, seq)",
     """CREATE TABLE IF NOT EXISTS application_contents (
@@ -85,7 +86,10 @@ _ADDED_COLUMNS = {
     "corrected_at": "TEXT",
     "corrected_by": "TEXT NOT NULL DEFAULT ''",
     "corrected_fields": "TEXT NOT NULL DEFAULT '[]'",
+    "forward_seq": "INTEGER",
 }
+# The fleet forwarder's order of released applications (daemon.fleet): 1, 2, 3 … in order of release.
+FORWARD_INDEX = "CREATE UNIQUE INDEX IF NOT EXISTS applications_by_forward_seq ON applications (forward_seq)"
 
 
 def _value_to_json(value: str | bool | dt.date | None) -> Any:
@@ -199,6 +203,7 @@ class PersistentOutbox:
         for column, definition in _ADDED_COLUMNS.items():
             if column not in present:
                 db.execute(f"ALTER TABLE applications ADD COLUMN {column} {definition}")
+        db.execute(FORWARD_INDEX)
         self._migrate_one_table_layout(db)
 
     def _migrate_one_table_layout(self, db: sqlite3.Connection) -> None:
@@ -314,6 +319,12 @@ class PersistentOutbox:
                     package_id,
                 ),
             )
+            if updated.status == PackageStatus.RELEASED:  # next in the fleet forwarder's order
+                db.execute(
+                    "UPDATE applications SET forward_seq ="
+                    " (SELECT COALESCE(MAX(forward_seq), 0) + 1 FROM applications) WHERE package_id = ?",
+                    (package_id,),
+                )
             db.execute("COMMIT")
         return updated
 

@@ -37,7 +37,6 @@ listen_addresses = '127.0.0.1'
 port = {port}
 unix_socket_directories = '{socket_dir}'
 fsync = off
-synchronous_commit = off
 full_page_writes = off
 shared_buffers = 16MB
 max_connections = 60
