@@ -111,7 +111,7 @@ class FleetOptions:
     batch_rows: int = 500  # rows per stream per central transaction
     heartbeat_s: float = 5.0  # the terminals row's refresh
     backlog_warn_rows: int = 10_000  # more rows waiting: an event and a device-board warning
-    retry_max_s: float = 30.0  # the back-off's ceiling while the database is unreachable
+    retry_max_s: float = 5.0  # the back-off's ceiling while the database is unreachable
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,6 @@ central ``ON CONFLICT DO NOTHING`` drops what it already has (at least once + id
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
 import os
@@ -23,14 +22,16 @@ class Watermarks:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._values: dict[Stream, int] = {stream: 0 for stream in Stream}
-        with contextlib.suppress(FileNotFoundError):
-            try:
-                saved = json.loads(path.read_text(encoding="utf-8"))
-                for stream in Stream:
-                    value = saved.get(stream.value, 0) if isinstance(saved, dict) else 0
-                    self._values[stream] = value if isinstance(value, int) and value >= 0 else 0
-            except (ValueError, OSError):
-                _LOGGER.warning("fleet watermarks unreadable; forwarding again from the start (idempotent)")
+        if not path.exists():
+            return
+        try:
+            saved = json.loads(path.read_text(encoding="utf-8"))
+        except (ValueError, OSError):
+            _LOGGER.warning("fleet watermarks unreadable; forwarding again from the start (idempotent)")
+            return
+        for stream in Stream:
+            value = saved.get(stream.value, 0) if isinstance(saved, dict) else 0
+            self._values[stream] = value if isinstance(value, int) and value >= 0 else 0
 
     def get(self, stream: Stream) -> int:
         return self._values[stream]

@@ -8,6 +8,7 @@ const SLOTS = {
   forms: "書類プリンター / Form printer",
   payment: "決済端末 / Payment terminal",
   camera: "書類カメラ / Document camera",
+  fleet: "本庁への送信 / Back-office link",
 };
 const KINDS = {
   DEVICE_KIND_CARD_READER: "カード読取機 / Card reader",
@@ -25,6 +26,7 @@ const STATES = {
 };
 const REASONS = {
   paper_out: "用紙切れ / Paper out",
+  fleet_backlog: "本庁へ未送信のデータが増えています / Back-office backlog growing",
   paper_near_end: "用紙残りわずか / Paper low",
   near_end: "用紙残りわずか / Paper low",
   cover_open: "ふたが開いている / Cover open",

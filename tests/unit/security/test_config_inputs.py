@@ -26,6 +26,11 @@ ENDPOINT_KEYS = ["unix", "tcp", "role", "mode", "tls_ca", "tls_cert", "tls_key"]
 DEVICE_KEYS = ["driver", "uri", "poll_interval_s"]
 ENDPOINT = st.dictionaries(st.sampled_from(ENDPOINT_KEYS), VALUES, max_size=4)
 DEVICE = st.dictionaries(st.sampled_from(DEVICE_KEYS), VALUES, max_size=3)
+FLEET_KEYS = ["terminal_id", "office", "database", "password_file", "poll_s", "batch_rows", "retry_max_s"]
+FLEET_VALUES = st.one_of(
+    VALUES, st.sampled_from(["t-1", "host=db dbname=x", "host=db password=x", "a = = b"])
+)
+FLEET = st.dictionaries(st.sampled_from(FLEET_KEYS), FLEET_VALUES, max_size=5)
 DOCUMENT = st.fixed_dictionaries(
     {},
     optional={
@@ -39,6 +44,7 @@ DOCUMENT = st.fixed_dictionaries(
         "options": st.one_of(
             st.dictionaries(st.text(max_size=6), st.dictionaries(st.text(max_size=6), VALUES)), VALUES
         ),
+        "fleet": st.one_of(FLEET, VALUES),
     },
 )
 
