@@ -9,6 +9,7 @@ from typing import Any
 
 from kiosk.v1 import events_pb2
 
+from daemon.fleet.forwarder import FleetStatus
 from daemon.metrics import Metrics
 from daemon.options import MetricsOptions
 
@@ -29,9 +30,13 @@ class NoEvents:
 
 
 def exported() -> dict[str, set[str]]:
-    """Metric name → label names, from a Metrics registry over a daemon with one slot and no journals."""
+    """Metric name → label names, from a Metrics registry over a daemon with one slot and [fleet]."""
     metrics = Metrics(
-        MetricsOptions(), devices=OneSlot(), events=NoEvents(), storage_dir=Path("/nonexistent")
+        MetricsOptions(),
+        devices=OneSlot(),
+        events=NoEvents(),
+        storage_dir=Path("/nonexistent"),
+        fleet=lambda: FleetStatus(backlog={"visits": 0}, forwarded={"visits": 0}),
     )
     metrics.operation_errors.labels("receipt", "paper_out").inc()
     names: dict[str, set[str]] = {}
