@@ -13,6 +13,7 @@ import dataclasses
 import datetime as dt
 import signal
 import sqlite3
+import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -112,7 +113,8 @@ def start_terminal(
         add_terminal(cluster.admin_dsn(DATABASE), terminal_id, "本庁", f"pw-{terminal_id}")
         dsn = database or cluster.tcp_dsn(f"terminal_{terminal_id}", DATABASE)
         devices = {"receipt": ("escpos", escpos_sim.uri())}
-        daemon = start_daemon(devices, directory, fleet_table(terminal_id, dsn, **extra))
+        metrics = '\n[options.metrics]\nlisten = "127.0.0.1:0"\n'
+        daemon = start_daemon(devices, directory, fleet_table(terminal_id, dsn, **extra) + metrics)
         return Terminal(terminal_id, daemon, kpi_path, written + backlog)
 
     return start
@@ -145,7 +147,7 @@ def arrived(cluster: PostgresCluster, terminal: Terminal) -> int:
 def test_three_terminals_forward_through_a_database_outage(
     cluster: PostgresCluster, start_terminal: Callable[..., Terminal], escpos_sim: EscposSimulator
 ) -> None:
-    terminals = [start_terminal(cluster, f"outage-{n}") for n in range(3)]
+    terminals = [start_terminal(cluster, f"outage-{n}", backlog_warn_rows=30) for n in range(3)]
     for terminal in terminals:
         terminal.record_visits(40)
     escpos_sim.post("cover", open=True)  # a device fault on every terminal, forwarded as it happens
@@ -157,6 +159,15 @@ def test_three_terminals_forward_through_a_database_outage(
     for terminal in terminals:
         terminal.record_visits(40)
     escpos_sim.post("cover", open=False)
+    scrape = terminals[0].daemon.process.ready["metrics"]
+    during_outage = {
+        'frontyard_fleet_backlog_rows{stream="visits"} 40.0',
+        "frontyard_fleet_backlog_warning 1.0",
+        "frontyard_fleet_connected 0.0",
+    }
+    wait_until(
+        lambda: during_outage <= set(metric_lines(scrape)), timeout=20, what="the backlog in the metrics"
+    )
     assert all(t.local_visits() == 80 for t in terminals)
     cluster.start()
     for terminal in terminals:
@@ -167,6 +178,8 @@ def test_three_terminals_forward_through_a_database_outage(
         assert_exactly_once_in_order(cluster, terminal)
     wait_until(lambda: device_states(cluster) >= {(t.terminal_id, "IDLE") for t in terminals}, timeout=30,
                what="the recoveries")  # fmt: skip
+    # the backlog warning was on each device board (a devices/fleet state change), and was forwarded too
+    assert {(t.terminal_id, "ERROR") for t in terminals} <= device_states(cluster, "fleet")
     with psycopg.connect(cluster.admin_dsn(DATABASE)) as connection:
         wait_until(
             lambda: (
@@ -180,10 +193,15 @@ def test_three_terminals_forward_through_a_database_outage(
         )
 
 
-def device_states(cluster: PostgresCluster) -> set[tuple[str, str]]:
+def metric_lines(url: str) -> list[str]:
+    with urllib.request.urlopen(url, timeout=5) as response:
+        return str(response.read().decode()).splitlines()
+
+
+def device_states(cluster: PostgresCluster, slot: str = "receipt") -> set[tuple[str, str]]:
     with psycopg.connect(cluster.admin_dsn(DATABASE)) as connection:
         rows = connection.execute(
-            "SELECT terminal_id, state FROM frontyard.device_events WHERE slot = 'receipt'"
+            "SELECT terminal_id, state FROM frontyard.device_events WHERE slot = %s", (slot,)
         )
         return {(str(terminal), str(state)) for terminal, state in rows}
 
