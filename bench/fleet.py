@@ -27,7 +27,6 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import psycopg
 from kiosk.v1 import events_pb2
@@ -35,18 +34,14 @@ from kiosk.v1 import events_pb2
 from backoffice import records
 from backoffice.migrate import migrate
 from backoffice.terminals import add_terminal
-from daemon.audit.log import AuditEntry, AuditLog
-from daemon.events import EventLog
+from daemon.audit.log import AuditEntry
 from daemon.fleet.forwarder import FleetForwarder
-from daemon.fleet.sources import LocalFiles
+from daemon.fleet.sources import Source
 from daemon.fleet.watermarks import FILE_NAME, Watermarks
 from daemon.options import FleetOptions
-from daemon.payments.journal import PaymentJournal
 from daemon.payments.model import OpState, PaymentState, SaleOrder
-from daemon.visits.kpi_store import PersistentKpiRecorder
-from daemon.visits.outbox_store import PersistentOutbox
-from frontyard.documents import FieldKind, FilledForm, FormField
 from frontyard.kpi import Visit
+from tests.support.fleet_stores import FORM, TerminalStores
 from tests.support.postgres import PostgresCluster, started_cluster
 
 TERMINALS = 20
@@ -54,13 +49,6 @@ RESIDENT_EVERY_S = (
     0.5  # per terminal: a busy counter at bench speed (a real one serves one every few minutes)
 )
 PDF = b"%PDF-1.7\n" + bytes(20_000)
-FORM = FilledForm(
-    "juki-tennyu",
-    "住民異動届",
-    "JUKI_TENNYU",
-    "市民課",
-    (FormField("consent", "同意", FieldKind.CHECKBOX, True),),
-)
 STREAM_KEYS = {  # a natural key per stream: a row stored twice under two seqs would show here
     "visits": "visit_id",
     "applications": "application_id",
@@ -76,12 +64,8 @@ class Terminal:
 
     def __init__(self, number: int, root: Path) -> None:
         self.terminal_id = f"bench-{number:02d}"
-        self.storage = root / self.terminal_id
-        self.events = EventLog(self.storage / "events.sqlite3")
-        self.audit = AuditLog(self.storage / "audit.sqlite3")
-        self.payments = PaymentJournal(self.storage / "payments.sqlite3")
-        self.kpi = PersistentKpiRecorder(self.storage / "kpi.sqlite3")
-        self.outbox = PersistentOutbox(self.storage / "outbox")
+        self.stores = TerminalStores.open(root / self.terminal_id)
+        self.storage = self.stores.storage
         self.residents = 0
 
     def serve_resident(self) -> None:
@@ -89,7 +73,7 @@ class Terminal:
         number, now = self.residents, dt.datetime.now(dt.UTC)
         visit_id = f"{self.terminal_id}-{number:06d}"
         arrived = now - dt.timedelta(seconds=300)
-        self.kpi.record(
+        self.stores.kpi.record(
             Visit(
                 visit_id,
                 "改革後",
@@ -100,21 +84,23 @@ class Terminal:
                 now,
             )
         )
-        self.audit.append(AuditEntry("1234", "visit.started", f"visits/{number:032x}"))
-        self.audit.append(AuditEntry("1234", "visit.finished", f"visits/{number:032x}"))
+        self.stores.audit.append(AuditEntry("1234", "visit.started", f"visits/{number:032x}"))
+        self.stores.audit.append(AuditEntry("1234", "visit.finished", f"visits/{number:032x}"))
         if number % 3 == 0:
-            _, sale = self.payments.create_sale(SaleOrder(f"{self.terminal_id}-o{number}", 300, "qr"))
-            self.payments.update_op(sale.sequence_number, OpState.SENT, payment_state=PaymentState.SENT)
-            self.payments.update_op(
+            _, sale = self.stores.payments.create_sale(SaleOrder(f"{self.terminal_id}-o{number}", 300, "qr"))
+            self.stores.payments.update_op(
+                sale.sequence_number, OpState.SENT, payment_state=PaymentState.SENT
+            )
+            self.stores.payments.update_op(
                 sale.sequence_number, OpState.APPROVED, payment_state=PaymentState.APPROVED
             )
         if number % 5 == 0:
-            package = self.outbox.add(FORM, PDF, f"20260401-SHIMIN-{number:04d}", now)
-            self.outbox.release(package.package_id, "1234", dt.datetime.now(dt.UTC))
+            package = self.stores.outbox.add(FORM, PDF, f"20260401-SHIMIN-{number:04d}", now)
+            self.stores.outbox.release(package.package_id, "1234", dt.datetime.now(dt.UTC))
         if number % 10 == 0:
             state = events_pb2.DeviceState.ERROR if number % 20 else events_pb2.DeviceState.IDLE
             change = events_pb2.DeviceStateChanged(state=state, reason="paper_out" if number % 20 else "")
-            self.events.publish(events_pb2.Event(device="devices/receipt", state_changed=change))
+            self.stores.events.publish(events_pb2.Event(device="devices/receipt", state_changed=change))
 
     def local_rows(self) -> dict[str, int]:
         """Rows of each stream in the local stores (device events: the state changes only)."""
@@ -126,14 +112,11 @@ class Terminal:
             source.close()
         return counts
 
-    def sources(self) -> tuple[Any, ...]:
-        return LocalFiles(self.storage, self.storage / "outbox" / "outbox.sqlite3").sources(
-            self.terminal_id, {"receipt": "receipt_printer"}
-        )
+    def sources(self) -> tuple[Source, ...]:
+        return self.stores.sources(self.terminal_id)
 
     def close(self) -> None:
-        for store in (self.events, self.audit, self.payments, self.kpi, self.outbox):
-            store.close()
+        self.stores.close()
 
 
 @dataclass

@@ -14,53 +14,24 @@ import pytest
 from kiosk.v1 import events_pb2
 
 from backoffice.terminals import add_terminal
-from daemon.audit.log import AuditEntry, AuditLog
-from daemon.events import EventLog
+from daemon.audit.log import AuditEntry
 from daemon.fleet.forwarder import BACKLOG_REASON, FLEET_DEVICE, FleetForwarder
 from daemon.fleet.sources import LocalFiles
 from daemon.fleet.watermarks import FILE_NAME, Watermarks
 from daemon.options import FleetOptions
-from daemon.payments.journal import PaymentJournal
 from daemon.payments.model import OpState, PaymentState, SaleOrder
-from daemon.visits.kpi_store import PersistentKpiRecorder
-from daemon.visits.outbox_store import PersistentOutbox
-from frontyard.documents import FieldKind, FilledForm, FormField
 from frontyard.kpi import Visit
 from tests.fixtures.postgres import BackofficeDatabase
+from tests.support.fleet_stores import FORM, TerminalStores
 from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.integration
 NOW = dt.datetime(2026, 4, 1, 9, 0, tzinfo=dt.UTC)
-FORM = FilledForm(
-    "juki-tennyu",
-    "住民異動届",
-    "JUKI_TENNYU",
-    "市民課",
-    (FormField("consent", "同意", FieldKind.CHECKBOX, True),),
-)
 
 
 @dataclass
-class Stores:
+class Stores(TerminalStores):
     """One terminal's stores, written the way the daemon writes them."""
-
-    storage: Path
-    events: EventLog
-    audit: AuditLog
-    payments: PaymentJournal
-    kpi: PersistentKpiRecorder
-    outbox: PersistentOutbox
-
-    @classmethod
-    def open(cls, storage: Path) -> Stores:
-        return cls(
-            storage,
-            EventLog(storage / "events.sqlite3"),
-            AuditLog(storage / "audit.sqlite3"),
-            PaymentJournal(storage / "payments.sqlite3"),
-            PersistentKpiRecorder(storage / "kpi.sqlite3"),
-            PersistentOutbox(storage / "outbox"),
-        )
 
     def visit(self, number: int) -> None:
         start = NOW + dt.timedelta(minutes=number)
@@ -71,10 +42,6 @@ class Stores:
     def device_change(self, state: int, reason: str = "") -> None:
         change = events_pb2.DeviceStateChanged(state=state, reason=reason)  # type: ignore[arg-type]
         self.events.publish(events_pb2.Event(device="devices/receipt", state_changed=change))
-
-    def close(self) -> None:
-        for store in (self.events, self.audit, self.payments, self.kpi, self.outbox):
-            store.close()
 
 
 class Published:
