@@ -57,6 +57,7 @@ class Source:
     stream: Stream
     table: str
     seq_column: str
+    max_batch = 1_000_000  # a ceiling under the forwarder's batch_rows (applications carry PDFs)
 
     def __init__(self, path: Path, terminal_id: str) -> None:
         self.path = path
@@ -91,7 +92,7 @@ class Source:
         return int(rows[0][0]) if rows else 0
 
     def read(self, after: int, limit: int) -> Batch:
-        rows = self._rows(after, limit)
+        rows = self._rows(after, min(limit, self.max_batch))
         if not rows:
             return Batch((), after)
         found = [self._record(row) for row in rows]
@@ -111,6 +112,7 @@ class Source:
 
 class ApplicationSource(Source):
     stream, table, seq_column = Stream.APPLICATIONS, "applications", "forward_seq"
+    max_batch = 20  # each with its PDF: keep one central transaction to a few MB
 
     def _rows(self, after: int, limit: int) -> list[tuple[Any, ...]]:
         return self._query(

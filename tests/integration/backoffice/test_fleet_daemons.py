@@ -191,6 +191,8 @@ def test_three_terminals_forward_through_a_database_outage(
             ),
             what="three fresh heartbeats with no backlog",
         )
+        devices = connection.execute("SELECT devices FROM frontyard.terminals WHERE terminal_id = 'outage-0'")
+        assert devices.fetchone() == ({"receipt": {"kind": "receipt_printer", "state": "IDLE", "fault": ""}},)
 
 
 def metric_lines(url: str) -> list[str]:
