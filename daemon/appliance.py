@@ -35,7 +35,11 @@ async def appliance_services(daemon: Daemon) -> AsyncIterator[Appliance]:
     metrics = None
     if settings is not None:
         metrics = Metrics(
-            settings, devices=daemon.registry, events=daemon.events, storage_dir=daemon.config.storage_dir
+            settings,
+            devices=daemon.registry,
+            events=daemon.events,
+            storage_dir=daemon.config.storage_dir,
+            fleet=daemon.fleet.status if daemon.fleet is not None else None,
         )
     if metrics is not None:
         try:

@@ -12,9 +12,9 @@ from typing import Any
 from kiosk.v1 import events_pb2
 
 from ..config import Config
-from ..migrations import outbox_path
 from ..ports import EventPublisher
 from ..registry import DeviceRegistry
+from ..storage_files import outbox_path
 from .forwarder import FleetForwarder, FleetStatus
 from .sources import LocalFiles
 from .watermarks import FILE_NAME, Watermarks
