@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-PACKAGES = ("daemon", "drivers", "frontyard", "simulators", "kiosk_ui", "bench")
+PACKAGES = ("backoffice", "daemon", "drivers", "frontyard", "simulators", "kiosk_ui", "bench")
 JS_DIR = Path("kiosk_ui") / "static" / "js"
 _JS_IMPORT = re.compile(
     r"""(?:import|export)\s[^'"]*?from\s*['"](\.{1,2}/[^'"]+)['"]|import\(\s*['"](\.{1,2}/[^'"]+)['"]"""
@@ -40,6 +40,7 @@ LAYERS = (
     LayerRule("simulators", "daemon", "a simulator shares no code with what it tests"),
     LayerRule("kiosk_ui", "drivers", "the UI reaches devices only through the daemon"),
     LayerRule("kiosk_ui", "frontyard", "decisions live in the daemon"),
+    LayerRule("backoffice", "drivers", "the back office touches no device"),
 )
 
 
