@@ -13,6 +13,7 @@ import psycopg
 import pytest
 from kiosk.v1 import events_pb2
 
+from backoffice.records import Stream
 from backoffice.terminals import add_terminal
 from daemon.audit.log import AuditEntry
 from daemon.fleet.forwarder import BACKLOG_REASON, FLEET_DEVICE, FleetForwarder
@@ -193,9 +194,8 @@ def test_an_unreachable_database_raises_the_backlog_warning_and_residents_keep_w
     forwarder = forwarder_for(
         backoffice_database, stores.storage, tmp_path, published, backlog_warn_rows=3, poll_s=0.05
     )
-    forwarder.options = FleetOptions(
-        **{**forwarder.options.__dict__, "database": "host=127.0.0.1 port=1 dbname=x user=y"}
-    )
+    unreachable = "host=127.0.0.1 port=1 dbname=x user=y"
+    forwarder.options = dataclasses.replace(forwarder.options, database=unreachable)
     try:
         forwarder.start()
         for number in range(1, 6):
@@ -209,3 +209,21 @@ def test_an_unreachable_database_raises_the_backlog_warning_and_residents_keep_w
     assert warning.device == FLEET_DEVICE and warning.state_changed.reason == BACKLOG_REASON
     status = forwarder.status()
     assert status.backlog["visits"] == 5 and status.backlog_warning and not status.connected
+
+
+def test_sslmode_is_honoured_a_server_without_tls_is_never_used_in_plaintext(
+    backoffice_database: BackofficeDatabase, tmp_path: Path
+) -> None:
+    stores = Stores.open(tmp_path / "storage")
+    try:
+        stores.visit(1)
+        forwarder = forwarder_for(backoffice_database, stores.storage, tmp_path)
+        plain = forwarder.options.database.replace("sslmode=disable", "sslmode=require")
+        forwarder.options = dataclasses.replace(forwarder.options, database=plain)
+        with pytest.raises(psycopg.OperationalError):
+            forwarder.forward_once()  # the test cluster has no TLS: refused, not downgraded
+        forwarder.stop()
+    finally:
+        stores.close()
+    assert central(backoffice_database, "SELECT count(*) FROM frontyard.visits") == [(0,)]
+    assert forwarder.watermarks.get(Stream.VISITS) == 0
