@@ -159,14 +159,16 @@ def test_three_terminals_forward_through_a_database_outage(
     for terminal in terminals:
         terminal.record_visits(40)
     escpos_sim.post("cover", open=False)
-    scrape = terminals[0].daemon.process.ready["metrics"]
+    scrapes = [t.daemon.process.ready["metrics"] for t in terminals]
     during_outage = {
         'frontyard_fleet_backlog_rows{stream="visits"} 40.0',
         "frontyard_fleet_backlog_warning 1.0",
         "frontyard_fleet_connected 0.0",
     }
     wait_until(
-        lambda: during_outage <= set(metric_lines(scrape)), timeout=20, what="the backlog in the metrics"
+        lambda: all(during_outage <= set(metric_lines(scrape)) for scrape in scrapes),
+        timeout=20,
+        what="the backlog and its warning in every terminal's metrics",
     )
     assert all(t.local_visits() == 80 for t in terminals)
     cluster.start()
