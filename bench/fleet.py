@@ -41,7 +41,7 @@ from daemon.fleet.watermarks import FILE_NAME, Watermarks
 from daemon.options import FleetOptions
 from daemon.payments.model import OpState, PaymentState, SaleOrder
 from frontyard.kpi import Visit
-from tests.support.fleet_stores import FORM, TerminalStores
+from tests.support.fleet_stores import TerminalStores, sample_form
 from tests.support.postgres import PostgresCluster, started_cluster
 
 TERMINALS = 20
@@ -95,7 +95,7 @@ class Terminal:
                 sale.sequence_number, OpState.APPROVED, payment_state=PaymentState.APPROVED
             )
         if number % 5 == 0:
-            package = self.stores.outbox.add(FORM, PDF, f"20260401-SHIMIN-{number:04d}", now)
+            package = self.stores.outbox.add(sample_form(), PDF, f"20260401-SHIMIN-{number:04d}", now)
             self.stores.outbox.release(package.package_id, "1234", dt.datetime.now(dt.UTC))
         if number % 10 == 0:
             state = events_pb2.DeviceState.ERROR if number % 20 else events_pb2.DeviceState.IDLE

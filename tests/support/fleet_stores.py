@@ -1,7 +1,7 @@
 """One terminal's real local stores in a directory, as the fleet forwarder reads them (tests and bench).
 
 stores = TerminalStores.open(tmp_path / "storage")
-stores.kpi.record(visit); stores.outbox.add(FORM, pdf, reception_id, now)
+stores.kpi.record(visit); stores.outbox.add(sample_form(), pdf, reception_id, now)
 sources = stores.sources("t1")      # daemon.fleet.sources over these files
 stores.close()
 """
@@ -20,14 +20,12 @@ from daemon.visits.kpi_store import PersistentKpiRecorder
 from daemon.visits.outbox_store import PersistentOutbox
 from frontyard.documents import FieldKind, FilledForm, FormField
 
-# a form without personal data, for applications the tests and the bench release
-FORM = FilledForm(
-    "juki-tennyu",
-    "住民異動届",
-    "JUKI_TENNYU",
-    "市民課",
-    (FormField("consent", "同意", FieldKind.CHECKBOX, True),),
-)
+
+def sample_form() -> FilledForm:
+    """A form without personal data, for the applications tests and the bench release (made fresh each
+    time: a module-level form would outlive the tests that check no form stays in memory)."""
+    consent = FormField("consent", "同意", FieldKind.CHECKBOX, True)
+    return FilledForm("juki-tennyu", "住民異動届", "JUKI_TENNYU", "市民課", (consent,))
 
 
 @dataclass

@@ -23,7 +23,7 @@ from daemon.options import FleetOptions
 from daemon.payments.model import OpState, PaymentState, SaleOrder
 from frontyard.kpi import Visit
 from tests.fixtures.postgres import BackofficeDatabase
-from tests.support.fleet_stores import FORM, TerminalStores
+from tests.support.fleet_stores import TerminalStores, sample_form
 from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.integration
@@ -103,8 +103,10 @@ def test_every_stream_arrives_once_with_its_columns(
         stores.payments.update_op(sale.sequence_number, OpState.SENT, payment_state=PaymentState.SENT)
         stores.payments.update_op(sale.sequence_number, OpState.APPROVED, payment_state=PaymentState.APPROVED)
         stores.payments.record_close(1, True, "close-1.csv", [sale.sequence_number])
-        package = stores.outbox.add(FORM, b"%PDF-1.7 sample", "20260401-SHIMIN-0001", NOW)
-        stores.outbox.add(FORM, b"%PDF-1.7 other", "20260401-SHIMIN-0002", NOW)  # awaits its check: not sent
+        package = stores.outbox.add(sample_form(), b"%PDF-1.7 sample", "20260401-SHIMIN-0001", NOW)
+        stores.outbox.add(
+            sample_form(), b"%PDF-1.7 other", "20260401-SHIMIN-0002", NOW
+        )  # awaits its check: not sent
         stores.outbox.release(package.package_id, "1234", NOW)
 
         forwarder = forwarder_for(backoffice_database, stores.storage, tmp_path)
