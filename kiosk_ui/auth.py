@@ -113,6 +113,16 @@ class StaffAuth:
             await self._channel.close(None)
             self._channel = None
 
+    async def check_sign_in(self, staff_id: str, password: str, totp_code: str) -> StaffSession | Response:
+        """The signed-in person, or the refusal to send (the daemon checks; the back office overrides)."""
+        request = staff_pb2.SignInRequest(staff_id=staff_id, password=password, totp_code=totp_code)
+        try:
+            reply = await self._stub().SignIn(request, timeout=30)
+        except grpc.RpcError as exc:
+            error = error_from_rpc(exc)
+            return JSONResponse(error.as_json(), error.http_status)
+        return StaffSession(reply.staff_id, reply.display_name, list(reply.roles))
+
     async def record_sign_out(self, session: StaffSession, reason: str) -> None:
         try:
             request = staff_pb2.SignOutRequest(staff_id=session.staff_id, reason=reason)
@@ -134,17 +144,12 @@ class StaffAuth:
                 for key in ("staff_id", "password", "totp_code")
             ):
                 return _refusal(400, "bad_request", "入力内容に誤りがあります。")
-            sign_in_request = staff_pb2.SignInRequest(
-                staff_id=body.get("staff_id", ""),
-                password=body.get("password", ""),
-                totp_code=body.get("totp_code", ""),
+            checked = await self.check_sign_in(
+                body.get("staff_id", ""), body.get("password", ""), body.get("totp_code", "")
             )
-            try:
-                reply = await self._stub().SignIn(sign_in_request, timeout=30)
-            except grpc.RpcError as exc:
-                error = error_from_rpc(exc)
-                return JSONResponse(error.as_json(), error.http_status)
-            session = StaffSession(reply.staff_id, reply.display_name, list(reply.roles))
+            if not isinstance(checked, StaffSession):
+                return checked
+            session = checked
             response = JSONResponse(_describe(session), headers={"Cache-Control": "no-store"})
             response.set_cookie(
                 COOKIE, self.sessions.open(session), path="/staff", httponly=True, samesite="strict"

@@ -74,7 +74,7 @@ export async function outbox(screen) {
 }
 
 // One input per field, by kind; the original value is kept to send only what staff changed.
-function fieldEditor(field, index) {
+export function fieldEditor(field, index) {
   const id = `field-${index}`;
   const missing = field.missing;
   const common = { id, name: field.key, "data-key": field.key, "aria-invalid": missing ? "true" : "false" };
@@ -100,7 +100,7 @@ function fieldEditor(field, index) {
   return h("div", { class: "form-field", "data-field": field.key }, ...parts);
 }
 
-function changes(form) {
+export function changes(form) {
   const corrections = new Map();
   for (const input of form.querySelectorAll("[data-key]")) {
     const value = input.type === "checkbox" ? String(input.checked) : input.value;
