@@ -21,7 +21,7 @@ export async function closeScreen(screen) {
   const picker = h(
     "form",
     { class: "period", id: "close-day", onsubmit: (event) => event.preventDefault() },
-    h("p", { class: "field" }, h("label", { for: "close-date" }, L("close.date")), " ", h("input", { id: "close-date", type: "date", value: day, onchange: (event) => (day = event.target.value) })),
+    h("p", { class: "field" }, h("label", { for: "close-date" }, L("close.date")), " ", h("input", { id: "close-date", type: "date", value: day, oninput: (event) => (day = event.target.value) })),
     action("close.show", () => closeScreen(screen), "primary", { id: "close-show" }),
   );
   screen.replaceChildren(h("h1", {}, L("close.title")), picker);

@@ -18,7 +18,7 @@ function figureCells(row) {
 const FIGURES = ["kpi.samples", "kpi.wait", "kpi.handle", "kpi.writes_saved"];
 
 function dateField(id, labelKey, value, onchange) {
-  return h("p", { class: "field" }, h("label", { for: id }, L(labelKey)), " ", h("input", { id, type: "date", value, onchange: (event) => onchange(event.target.value) }));
+  return h("p", { class: "field" }, h("label", { for: id }, L(labelKey)), " ", h("input", { id, type: "date", value, oninput: (event) => onchange(event.target.value) }));
 }
 
 export async function kpiScreen(screen) {
@@ -42,10 +42,12 @@ export async function kpiScreen(screen) {
   const season = (name) => L(name === "busy" ? "kpi.busy" : "kpi.quiet");
   const offices = report.offices.map((row) => h("tr", {}, h("th", { scope: "row" }, row.office || L("kpi.city")), h("td", {}, season(row.season)), ...figureCells(row)));
   const terminals = report.terminals.map((row) => h("tr", {}, h("td", {}, row.office), h("th", { scope: "row" }, row.terminal_id), ...figureCells(row)));
-  const channels = report.certificates.map((row) => h("tr", {}, h("th", { scope: "row" }, row.office), h("td", {}, known("kpi.channel", row.channel, "kpi.channel.other")), h("td", {}, String(row.count))));
+  const channels = report.certificates.map((row) =>
+    h("tr", {}, h("th", { scope: "row" }, row.office), h("td", {}, known("kpi.channel", row.channel, "kpi.channel.other")), h("td", {}, known("certificate", row.kind, "certificate.other")), h("td", {}, String(row.count))),
+  );
   screen.append(
     table("kpi-offices", L("kpi.by_office"), ["fleet.office", "kpi.season", ...FIGURES], offices),
     table("kpi-terminals", L("kpi.by_terminal"), ["fleet.office", "fleet.terminal", ...FIGURES], terminals),
-    table("kpi-certificates", L("kpi.channels"), ["fleet.office", "kpi.channel", "kpi.count"], channels),
+    table("kpi-certificates", L("kpi.channels"), ["fleet.office", "kpi.channel", "kpi.certificates", "kpi.count"], channels),
   );
 }

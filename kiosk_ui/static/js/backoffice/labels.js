@@ -22,6 +22,10 @@ export async function setLanguage(code) {
   dictionary = await load(code);
   current = code;
   document.documentElement.lang = code;
+}
+
+// Marks the page as shown in `code` (after its screen was drawn in that language: tests wait for it).
+export function markLanguage(code) {
   document.documentElement.dataset.language = code;
 }
 

@@ -6,7 +6,7 @@ import { h } from "../ui.js";
 import { closeScreen } from "./close.js";
 import { fleetScreen, stopFleet } from "./fleet.js";
 import { kpiScreen } from "./kpi.js";
-import { L, LANGUAGES, language, setLanguage } from "./labels.js";
+import { L, LANGUAGES, language, markLanguage, setLanguage } from "./labels.js";
 import { outboxScreen } from "./outbox.js";
 
 const screen = document.getElementById("screen");
@@ -40,6 +40,7 @@ function chrome() {
 async function switchLanguage(code) {
   await setLanguage(code);
   await go(active);
+  markLanguage(code);
 }
 
 export async function go(id) {
@@ -58,6 +59,7 @@ async function start() {
   chrome();
   await requireStaff();
   await go("fleet");
+  markLanguage("ja");
   document.body.dataset.ready = "true";
 }
 
