@@ -24,6 +24,7 @@ _LOGGER = logging.getLogger(__name__)
 CHANNEL = "frontyard_fleet"
 COALESCE_S = 0.25  # notifications this close together make one push
 RETRY_S = 2.0  # after the database went away
+FAULT_STATES = frozenset({"ERROR", "OFFLINE", "UNKNOWN"})  # a device's fault is shown only in these
 BOARD_SQL = (
     "SELECT terminal_id, office, last_seen_time, backlog_rows, devices, now()"
     " FROM frontyard.terminals ORDER BY office, terminal_id"
@@ -71,10 +72,11 @@ def device_lines(devices: Any) -> tuple[DeviceLine, ...]:
     for item in items:
         state = str(item.get("state") or "UNKNOWN").upper().removeprefix("DEVICE_STATE_")
         reasons = item.get("reasons") or item.get("status_reasons") or []
-        fault = item.get("fault") or ""
+        fault = str(item.get("fault") or "") if state in FAULT_STATES else ""  # else: a past fault
         found = [str(reason).replace("-", "_") for reason in reasons if isinstance(reason, str)]
-        if fault and fault not in found:
-            found.append(str(fault).replace("-", "_"))
+        for part in fault.split(","):
+            if part and part.replace("-", "_") not in found:
+                found.append(part.replace("-", "_"))
         lines.append(DeviceLine(str(item.get("slot") or item.get("name") or ""), state, tuple(found)))
     return tuple(sorted(lines, key=lambda line: line.slot))
 

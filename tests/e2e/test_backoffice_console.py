@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,8 +18,10 @@ import psycopg
 import pytest
 from playwright.sync_api import Browser, Page
 
+from backoffice.terminals import add_terminal, terminal_role
 from daemon.audit.log import AuditLog
 from tests.e2e.audit import e2e_audit
+from tests.fixtures.daemon import RunningDaemon
 from tests.fixtures.kiosk import KioskStack
 from tests.fixtures.postgres import BackofficeDatabase, new_backoffice_database
 from tests.support.backoffice_city import (
@@ -33,7 +35,7 @@ from tests.support.backoffice_city import (
     upsert,
 )
 from tests.support.postgres import PostgresCluster
-from tests.support.processes import PYTHON, RunningProcess, start_with_ready_line
+from tests.support.processes import PYTHON, RunningProcess, free_port, start_with_ready_line
 from tests.support.staff import TEST_STAFF, add_account
 
 pytestmark = pytest.mark.e2e
@@ -180,3 +182,25 @@ def test_figures_and_the_daily_close(console: Console, page: Page) -> None:
     assert "-300円" in page.inner_text(f"tr[data-terminal='{STALE_TERMINAL}'] .difference")
     assert page.locator("tr[data-matches='true']").count() == 2
     assert "一致しない端末があります: 1台" in page.inner_text("#close-verdict")
+
+
+def test_a_forwarding_daemon_appears_on_the_board(
+    console: Console, page: Page, start_daemon: Callable[..., RunningDaemon], tmp_path: Path
+) -> None:
+    """A real daemon with ``[fleet]`` logs in as its own terminal role and heartbeats: its printer, which
+    nobody answers at its address, shows as offline on the board, pushed without a reload."""
+    terminal_id, office = "ibusuki-e2e-01", "指宿駅前"
+    password = tmp_path / "terminal-password"
+    password.write_text("terminal e2e password\n")
+    add_terminal(console.database.admin_dsn, terminal_id, office, "terminal e2e password")
+    cluster = console.database.cluster
+    dsn = cluster.tcp_dsn(terminal_role(terminal_id), console.database.name)
+    fleet = (
+        f'\n[fleet]\nterminal_id = "{terminal_id}"\noffice = "{office}"\ndatabase = "{dsn}"\n'
+        f'password_file = "{password}"\nheartbeat_s = 1.0\n'
+    )
+    open_console(console, page)
+    start_daemon({"receipt": ("escpos", f"tcp://127.0.0.1:{free_port()}")}, extra=fleet)
+    row = f"tr[data-terminal='{terminal_id}'][data-stale='false']"
+    page.wait_for_selector(f"{row} li[data-slot='receipt'][data-state='OFFLINE']", timeout=30_000)
+    assert office in page.inner_text(f"tr[data-terminal='{terminal_id}']")
