@@ -15,6 +15,7 @@ import psycopg
 import pytest
 
 from backoffice.console import board, closing, figures, outbox
+from backoffice.console.__main__ import main as console_main
 from backoffice.retention import purge, purge_personal_data
 from frontyard import exporter
 from frontyard.corrections import FieldCorrection
@@ -201,3 +202,12 @@ def test_the_console_login_may_not_forward_rows(city: City) -> None:
 
     with city.connect() as connection, pytest.raises(psycopg.errors.InsufficientPrivilege):
         insert(connection, _visit("honcho-01", 99, CLOSE_DAY, "kiosk", 1.0, 1.0))
+
+
+def test_the_purge_command(city: City, capsys: pytest.CaptureFixture[str]) -> None:
+    assert console_main(["purge", "--database", city.dsn, "--retention-days", "-1"]) == 2
+    assert "保存日数" in capsys.readouterr().err
+    assert console_main(["purge", "--database", city.dsn, "--retention-days", "30"]) == 0
+    assert "cleared: 0 applications" in capsys.readouterr().out
+    nobody = city.database.cluster.tcp_dsn(LOGIN, "no_such_database") + f" password='{PASSWORD}'"
+    assert console_main(["purge", "--database", nobody]) == 1
