@@ -38,6 +38,9 @@ PREFIX = "/staff/api/backoffice"
 SSE_HEADERS = {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
 MAX_BODY = 64 * 1024
 T = TypeVar("T")
+Body = dict[str, Any]
+Connection = psycopg.Connection[Any]
+ApplicationStep = Callable[[Connection, outbox.ApplicationKey, Body, str], Body]
 
 
 def _error(status: int, reason: str, message_ja: str) -> JSONResponse:
@@ -161,44 +164,41 @@ def routes(console: Console) -> list[BaseRoute]:
 
         return await guarded(work)
 
-    async def application(request: Request) -> Response:
+    async def on_application(request: Request, do: ApplicationStep, audited: str = "") -> Response:
+        """A POST naming one application by ``key``: ``do`` it as the signed-in person, audit ``audited``."""
         body = await _body(request)
         if body is None:
             return _error(*BAD_REQUEST)
-        return await guarded(
-            lambda: console.run(
-                lambda c: outbox.get_application(c, outbox.ApplicationKey.parse(body.get("key", "")))
-            )
-        )
+        staff_id = current_staff.get()
+
+        async def work() -> dict[str, Any]:
+            key = outbox.ApplicationKey.parse(body.get("key", ""))
+            done = await console.run(lambda connection: do(connection, key, body, staff_id))
+            if audited:
+                console.auth.record(staff_id, audited, f"applications/{key}")
+            return done
+
+        return await guarded(work)
+
+    def open_one(connection: Connection, key: outbox.ApplicationKey, body: Body, staff_id: str) -> Body:
+        return outbox.get_application(connection, key)
+
+    def correct_one(connection: Connection, key: outbox.ApplicationKey, body: Body, staff_id: str) -> Body:
+        changes = _corrections(body.get("corrections"))
+        return {"corrected_fields": list(outbox.correct_application(connection, key, changes, staff_id))}
+
+    def check_one(connection: Connection, key: outbox.ApplicationKey, body: Body, staff_id: str) -> Body:
+        outbox.check_application(connection, key, staff_id)
+        return {"checked": str(key)}
+
+    async def application(request: Request) -> Response:
+        return await on_application(request, open_one)
 
     async def correct(request: Request) -> Response:
-        body = await _body(request)
-        if body is None:
-            return _error(*BAD_REQUEST)
-        staff_id = current_staff.get()
-
-        async def work() -> dict[str, Any]:
-            key = outbox.ApplicationKey.parse(body.get("key", ""))
-            changes = _corrections(body.get("corrections"))
-            fields = await console.run(lambda c: outbox.correct_application(c, key, changes, staff_id))
-            console.auth.record(staff_id, "application.corrected", f"applications/{key}")
-            return {"corrected_fields": list(fields)}
-
-        return await guarded(work)
+        return await on_application(request, correct_one, "application.corrected")
 
     async def release(request: Request) -> Response:
-        body = await _body(request)
-        if body is None:
-            return _error(*BAD_REQUEST)
-        staff_id = current_staff.get()
-
-        async def work() -> dict[str, Any]:
-            key = outbox.ApplicationKey.parse(body.get("key", ""))
-            await console.run(lambda c: outbox.check_application(c, key, staff_id))
-            console.auth.record(staff_id, "application.checked", f"applications/{key}")
-            return {"checked": str(key)}
-
-        return await guarded(work)
+        return await on_application(request, check_one, "application.checked")
 
     async def export(request: Request) -> Response:
         staff_id = current_staff.get()

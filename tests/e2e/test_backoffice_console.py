@@ -16,7 +16,7 @@ from typing import Any
 
 import psycopg
 import pytest
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Page
 
 from backoffice.terminals import add_terminal, terminal_role
 from daemon.audit.log import AuditLog
@@ -75,17 +75,6 @@ def console(postgres_cluster: PostgresCluster, tmp_path_factory: pytest.TempPath
         process.stop()
 
 
-@pytest.fixture
-def portrait(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1080, "height": 1920}, locale="ja-JP")
-    opened = context.new_page()
-    opened.set_default_timeout(15_000)
-    try:
-        yield opened
-    finally:
-        context.close()
-
-
 def open_console(console: Console, page: Page) -> None:
     page.goto(console.url)
     KioskStack.sign_in(page)
@@ -98,16 +87,16 @@ def show(page: Page, tab: str) -> None:
     page.wait_for_selector(f"#screen[data-screen='{tab}'][data-loaded='true']")
 
 
-def test_every_screen_passes_the_audit(console: Console, portrait: Page) -> None:
+def test_every_screen_passes_the_audit(console: Console, page: Page) -> None:
     audit = e2e_audit()
-    open_console(console, portrait)
+    open_console(console, page)
     for tab in TABS:
-        show(portrait, tab)
-        audit.check(portrait, f"backoffice-{tab}", ("ja", "en"))
-    show(portrait, "outbox")
-    portrait.click(".open-application")
-    portrait.wait_for_selector("#application-form")
-    audit.check(portrait, "backoffice-outbox-detail", ("ja",))
+        show(page, tab)
+        audit.check(page, f"backoffice-{tab}", ("ja", "en"))
+    show(page, "outbox")
+    page.click(".open-application")
+    page.wait_for_selector("#application-form")
+    audit.check(page, "backoffice-outbox-detail", ("ja",))
     assert not audit.findings, "\n".join(audit.findings)
     assert len(audit.screens) == len(TABS) + 1
 
