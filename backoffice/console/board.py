@@ -4,6 +4,7 @@
 central database NOTIFYs it on every terminal heartbeat and device event) and pushes the whole board to
 every browser that follows it: after a notification (several close together coalesce into one push) and
 every ``push_every_s`` in any case, so a terminal that stopped talking turns stale on screen by itself.
+While the database does not answer, followers get ``None`` (every ``RETRY_S``) until it is back.
 """
 
 from __future__ import annotations
@@ -110,13 +111,14 @@ class FleetFeed:
         self.database = database
         self.stale_after_s = stale_after_s
         self.push_every_s = push_every_s
-        self._followers: set[asyncio.Queue[Board]] = set()
+        self._followers: set[asyncio.Queue[Board | None]] = set()
         self._task: asyncio.Task[None] | None = None
         self._version = 0
+        self._lost = False  # the database went away (logged once until it is back)
 
     @contextlib.asynccontextmanager
-    async def follow(self) -> AsyncIterator[asyncio.Queue[Board]]:
-        queue: asyncio.Queue[Board] = asyncio.Queue(maxsize=4)
+    async def follow(self) -> AsyncIterator[asyncio.Queue[Board | None]]:
+        queue: asyncio.Queue[Board | None] = asyncio.Queue(maxsize=4)
         self._followers.add(queue)
         if self._task is None or self._task.done():
             self._task = asyncio.create_task(self._run())
@@ -131,7 +133,7 @@ class FleetFeed:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
 
-    def _push(self, board: Board) -> None:
+    def _push(self, board: Board | None) -> None:
         for queue in self._followers:
             if queue.full():  # a slow browser gets the newest board, not a backlog of old ones
                 queue.get_nowait()
@@ -142,7 +144,10 @@ class FleetFeed:
             try:
                 await self._listen()
             except (psycopg.OperationalError, psycopg.InterfaceError) as error:
-                _LOGGER.warning("fleet feed lost the central database: %s", type(error).__name__)
+                if not self._lost:
+                    _LOGGER.warning("fleet feed lost the central database: %s", type(error).__name__)
+                self._lost = True
+                self._push(None)  # the browsers say so instead of showing a board that has stopped
                 await asyncio.sleep(RETRY_S)
 
     async def _listen(self) -> None:
@@ -162,8 +167,12 @@ class FleetFeed:
     async def _publish(self, connection: psycopg.AsyncConnection[Any]) -> None:
         cursor = await connection.execute(BOARD_SQL)
         self._version += 1
+        self._lost = False
         self._push(board_of(await cursor.fetchall(), self.stale_after_s, self._version))
 
 
-def sse(board: Board) -> bytes:
+def sse(board: Board | None) -> bytes:
+    """One server-sent event: the board, or ``unreachable`` while the central database does not answer."""
+    if board is None:
+        return b"event: unreachable\ndata: {}\n\n"
     return f"data: {json.dumps(board.as_json(), ensure_ascii=False)}\n\n".encode()

@@ -85,11 +85,12 @@ def test_board_marks_the_silent_terminal_and_the_faulty_printer(city: City) -> N
 
 
 def test_feed_pushes_the_board_when_a_terminal_reports(city: City) -> None:
-    async def follow() -> board.Board:
+    async def follow() -> board.Board | None:
         feed = board.FleetFeed(city.dsn, stale_after_s=60, push_every_s=30)
         try:
             async with feed.follow() as queue:
                 first = await asyncio.wait_for(queue.get(), timeout=10)
+                assert first is not None
                 assert {t.terminal_id for t in first.terminals if t.stale} == {STALE_TERMINAL}
                 with city.admin() as connection:  # 開聞 speaks again; only the NOTIFY can wake the feed
                     upsert(connection, heartbeat(STALE_TERMINAL, dt.datetime.now(dt.UTC)))
@@ -98,6 +99,7 @@ def test_feed_pushes_the_board_when_a_terminal_reports(city: City) -> None:
             await feed.close()
 
     pushed = asyncio.run(follow())
+    assert pushed is not None
     assert not [t.terminal_id for t in pushed.terminals if t.stale]
     assert pushed.version == 2
     with city.admin() as connection:  # silent again for the tests after this one

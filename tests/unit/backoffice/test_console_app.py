@@ -5,6 +5,7 @@ the central database does not answer."""
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -12,6 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from backoffice.console.board import FleetFeed, sse
 from backoffice.console.server import ConsoleOptions, create_app
 from daemon.audit.log import AuditLog
 from daemon.staff.roles import StaffRole
@@ -102,3 +104,14 @@ async def test_an_unreachable_database_is_a_503_in_words(client: httpx.AsyncClie
         assert reply.status_code == 503, path
         error = reply.json()["error"]
         assert error["reason"] == "central_unreachable" and "中央データベース" in error["message_ja"]
+
+
+async def test_the_fleet_feed_says_when_the_database_is_away() -> None:
+    nobody = f"host=127.0.0.1 port={free_port()} dbname=frontyard user=console connect_timeout=2"
+    feed = FleetFeed(nobody, stale_after_s=30, push_every_s=5)
+    try:
+        async with feed.follow() as queue:
+            assert await asyncio.wait_for(queue.get(), timeout=10) is None
+    finally:
+        await feed.close()
+    assert sse(None).startswith(b"event: unreachable\n")

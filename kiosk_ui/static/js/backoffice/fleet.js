@@ -57,6 +57,10 @@ export async function fleetScreen(screen) {
     live.textContent = L("fleet.live");
   };
   source.onmessage = (event) => {
+    live.textContent = L("fleet.live");
     if (document.getElementById("fleet") === holder) render(holder, JSON.parse(event.data));
   };
+  source.addEventListener("unreachable", () => {
+    live.textContent = `⚠ ${L("common.unreachable")}`;
+  });
 }
