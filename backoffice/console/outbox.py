@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import enum
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -32,12 +33,12 @@ BAD_REQUEST_JA = "入力内容に誤りがあります。"
 NOT_FOUND_JA = "申請が見つかりません。"
 
 
-class CentralStatus:
+class CentralStatus(enum.StrEnum):
+    """An application's status in the central database (pass ``.value`` to SQL)."""
+
     RELEASED = "released"  # arrived from a terminal (its staff released it): the back office checks it
     CHECKED = "checked"  # the back office checked it: it may be exported
     EXPORTED = "exported"
-
-    ALL = (RELEASED, CHECKED, EXPORTED)
 
 
 @dataclass(frozen=True)
@@ -50,10 +51,8 @@ class ApplicationKey:
     @classmethod
     def parse(cls, text: str) -> ApplicationKey:
         terminal_id, _, seq = str(text).rpartition("/")
-        if not terminal_id or not seq.isdigit() or len(text) > 200:
-            raise OutboxError(
-                "bad application key", reason="bad_request", message_ja="入力内容に誤りがあります。"
-            )
+        if not terminal_id or not (seq.isascii() and seq.isdigit()) or len(text) > 200:
+            raise OutboxError("bad application key", reason="bad_request", message_ja=BAD_REQUEST_JA)
         return cls(terminal_id, int(seq))
 
     def __str__(self) -> str:
@@ -94,10 +93,12 @@ def _form_of(package: Any) -> FilledForm:
 
 
 def list_applications(connection: psycopg.Connection[Any], status: str) -> list[CentralApplication]:
-    if status not in CentralStatus.ALL:
-        raise OutboxError("unknown status", reason="bad_request", message_ja=BAD_REQUEST_JA)
+    try:
+        wanted = CentralStatus(status)
+    except ValueError:
+        raise OutboxError("unknown status", reason="bad_request", message_ja=BAD_REQUEST_JA) from None
     found = []
-    for row in connection.execute(_LIST_SQL, (status,)):
+    for row in connection.execute(_LIST_SQL, (wanted.value,)):
         terminal_id, seq, office, application_id, reception_id, title, state, received, package = row[:9]
         form = _form_of(package) if package is not None else None
         found.append(
@@ -176,7 +177,7 @@ def get_application(connection: psycopg.Connection[Any], key: ApplicationKey) ->
     }
 
 
-def _expect(status: str, expected: str) -> None:
+def _expect(status: str, expected: CentralStatus) -> None:
     if status != expected:
         raise OutboxError(
             f"application is {status}, not {expected}",
@@ -227,7 +228,7 @@ def check_application(connection: psycopg.Connection[Any], key: ApplicationKey, 
         connection.execute(
             "UPDATE frontyard.applications SET status = %s, checked_by = %s, checked_time = now()"
             " WHERE terminal_id = %s AND seq = %s",
-            (CentralStatus.CHECKED, staff_id, key.terminal_id, key.seq),
+            (CentralStatus.CHECKED.value, staff_id, key.terminal_id, key.seq),
         )
 
 
@@ -269,7 +270,7 @@ class CentralOutbox:
         ids = self.connection.execute(
             "SELECT application_id FROM frontyard.applications WHERE status = %s AND package IS NOT NULL"
             " ORDER BY received_time, terminal_id, seq",
-            (wanted,),
+            (wanted.value,),
         ).fetchall()
         return tuple(self.summary(package_id) for (package_id,) in ids)
 
@@ -285,7 +286,7 @@ class CentralOutbox:
             self.connection.execute(
                 "UPDATE frontyard.applications SET status = %s, exported_time = %s, exported_by = %s"
                 " WHERE application_id = %s AND status = %s",
-                (CentralStatus.EXPORTED, now, self.staff_id, package_id, CentralStatus.CHECKED),
+                (CentralStatus.EXPORTED.value, now, self.staff_id, package_id, CentralStatus.CHECKED.value),
             )
         return self.summary(package_id)
 

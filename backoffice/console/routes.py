@@ -13,7 +13,7 @@ import datetime as dt
 import json
 import logging
 from collections.abc import AsyncIterator, Callable
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -57,6 +57,15 @@ STATUS_OF_REASON = {"application_not_found": 404, "bad_request": 400}
 ROLE_MISSING = (403, "staff_role_missing", "この操作をする役割がありません（会計・管理者など）。")
 
 
+@dataclass(frozen=True)
+class ConsoleSettings:
+    export_dir: Path  # exported application packages
+    stale_after_s: float = 30.0  # a terminal silent this long is marked stale
+    push_every_s: float = 5.0  # the board is pushed at least this often
+    busy_months: frozenset[int] = frozenset({3, 4})  # 繁忙期
+    timezone: str = "Asia/Tokyo"  # business days and seasons are counted here
+
+
 class Console:
     """What the routes share: the database, the sign-in (for roles and the audit log), settings."""
 
@@ -72,22 +81,6 @@ class Console:
                 return work(connection)
 
         return await run_in_threadpool(in_thread)
-
-
-class ConsoleSettings:
-    def __init__(
-        self,
-        export_dir: Path,
-        stale_after_s: float = 30.0,
-        push_every_s: float = 5.0,
-        busy_months: frozenset[int] = frozenset({3, 4}),
-        timezone: str = "Asia/Tokyo",
-    ) -> None:
-        self.export_dir = export_dir
-        self.stale_after_s = stale_after_s
-        self.push_every_s = push_every_s
-        self.busy_months = busy_months
-        self.timezone = timezone
 
 
 async def _body(request: Request) -> dict[str, Any] | None:
@@ -156,7 +149,7 @@ def routes(console: Console) -> list[BaseRoute]:
         return StreamingResponse(events(), media_type="text/event-stream", headers=SSE_HEADERS)
 
     async def applications(request: Request) -> Response:
-        status = request.query_params.get("status", outbox.CentralStatus.RELEASED)
+        status = request.query_params.get("status", outbox.CentralStatus.RELEASED.value)
 
         async def work() -> dict[str, Any]:
             found = await console.run(lambda c: outbox.list_applications(c, status))

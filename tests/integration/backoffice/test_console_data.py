@@ -142,7 +142,7 @@ def test_outbox_correct_check_export_records_who_and_purges_after_retention(
 ) -> None:
     missing = next(a for a in city.applications if a.missing_phone)
     with city.connect() as connection:
-        listed = outbox.list_applications(connection, outbox.CentralStatus.RELEASED)
+        listed = outbox.list_applications(connection, outbox.CentralStatus.RELEASED.value)
         assert {item.key for item in listed} == {a.key for a in city.applications}
         key = outbox.ApplicationKey.parse(missing.key)
         assert "filer.phone" in {
