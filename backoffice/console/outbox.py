@@ -22,6 +22,7 @@ from typing import Any
 import psycopg
 from psycopg.types.json import Jsonb
 
+from backoffice.terminals import TERMINAL_ID
 from daemon.visits.outbox_store import form_from_json, form_to_json
 from frontyard.corrections import FieldCorrection, correct_form
 from frontyard.documents import FilledForm
@@ -43,7 +44,8 @@ class CentralStatus(enum.StrEnum):
 
 @dataclass(frozen=True)
 class ApplicationKey:
-    """An application in the central database: the terminal's id and its forwarding sequence."""
+    """An application in the central database: the terminal's id and its forwarding sequence (both in
+    their grammar: a key that is not is refused, so no typed text reaches an audit row)."""
 
     terminal_id: str
     seq: int
@@ -51,7 +53,7 @@ class ApplicationKey:
     @classmethod
     def parse(cls, text: str) -> ApplicationKey:
         terminal_id, _, seq = str(text).rpartition("/")
-        if not terminal_id or not (seq.isascii() and seq.isdigit()) or len(text) > 200:
+        if not TERMINAL_ID.fullmatch(terminal_id) or not (seq.isascii() and seq.isdigit()) or len(seq) > 18:
             raise OutboxError("bad application key", reason="bad_request", message_ja=BAD_REQUEST_JA)
         return cls(terminal_id, int(seq))
 
