@@ -1,6 +1,7 @@
 """The city's effect figures (効果検証) from the forwarded visit rows, in the seed report's shape.
 
-The report compares, per season (繁忙期 / 閑散期: the municipality's busy months), the number of samples,
+The report compares, before and after the reform (改革前 / 改革後: the visit rows' period) and per season
+(繁忙期 / 閑散期: the municipality's busy months), the number of samples,
 the average wait (待ち時間) and the average handling time (処理時間); here by office (with a city-wide row)
 and by terminal, over a period, plus the writes saved and the certificates issued by channel (procedure
 ids ``CERT_<KIND>`` of the visit rows). Days are counted in the city's time zone.
@@ -28,10 +29,10 @@ _FIGURES = "count(*), avg(v.wait_s), avg(v.handle_s), coalesce(sum(v.writes_save
 _FROM = "frontyard.visits v LEFT JOIN frontyard.terminals t USING (terminal_id)"
 
 BY_OFFICE_SQL = f"""
-SELECT t.office, {_SEASON} AS season, {_FIGURES}
+SELECT t.office, v.period, {_SEASON} AS season, {_FIGURES}
   FROM {_FROM} WHERE {_PERIOD}
- GROUP BY GROUPING SETS ((t.office, season), (season))
- ORDER BY t.office NULLS LAST, season
+ GROUP BY GROUPING SETS ((t.office, v.period, season), (v.period, season))
+ ORDER BY t.office NULLS LAST, v.period, season
 """  # noqa: S608 (constant fragments; values are parameters)
 BY_TERMINAL_SQL = f"""
 SELECT coalesce(t.office, ''), v.terminal_id, {_FIGURES}
@@ -46,10 +47,15 @@ SELECT coalesce(t.office, ''), v.channel, substr(p.procedure, 6), count(*)
 """  # noqa: S608
 
 
+# The visit rows' period (the report's 改革前 / 改革後) as a key the language files know.
+REFORMS = {"改革前": "before", "改革後": "after"}
+
+
 @dataclass(frozen=True)
 class FigureRow:
     office: str  # "" on the city-wide rows
     terminal_id: str  # "" on the office rows
+    reform: str  # before, after, other (the report's 改革前 / 改革後), or "" on the terminal rows
     season: str  # busy, quiet, or "" on the terminal rows (both seasons)
     samples: int
     avg_wait_s: float | None
@@ -89,11 +95,20 @@ def read_figures(
     """The figures of the visits started from ``start`` to ``end`` (inclusive; None: open)."""
     params = {"start": start, "end": end, "tz": timezone, "busy": sorted(busy_months)}
     offices = tuple(
-        FigureRow(office or "", "", season, int(n), _number(wait), _number(handle), int(saved))
-        for office, season, n, wait, handle, saved in connection.execute(BY_OFFICE_SQL, params)
+        FigureRow(
+            office or "",
+            "",
+            REFORMS.get(reform, "other"),
+            season,
+            int(n),
+            _number(wait),
+            _number(handle),
+            int(saved),
+        )
+        for office, reform, season, n, wait, handle, saved in connection.execute(BY_OFFICE_SQL, params)
     )
     terminals = tuple(
-        FigureRow(office, terminal, "", int(n), _number(wait), _number(handle), int(saved))
+        FigureRow(office, terminal, "", "", int(n), _number(wait), _number(handle), int(saved))
         for office, terminal, n, wait, handle, saved in connection.execute(BY_TERMINAL_SQL, params)
     )
     certificates = tuple(

@@ -114,7 +114,13 @@ def _application(terminal_id: str, seq: int, missing_phone: bool, now: dt.dateti
 
 
 def _visit(
-    terminal_id: str, seq: int, day: dt.date, channel: str, wait_s: float, handle_s: float
+    terminal_id: str,
+    seq: int,
+    day: dt.date,
+    channel: str,
+    wait_s: float,
+    handle_s: float,
+    period: str = "改革後",
 ) -> VisitRecord:
     started = dt.datetime.combine(day, dt.time(10, 0), JST)
     return VisitRecord(
@@ -122,7 +128,7 @@ def _visit(
         seq=seq,
         recorded_time=started,
         visit_id=f"V{seq:04d}",
-        period="改革後",
+        period=period,
         life_event="",
         counter="市民課",
         procedure_ids=("CERT_JUMINHYO",),
@@ -164,6 +170,11 @@ def seed_city(admin_dsn: str) -> list[SeededApplication]:
             ):
                 insert(connection, _visit(terminal_id, seq, day, channel, wait_s, handle_s))
                 seq += 1
+            if terminal_id == "honcho-01":  # one visit measured before the reform (改革前)
+                insert(
+                    connection,
+                    _visit(terminal_id, seq, dt.date(2025, 3, 10), "counter", 574.0, 443.0, "改革前"),
+                )
             insert(connection, *_payments(terminal_id, 1))
             short = SHORT_CLOSE_YEN if terminal_id == STALE_TERMINAL else 0
             at = dt.datetime.combine(CLOSE_DAY, dt.time(18, 0), JST)

@@ -109,12 +109,18 @@ def test_feed_pushes_the_board_when_a_terminal_reports(city: City) -> None:
 def test_figures_by_office_season_terminal_and_channel(city: City) -> None:
     with city.connect() as connection:
         found = figures.read_figures(connection, None, None, BUSY, "Asia/Tokyo")
-    rows = {(row.office, row.season): row for row in found.offices}
+    rows = {(row.office, row.season): row for row in found.offices if row.reform == "after"}
+    before = [row for row in found.offices if row.reform == "before"]
+    assert [(row.office, row.season, row.samples, row.avg_wait_s) for row in before] == [
+        ("本庁", "busy", 1, 574.0),
+        ("", "busy", 1, 574.0),
+    ]
     busy = rows[("本庁", "busy")]
     assert (busy.samples, busy.avg_wait_s, busy.avg_handle_s, busy.writes_saved) == (2, 150.0, 420.0, 8)
     assert rows[("本庁", "quiet")].avg_wait_s == 60.0
     assert rows[("", "busy")].samples == 2 * len(TERMINALS)  # the city-wide row
-    assert {row.terminal_id: row.samples for row in found.terminals} == dict.fromkeys(TERMINALS, 3)
+    samples = {row.terminal_id: row.samples for row in found.terminals}
+    assert samples == {**dict.fromkeys(TERMINALS, 3), "honcho-01": 4}
     channels = {(c.office, c.channel, c.kind): c.count for c in found.certificates}
     assert channels[("山川支所", "kiosk", "JUMINHYO")] == 2
     assert channels[("山川支所", "counter", "JUMINHYO")] == 1

@@ -40,13 +40,15 @@ export async function kpiScreen(screen) {
   }
   if (!report.offices.length) return screen.append(h("p", { id: "kpi-empty" }, L("kpi.empty")));
   const season = (name) => L(name === "busy" ? "kpi.busy" : "kpi.quiet");
-  const offices = report.offices.map((row) => h("tr", {}, h("th", { scope: "row" }, row.office || L("kpi.city")), h("td", {}, season(row.season)), ...figureCells(row)));
+  const offices = report.offices.map((row) =>
+    h("tr", {}, h("th", { scope: "row" }, row.office || L("kpi.city")), h("td", {}, known("kpi.reform", row.reform, "kpi.reform.other")), h("td", {}, season(row.season)), ...figureCells(row)),
+  );
   const terminals = report.terminals.map((row) => h("tr", {}, h("td", {}, row.office), h("th", { scope: "row" }, row.terminal_id), ...figureCells(row)));
   const channels = report.certificates.map((row) =>
     h("tr", {}, h("th", { scope: "row" }, row.office), h("td", {}, known("kpi.channel", row.channel, "kpi.channel.other")), h("td", {}, known("certificate", row.kind, "certificate.other")), h("td", {}, String(row.count))),
   );
   screen.append(
-    table("kpi-offices", L("kpi.by_office"), ["fleet.office", "kpi.season", ...FIGURES], offices),
+    table("kpi-offices", L("kpi.by_office"), ["fleet.office", "kpi.reform", "kpi.season", ...FIGURES], offices),
     table("kpi-terminals", L("kpi.by_terminal"), ["fleet.office", "fleet.terminal", ...FIGURES], terminals),
     table("kpi-certificates", L("kpi.channels"), ["fleet.office", "kpi.channel", "kpi.certificates", "kpi.count"], channels),
   );
