@@ -82,6 +82,11 @@ class StaffSessions:
         session.last_seen = now
         return session, None
 
+    def alive(self, session_id: str) -> bool:
+        """Whether the session is still open, without counting this as use (a live feed's check)."""
+        session = self._sessions.get(session_id)
+        return session is not None and self.clock() - session.last_seen <= self.idle_timeout_s
+
     def close(self, session_id: str) -> StaffSession | None:
         return self._sessions.pop(session_id, None)
 

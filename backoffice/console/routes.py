@@ -27,6 +27,7 @@ from daemon.staff.roles import StaffRole
 from frontyard import exporter
 from frontyard.corrections import FieldCorrection
 from frontyard.errors import DomainError, ErrorCategory
+from kiosk_ui.auth import COOKIE
 from kiosk_ui.auth_context import current_staff
 
 from . import board, closing, figures, outbox
@@ -138,9 +139,12 @@ def routes(console: Console) -> list[BaseRoute]:
         return await guarded(lambda: console.run(lambda c: board.read_board(c, stale).as_json()))
 
     async def fleet_events(request: Request) -> Response:
+        session_id = request.cookies.get(COOKIE, "")
+
         async def events() -> AsyncIterator[bytes]:
+            """Until the browser leaves or its session ends (signed out, or idle: pushes are not use)."""
             async with console.feed.follow() as queue:
-                while not await request.is_disconnected():
+                while console.auth.sessions.alive(session_id) and not await request.is_disconnected():
                     try:
                         yield board.sse(await asyncio.wait_for(queue.get(), timeout=15))
                     except TimeoutError:

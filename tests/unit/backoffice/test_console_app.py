@@ -17,6 +17,7 @@ from backoffice.console.board import FleetFeed, sse
 from backoffice.console.server import ConsoleOptions, create_app
 from daemon.audit.log import AuditLog
 from daemon.staff.roles import StaffRole
+from kiosk_ui.auth import StaffSession, StaffSessions
 from tests.support.processes import free_port
 from tests.support.staff import TEST_STAFF, StaffMember, add_account
 
@@ -115,3 +116,20 @@ async def test_the_fleet_feed_says_when_the_database_is_away() -> None:
     finally:
         await feed.close()
     assert sse(None).startswith(b"event: unreachable\n")
+
+
+async def test_the_live_board_ends_with_the_session(client: httpx.AsyncClient) -> None:
+    token = await sign_in(client, TEST_STAFF)
+    await client.post("/staff/auth/sign-out", headers={"X-CSRF-Token": token})
+    refused = await client.get("/staff/api/backoffice/fleet/events")
+    assert refused.status_code == 401
+
+
+def test_a_feed_check_does_not_keep_an_idle_session_open() -> None:
+    now = [0.0]
+    sessions = StaffSessions(idle_timeout_s=60, clock=lambda: now[0])
+    session_id = sessions.open(StaffSession("T0001", "試験 職員", ["窓口"]))
+    now[0] = 50.0
+    assert sessions.alive(session_id)  # checked often by the live board, never counted as use
+    now[0] = 61.0
+    assert not sessions.alive(session_id) and not sessions.alive("no such session")

@@ -1,6 +1,7 @@
 // The fleet board: every terminal's devices, last heard and backlog. The server pushes the whole board
 // (server-sent events) when a terminal's heartbeat or a device event arrives (PostgreSQL LISTEN/NOTIFY)
 // and every few seconds, so a terminal that went silent is marked even when nothing else happens.
+import { requireStaff } from "../staffauth.js";
 import { h } from "../ui.js";
 import { read, streamUrl } from "./api.js";
 import { problem, table } from "./common.js";
@@ -59,6 +60,10 @@ export async function fleetScreen(screen) {
   source.onmessage = (event) => {
     live.textContent = L("fleet.live");
     if (document.getElementById("fleet") === holder) render(holder, JSON.parse(event.data));
+  };
+  source.onerror = () => {
+    // The server ends the feed when the session ends; the reconnection is then refused: sign in again.
+    if (source && source.readyState === EventSource.CLOSED) requireStaff();
   };
   source.addEventListener("unreachable", () => {
     live.textContent = `⚠ ${L("common.unreachable")}`;
