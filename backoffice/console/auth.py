@@ -22,6 +22,7 @@ from daemon.errors import InvalidArgument, ServiceError
 from daemon.staff.accounts import StaffAccounts
 from daemon.staff.cli import ACCOUNTS_FILE
 from daemon.staff.service import StaffServicer
+from daemon.staff.tokens import StaffTokens
 from kiosk_ui.auth import StaffAuth, StaffSession
 
 _LOGGER = logging.getLogger(__name__)
@@ -45,7 +46,7 @@ class BackofficeAuth(StaffAuth):
         state_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         self.accounts = StaffAccounts(state_dir / ACCOUNTS_FILE)
         self.audit = AuditLog(state_dir / AUDIT_FILE)
-        self._servicer = StaffServicer(self.accounts, self.audit, _LogOnly())
+        self._servicer = StaffServicer(self.accounts, self.audit, _LogOnly(), StaffTokens())
 
     async def check_sign_in(self, staff_id: str, password: str, totp_code: str) -> StaffSession | Response:
         request = staff_pb2.SignInRequest(staff_id=staff_id, password=password, totp_code=totp_code)
