@@ -1,9 +1,10 @@
 """A state directory filled like a busy counter's year, through the stores' own code (no personal data).
 
 ``fill(storage_dir, YEAR)`` writes visits (kpi.sqlite3), payments with their terminal ops
-(payments.sqlite3), print jobs (print-jobs.sqlite3) and events (events.sqlite3) with the stores'
-current code, which writes its current layout without a version stamp (``user_version`` 0): the input
-of the migration benchmark and of the migration fixtures (``tests/fixtures/migrations``). Durability is
+(payments.sqlite3), print jobs (print-jobs.sqlite3), events (events.sqlite3), a few audit rows
+(audit.sqlite3) and one directory account (staff.sqlite3, no password hash) with the stores' current
+code, which writes its current layout without a version stamp (``user_version`` 0): the input of the
+migration benchmark and of the migration fixtures (``tests/fixtures/migrations``). Durability is
 switched off while filling: this is test data, and a year of fsyncs would take minutes. Payments beyond
 the first ``PAYMENTS_BY_CODE`` are SQL copies of those rows (order ids ``<id>#<k>``, shifted sequence
 numbers), which takes seconds, not minutes.
@@ -19,11 +20,14 @@ from pathlib import Path
 
 from kiosk.v1 import events_pb2
 
+from daemon.audit.log import AuditEntry, AuditLog
 from daemon.events import EventLog
 from daemon.payments.journal import PaymentJournal
 from daemon.payments.model import FeeLine, OpState, PaymentState, SaleOrder
 from daemon.printing.journal import JobJournal
 from daemon.printing.model import JobKind, JobState
+from daemon.staff.accounts import StaffAccounts
+from daemon.staff.roles import StaffRole
 from daemon.visits.kpi_store import PersistentKpiRecorder
 from daemon.visits.outbox_store import PersistentOutbox
 from frontyard.kpi import Visit
@@ -98,6 +102,16 @@ def fill(storage_dir: Path, volume: Volume) -> None:
         events.publish(events_pb2.Event(device=f"devices/d{number % 4}", state_changed=state))
     events.close()
     PersistentOutbox(storage_dir / "outbox").close()
+    _fill_staff_and_audit(storage_dir)
+
+
+def _fill_staff_and_audit(storage_dir: Path) -> None:
+    """One directory account (a fictional staff id) and the audit rows its creation leaves."""
+    with contextlib.closing(StaffAccounts(storage_dir / "staff.sqlite3")) as accounts:
+        accounts.add("S0001", "試験 職員", frozenset({StaffRole.COUNTER}), "", directory=True)
+    with contextlib.closing(AuditLog(storage_dir / "audit.sqlite3")) as audit:
+        for outcome in ("started", "ok"):
+            audit.append(AuditEntry("os:root", "account.added", "staff/S0001", outcome=outcome))
 
 
 def _copy_payments(path: Path, wanted: int) -> None:

@@ -3,7 +3,10 @@
 ``backup`` may run while the daemon serves: SQLite's backup API copies a consistent snapshot of each
 file page by page (WAL readers do not block writers), so a journal being written is copied either before
 or after a transaction, never half of one. The reception secret (``reception.secret``) is copied too,
-so reception QR codes issued before a restore stay valid. ``DIR`` is created 0700: the outbox store
+so reception QR codes issued before a restore stay valid. The audit log's anchored heads
+(``audit.anchor``) are copied right after ``audit.sqlite3``, both under the anchor's lock (which every
+append holds across its row and its head): the pair is one moment of the chain, and
+``frontyard-audit verify`` accepts the restored copy. ``DIR`` is created 0700: the outbox store
 holds residents' applications (names and addresses), so a backup must be kept like the state directory.
 
 ``restore`` refuses while the daemon is running (its socket answers) and replaces each store with the
@@ -18,19 +21,24 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import fcntl
 import json
 import os
 import shutil
 import socket
 import sqlite3
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from .config import Config
-from .storage_files import read_version, secret_path, store_paths
+from .storage_files import anchor_path, read_version, secret_path, store_paths
 
 MANIFEST = "manifest.json"
+SECRET = "reception-secret"  # noqa: S105 (a manifest entry's name, not a secret)
+ANCHOR = "audit-anchor"
+PLAIN_FILES = frozenset({SECRET, ANCHOR})  # copied as bytes; every other file is a SQLite store
 PAGES_PER_STEP = 256  # the writer gets the lock back between steps
 
 
@@ -64,8 +72,27 @@ def _copy_database(source: Path, target: Path) -> None:
         dst.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
 
 
+def _copy_plain(source: Path, target: Path) -> None:
+    shutil.copyfile(source, target)
+    os.chmod(target, 0o600)
+
+
+@contextlib.contextmanager
+def _audit_appends_paused(anchor: Path) -> Iterator[None]:
+    """Hold the anchor's lock (``daemon.audit.anchor``): no row is appended while the pair is copied."""
+    if not anchor.exists():  # an audit file from before the anchor: nothing to keep in step
+        yield
+        return
+    fd = os.open(anchor, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # releases the flock
+
+
 def backup_storage(config: Config, target: Path) -> list[CopiedFile]:
-    """Copy every existing store and the reception secret into ``target`` (created 0700)."""
+    """Copy every existing store, the audit anchor and the reception secret into ``target`` (0700)."""
     if target.exists() and any(target.iterdir()):
         raise BackupError(f"{target} is not empty: choose a new directory / バックアップ先が空ではありません")
     target.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -74,28 +101,29 @@ def backup_storage(config: Config, target: Path) -> list[CopiedFile]:
     for name, path in store_paths(config).items():
         if not path.exists():
             continue
-        relative = _relative(config, path)
-        _copy_database(path, target / relative)
-        copied.append(
-            CopiedFile(
-                name,
-                relative,
-                (target / relative).stat().st_size,
-                read_version(target / relative),
-            )
-        )
+        paused = _audit_appends_paused(anchor_path(config)) if name == "audit" else contextlib.nullcontext()
+        with paused:
+            relative = _relative(config, path)
+            _copy_database(path, target / relative)
+            version = read_version(target / relative)
+            copied.append(CopiedFile(name, relative, (target / relative).stat().st_size, version))
+            if name == "audit" and anchor_path(config).exists():
+                copied.append(_backup_plain(config, ANCHOR, anchor_path(config), target))
     secret = secret_path(config)
     if secret.exists():
-        relative = _relative(config, secret)
-        shutil.copyfile(secret, target / relative)
-        os.chmod(target / relative, 0o600)
-        copied.append(CopiedFile("reception-secret", relative, secret.stat().st_size, 0))
+        copied.append(_backup_plain(config, SECRET, secret, target))
     manifest = {
         "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "files": [file.__dict__ for file in copied],
     }
     (target / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
     return copied
+
+
+def _backup_plain(config: Config, name: str, source: Path, target: Path) -> CopiedFile:
+    relative = _relative(config, source)
+    _copy_plain(source, target / relative)
+    return CopiedFile(name, relative, source.stat().st_size, 0)
 
 
 def _daemon_running(config: Config) -> bool:
@@ -126,7 +154,8 @@ def restore_storage(config: Config, source: Path) -> list[CopiedFile]:
             "デーモンが動作中です。先に停止してください"
         )
     destinations = {_relative(config, path): path for path in store_paths(config).values()}
-    destinations[_relative(config, secret_path(config))] = secret_path(config)
+    for plain in (secret_path(config), anchor_path(config)):
+        destinations[_relative(config, plain)] = plain
     restored = []
     for entry in manifest["files"]:
         file = CopiedFile(**entry)
@@ -138,9 +167,8 @@ def restore_storage(config: Config, source: Path) -> list[CopiedFile]:
                 os.unlink(f"{target}{suffix}")
         target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         staged = target.with_name(f".{target.name}.restoring-{time.monotonic_ns()}")
-        if file.name == "reception-secret":
-            shutil.copyfile(source / file.relative, staged)
-            os.chmod(staged, 0o600)
+        if file.name in PLAIN_FILES:
+            _copy_plain(source / file.relative, staged)
         else:
             _copy_database(source / file.relative, staged)
         os.replace(staged, target)

@@ -31,7 +31,19 @@ def store_paths(config: Config) -> dict[str, Path]:
         "payments": config.storage_dir / "payments.sqlite3",
         "kpi": config.storage_dir / "kpi.sqlite3",
         "outbox": outbox_path(config),
+        "audit": audit_path(config),
+        "staff": config.storage_dir / "staff.sqlite3",
     }
+
+
+def audit_path(config: Config) -> Path:
+    return config.storage_dir / "audit.sqlite3"
+
+
+def anchor_path(config: Config) -> Path:
+    """The audit chain's anchored heads (``daemon.audit.anchor``): not a store, but backed up and restored
+    right after the audit store, the pair copied under the anchor's lock."""
+    return audit_path(config).with_suffix(".anchor")
 
 
 def read_version(path: Path) -> int:

@@ -21,6 +21,8 @@ current version without a backup (there was nothing to lose).
 | kpi          | ``kpi.sqlite3``                   | 1                                                |
 | outbox       | ``outbox/outbox.sqlite3``         | 1 (its pre-1 layouts are converted by the store);|
 |              |                                   | 2 ``forward_seq`` (the fleet forwarder's order)  |
+| audit        | ``audit.sqlite3``                 | 1 (``audit.anchor`` is backed up beside it)      |
+| staff        | ``staff.sqlite3``                 | 1                                                |
 
 A new schema change is a new ``Step`` at the end of its store's tuple plus a fixture of the previous
 version in ``tests/fixtures/migrations`` (``python -m tests.fixtures.migrations.make``).
@@ -102,6 +104,8 @@ SCHEMAS: tuple[StoreSchema, ...] = (
             ),
         ),
     ),
+    StoreSchema("audit"),
+    StoreSchema("staff"),
 )
 
 
