@@ -10,8 +10,9 @@ append holds across its row and its head): the pair is one moment of the chain, 
 holds residents' applications (names and addresses), so a backup must be kept like the state directory.
 
 ``restore`` refuses while the daemon is running (its socket answers) and replaces each store with the
-backup's copy (its ``-wal``/``-shm`` files removed first); the daemon recovers on its next start like
-after a power cut: queued print jobs print, unsettled payments are reconciled with the terminal.
+backup's copy (its ``-wal``/``-shm`` files removed first), owned by the owner of the state directory
+even when root restores; the daemon recovers on its next start like after a power cut: queued print
+jobs print, unsettled payments are reconciled with the terminal.
 
 Layout of ``DIR``: the stores under the same relative names as in the state directory, and
 ``manifest.json`` (time, schema versions, file sizes; no content).
@@ -34,6 +35,7 @@ from pathlib import Path
 
 from .config import Config
 from .storage_files import anchor_path, read_version, secret_path, store_paths
+from .storage_owner import NewFiles
 
 MANIFEST = "manifest.json"
 SECRET = "reception-secret"  # noqa: S105 (a manifest entry's name, not a secret)
@@ -167,10 +169,12 @@ def restore_storage(config: Config, source: Path) -> list[CopiedFile]:
                 os.unlink(f"{target}{suffix}")
         target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         staged = target.with_name(f".{target.name}.restoring-{time.monotonic_ns()}")
+        created = NewFiles.before(config.storage_dir, staged)
         if file.name in PLAIN_FILES:
             _copy_plain(source / file.relative, staged)
         else:
             _copy_database(source / file.relative, staged)
+        created.hand_over()  # restored as root, the files still belong to the daemon's user
         os.replace(staged, target)
         restored.append(file)
     return restored

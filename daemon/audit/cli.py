@@ -5,7 +5,9 @@
 
 ``verify`` exits 0 when the chain is whole and reaches the newest head anchored in ``audit.anchor``; 1
 otherwise, naming the first broken (or first missing) row and what happened: a row changed, rows cut off
-the end, the file rolled back to an older copy, or the anchor missing.
+the end, the file rolled back to an older copy, or the anchor missing. Files it creates (SQLite's
+``-wal``/``-shm`` left by an interrupted run) belong to the owner of the storage directory, also when
+root runs it (``daemon.storage_owner``).
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ import sys
 from pathlib import Path
 
 from ..config import load_config
-from .log import AuditLog
+from ..storage_owner import NewFiles
+from .log import AuditLog, anchor_path
 
 AUDIT_FILE = "audit.sqlite3"
 
@@ -43,11 +46,14 @@ def storage_dir(storage: Path | None, config: Path | None) -> Path:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    path = storage_dir(args.storage, args.config) / AUDIT_FILE
+    directory = storage_dir(args.storage, args.config)
+    path = directory / AUDIT_FILE
     if not path.exists():
         print(f"監査ログがありません / no audit log at {path}", file=sys.stderr)
         return 2
+    created = NewFiles.before(directory, path, anchor_path(path))
     log = AuditLog(path)
+    created.hand_over()  # the -wal/-shm it opened with, should this run be cut short
     try:
         if args.command == "verify":
             result = log.verify()
@@ -70,6 +76,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     finally:
         log.close()
+        created.hand_over()
 
 
 if __name__ == "__main__":

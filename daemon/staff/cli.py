@@ -8,7 +8,8 @@
 Passwords are read from the terminal (or one line of standard input when it is not a terminal), never
 from the command line. Each change leaves an intent row before it and an outcome row after it in the
 audit log (who = the operating system user, ``os:<name>``): this tool works on the files directly, so
-whoever runs it can already write them, and the first 管理者 account is made here.
+whoever runs it can already write them, and the first 管理者 account is made here. Files it creates
+belong to the owner of the storage directory, also when root runs it (``daemon.storage_owner``).
 """
 
 from __future__ import annotations
@@ -19,9 +20,10 @@ import sys
 from pathlib import Path
 
 from ..audit.actions import STARTED
-from ..audit.cli import storage_dir
-from ..audit.log import AuditEntry, AuditLog
+from ..audit.cli import AUDIT_FILE, storage_dir
+from ..audit.log import AuditEntry, AuditLog, anchor_path
 from ..inputs import STAFF_ID
+from ..storage_owner import NewFiles
 from .accounts import MIN_PASSWORD_CHARS, AccountError, StaffAccounts
 from .roles import StaffRole
 
@@ -113,8 +115,10 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     directory = storage_dir(args.storage, args.config)
     directory.mkdir(parents=True, exist_ok=True)
+    audit_file = directory / AUDIT_FILE
+    created = NewFiles.before(directory, directory / ACCOUNTS_FILE, audit_file, anchor_path(audit_file))
     accounts = StaffAccounts(directory / ACCOUNTS_FILE)
-    audit = AuditLog(directory / "audit.sqlite3")
+    audit = AuditLog(audit_file)
     try:
         return run(args, accounts, audit)
     except (AccountError, ValueError) as error:
@@ -123,6 +127,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         accounts.close()
         audit.close()
+        created.hand_over()
 
 
 if __name__ == "__main__":
