@@ -3,11 +3,14 @@
     frontyard-backoffice migrate --database DSN
     frontyard-backoffice add-terminal --database DSN --terminal-id ID --office 本庁 --password-file FILE
     frontyard-backoffice add-login --database DSN --role NAME --password-file FILE
+    frontyard-backoffice serve --database DSN --state-dir DIR [--port 8090]   (the console)
+    frontyard-backoffice purge --database DSN [--retention-days 30]            (the retention purge)
 
 DSN is a libpq connection string (``host=db1,db2 dbname=frontyard user=admin sslmode=verify-full``); give
 passwords through ``passfile=`` or ``PGPASSFILE``, never on the command line. ``migrate`` applies the
 versioned files of ``backoffice/schema/`` not yet applied (a second run does nothing) and needs a role
-that may create roles. See docs/FLEET.md.
+that may create roles. ``serve`` and ``purge`` are ``frontyard-console``'s commands, run by it (their
+options: ``frontyard-backoffice serve --help``). See docs/FLEET.md.
 """
 
 from __future__ import annotations
@@ -22,6 +25,10 @@ from .migrate import MigrationError, migrate
 from .terminals import RoleError, add_backoffice_login, add_terminal, read_password_file
 
 EXIT_REFUSED = 2
+CONSOLE_COMMANDS = {
+    "serve": "serve the back-office console on loopback (as frontyard-console serve)",
+    "purge": "clear personal data of applications exported long enough ago (as frontyard-console purge)",
+}
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -55,11 +62,18 @@ def _parser() -> argparse.ArgumentParser:
     login.add_argument(
         "--password-file", required=True, type=Path, help="a file whose first line is its password"
     )
+    for name, summary in CONSOLE_COMMANDS.items():
+        commands.add_parser(name, help=summary)  # listed here; main hands them to the console's parser
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    arguments = sys.argv[1:] if argv is None else argv
+    if arguments and arguments[0] in CONSOLE_COMMANDS:
+        from .console.__main__ import main as console_main  # the web stack loads only for these two
+
+        return console_main(arguments, prog="frontyard-backoffice")
+    args = _parser().parse_args(arguments)
     try:
         if args.command == "migrate":
             result = migrate(args.database)

@@ -3,6 +3,8 @@
     frontyard-console serve --database DSN --state-dir DIR [--port 8090] [--export-dir DIR]
     frontyard-console purge --database DSN [--retention-days 30] [--export-dir DIR]
 
+(``frontyard-backoffice serve`` and ``frontyard-backoffice purge`` are the same commands.)
+
 DSN is a libpq connection string for a login of the ``frontyard_backoffice`` role (made with
 ``frontyard-backoffice add-login``); give its password through ``passfile=`` or ``PGPASSFILE``, never on
 the command line. Staff accounts live in ``DIR/staff.sqlite3``: ``frontyard-staff --storage DIR add …``.
@@ -30,9 +32,9 @@ def _months(text: str) -> frozenset[int]:
     return months
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(prog: str) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="frontyard-console",
+        prog=prog,
         description=__doc__.split("\n\n")[0],
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog=__doc__.split("\n\n", 2)[2],
@@ -60,8 +62,9 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+def main(argv: list[str] | None = None, prog: str = "frontyard-console") -> int:
+    """``prog`` names the command in help and errors (``frontyard-backoffice`` delegates here)."""
+    args = _parser(prog).parse_args(argv)
     if args.command == "purge":
         try:
             result = purge(args.database, args.retention_days, args.export_dir)

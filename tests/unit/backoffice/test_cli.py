@@ -77,3 +77,22 @@ def test_every_stream_inserts_its_columns_idempotently() -> None:
         columns = records.sent_columns(stream)
         assert columns[:3] == ("terminal_id", "seq", "recorded_time") and "received_time" not in columns
         assert sql.count("%s") == len(columns) and sql.endswith("ON CONFLICT (terminal_id, seq) DO NOTHING")
+
+
+@pytest.mark.parametrize(
+    ("command", "options"),
+    [("serve", ("--database", "--state-dir", "--port", "--export-dir")), ("purge", ("--retention-days",))],
+)
+def test_serve_and_purge_are_the_console_commands_under_frontyard_backoffice(
+    command: str, options: tuple[str, ...], capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main([command, "--help"])
+    assert exit_info.value.code == 0
+    text = capsys.readouterr().out
+    assert text.startswith(f"usage: frontyard-backoffice {command}")
+    for option in options:
+        assert option in text
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    assert command in capsys.readouterr().out  # listed beside migrate and add-terminal
