@@ -14,6 +14,7 @@ import grpc
 from kiosk.v1 import (
     card_pb2,
     card_pb2_grpc,
+    common_pb2,
     frontyard_pb2,
     frontyard_pb2_grpc,
     payment_pb2,
@@ -54,7 +55,7 @@ async def visit_flow(channel: grpc.aio.Channel, rig: Rig) -> None:
         name="負荷 試験",  # synthetic, like every persona
         furigana="フカ シケン",
         birth_date="1980-04-01",
-        sex=fy.MEMBER_SEX_FEMALE,
+        sex=common_pb2.SEX_FEMALE,
         has_mn_card=True,
     )
     await stub.AddMember(fy.AddMemberRequest(visit=visit, member=member), timeout=10)
@@ -99,9 +100,13 @@ async def certificate_flow(channel: grpc.aio.Channel, rig: Rig) -> None:
     watch = card.WatchCard(card_pb2.WatchCardRequest(), timeout=60)
     events = aiter(watch)
     try:
-        await asyncio.wait_for(_card_presence(events, card_pb2.NO_CARD), 15)  # the current state first
+        await asyncio.wait_for(
+            _card_presence(events, card_pb2.CARD_PRESENCE_NO_CARD), 15
+        )  # the current state first
         await asyncio.to_thread(post_control, rig.card_control, "insert", {"persona": CARD_PERSONA})
-        session = (await asyncio.wait_for(_card_presence(events, card_pb2.MY_NUMBER_CARD), 15)).session
+        session = (
+            await asyncio.wait_for(_card_presence(events, card_pb2.CARD_PRESENCE_MY_NUMBER_CARD), 15)
+        ).session
         status = await card.GetPinStatus(card_pb2.GetPinStatusRequest(), timeout=10)
         if status.text_tries_left < 3:
             raise RuntimeError(f"text PIN tries left: {status.text_tries_left}")
@@ -130,18 +135,18 @@ async def certificate_flow(channel: grpc.aio.Channel, rig: Rig) -> None:
         async for update in payments.Sale(sale, timeout=30):
             if update.HasField("payment"):
                 paid = update.payment
-        if paid.state != payment_pb2.PAYMENT_APPROVED:
+        if paid.state != payment_pb2.PAYMENT_STATE_APPROVED:
             raise RuntimeError(f"sale ended {payment_pb2.PaymentState.Name(paid.state)}")
         commit = payment_pb2.CommitPaymentRequest(
             name=f"payments/{request.order_id}", issued_job=printed.jobs[0], timeout_s=30
         )
         committed = await payments.CommitPayment(commit, timeout=40)
-        if committed.state != payment_pb2.PAYMENT_COMMITTED:
+        if committed.state != payment_pb2.PAYMENT_STATE_COMMITTED:
             raise RuntimeError(f"commit ended {payment_pb2.PaymentState.Name(committed.state)}")
     finally:  # the card comes out whatever happened, so the next run starts from an empty reader
         await asyncio.to_thread(post_control, rig.card_control, "remove", {})
         with contextlib.suppress(Exception):
-            await asyncio.wait_for(_card_presence(events, card_pb2.NO_CARD), 15)
+            await asyncio.wait_for(_card_presence(events, card_pb2.CARD_PRESENCE_NO_CARD), 15)
         watch.cancel()
 
 

@@ -98,7 +98,7 @@ def fill(storage_dir: Path, volume: Volume) -> None:
     jobs.close()
     events = EventLog(storage_dir / "events.sqlite3")
     for number in range(volume.events):
-        state = events_pb2.DeviceStateChanged(state=events_pb2.DeviceState.IDLE)
+        state = events_pb2.DeviceStateChanged(state=events_pb2.DeviceState.DEVICE_STATE_IDLE)
         events.publish(events_pb2.Event(device=f"devices/d{number % 4}", state_changed=state))
     events.close()
     PersistentOutbox(storage_dir / "outbox").close()

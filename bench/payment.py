@@ -54,7 +54,10 @@ def _wait_idle(channel: grpc.Channel) -> None:
     stub = device_pb2_grpc.DeviceServiceStub(channel)
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
-        if stub.GetDevice(device_pb2.GetDeviceRequest(name="devices/payment")).state == events_pb2.IDLE:
+        if (
+            stub.GetDevice(device_pb2.GetDeviceRequest(name="devices/payment")).state
+            == events_pb2.DEVICE_STATE_IDLE
+        ):
             return
         time.sleep(0.05)
     raise TimeoutError("the payment terminal did not become IDLE")
@@ -96,7 +99,7 @@ def run(quick: bool = False) -> dict[str, float | int | str]:
                         began = time.perf_counter()
                         final = list(stub.Sale(request, timeout=20))[-1].payment
                         through.append((time.perf_counter() - began) * 1000)
-                        assert final.state == payment_pb2.PAYMENT_APPROVED
+                        assert final.state == payment_pb2.PAYMENT_STATE_APPROVED
                 finally:
                     channel.close()
         journal_ms = _journal_ms(directory, repeats)

@@ -171,7 +171,7 @@ async def _soak(
     address = f"unix:{socket}"
     channels = [grpc.aio.insecure_channel(address) for _ in range(clients)]
     try:
-        await _wait_for_state(channels[0], events_pb2.IDLE, 30)
+        await _wait_for_state(channels[0], events_pb2.DEVICE_STATE_IDLE, 30)
         stop = asyncio.Event()
         tally = Tally()
         watchers = [Watcher() for _ in channels]

@@ -73,10 +73,10 @@ class EventLog:
             event.sequence = self._last_sequence + 1
             if event.sequence > self._reserved:
                 self._reserve(event.sequence + RESERVE_BLOCK - 1)
-            if not event.HasField("time"):
+            if not event.HasField("event_time"):
                 stamp = Timestamp()
                 stamp.GetCurrentTime()
-                event.time.CopyFrom(stamp)
+                event.event_time.CopyFrom(stamp)
             self._db.execute(
                 "INSERT INTO events (sequence, device, payload) VALUES (?, ?, ?)",
                 (event.sequence, event.device, event.SerializeToString()),

@@ -58,7 +58,10 @@ class HotPlug:
         """Wake every OFFLINE slot; returns how many were woken."""
         woken = 0
         for slot in self._registry.slots.values():
-            if slot.state in (events_pb2.DeviceState.OFFLINE, events_pb2.DeviceState.CLOSED):
+            if slot.state in (
+                events_pb2.DeviceState.DEVICE_STATE_OFFLINE,
+                events_pb2.DeviceState.DEVICE_STATE_CLOSED,
+            ):
                 slot.wake()
                 woken += 1
         if woken:

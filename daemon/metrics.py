@@ -82,8 +82,17 @@ class _ScrapeTimeCollector(Collector):
             "frontyard_device_state", "1 for the device's current state", labels=["device", "state"]
         )
         for name, current in self._devices.describe().items():
-            for value in (State.CLOSED, State.IDLE, State.BUSY, State.ERROR, State.OFFLINE):
-                states.add_metric([name, State.Name(value).lower()], 1.0 if current == value else 0.0)
+            for value in (
+                State.DEVICE_STATE_CLOSED,
+                State.DEVICE_STATE_IDLE,
+                State.DEVICE_STATE_BUSY,
+                State.DEVICE_STATE_ERROR,
+                State.DEVICE_STATE_OFFLINE,
+            ):
+                states.add_metric(
+                    [name, State.Name(value).removeprefix("DEVICE_STATE_").lower()],
+                    1.0 if current == value else 0.0,
+                )
         yield states
         storage = self._storage_dir
         for metric, path, table, help_text in (
@@ -188,15 +197,20 @@ class Metrics:
         elif which == "failed":
             self.operations.labels(device, "failed").inc()
             self.operation_errors.labels(device, event.failed.reason or "unknown").inc()
-        elif which == "state_changed" and event.state_changed.state in (State.OFFLINE, State.ERROR):
+        elif which == "state_changed" and event.state_changed.state in (
+            State.DEVICE_STATE_OFFLINE,
+            State.DEVICE_STATE_ERROR,
+        ):
             self.device_errors.labels(device, event.state_changed.reason or "unknown").inc()
         elif which == "payment_changed":
             state = payment_pb2.PaymentState.Name(event.payment_changed.state).lower()
-            self.payment_changes.labels(state.removeprefix("payment_")).inc()
+            self.payment_changes.labels(state.removeprefix("payment_state_")).inc()
         elif which == "resident_session":
             kind = card_pb2.SessionEventKind.Name(event.resident_session.kind).lower()
-            self.sessions.labels(kind.removeprefix("session_")).inc()
-            self.session_active.set(0 if event.resident_session.kind == card_pb2.SESSION_ENDED else 1)
+            self.sessions.labels(kind.removeprefix("session_event_kind_")).inc()
+            self.session_active.set(
+                0 if event.resident_session.kind == card_pb2.SESSION_EVENT_KIND_ENDED else 1
+            )
 
     async def _follow_events(self) -> None:
         async for event in self.events.watch(self.events.last_sequence):

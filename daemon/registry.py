@@ -31,6 +31,12 @@ _LOGGER = logging.getLogger(__name__)
 T = TypeVar("T")
 State = events_pb2.DeviceState
 
+
+def _state_name(state: int) -> str:
+    """The short name the logs have always used: "IDLE" for DEVICE_STATE_IDLE."""
+    return State.Name(state).removeprefix("DEVICE_STATE_")
+
+
 BACKOFF_INITIAL_S = 0.5
 BACKOFF_MAX_S = 15.0
 
@@ -51,7 +57,7 @@ class DeviceSlot:
         self._open_device: Callable[[str], Device] = module.open_device
         self._events = events
         self.device: Device | None = None
-        self.state: int = State.CLOSED
+        self.state: int = State.DEVICE_STATE_CLOSED
         self.state_time = dt.datetime.now(dt.UTC)
         self.health = DeviceHealth()
         self.last_error: LastError | None = None
@@ -76,7 +82,7 @@ class DeviceSlot:
         self.state_time = dt.datetime.now(dt.UTC)
         _LOGGER.info(
             "device state changed",
-            extra={"device": self.name, "state": State.Name(state), "previous": State.Name(previous)},
+            extra={"device": self.name, "state": _state_name(state), "previous": _state_name(previous)},
         )
         self._events.publish(
             events_pb2.Event(
@@ -96,9 +102,9 @@ class DeviceSlot:
     def _apply_health(self, health: DeviceHealth) -> None:
         changed = health.reasons != self.health.reasons
         self.health = health
-        state = State.IDLE if health.ready else State.ERROR
+        state = State.DEVICE_STATE_IDLE if health.ready else State.DEVICE_STATE_ERROR
         if self.current_operation:
-            state = State.BUSY
+            state = State.DEVICE_STATE_BUSY
         if changed or state != self.state:
             self._set_state(
                 state, reason="" if health.ready else (health.reasons[0] if health.reasons else "")
@@ -117,11 +123,11 @@ class DeviceSlot:
             raise DeviceBusy(f"{self.name} is busy with {self.current_operation or 'another operation'}")
         async with self._operation_lock:
             device = self.device
-            if device is None or self.state == State.OFFLINE:
+            if device is None or self.state == State.DEVICE_STATE_OFFLINE:
                 raise DeviceUnavailable(f"{self.name} is offline")
             self.current_operation = operation
             if report_busy:
-                self._set_state(State.BUSY)
+                self._set_state(State.DEVICE_STATE_BUSY)
             try:
                 return await asyncio.get_running_loop().run_in_executor(self._worker, function, device)
             except DeviceUnavailable as exc:
@@ -133,8 +139,10 @@ class DeviceSlot:
                 raise
             finally:
                 self.current_operation = ""
-                if self.state == State.BUSY:
-                    self._set_state(State.IDLE if self.health.ready else State.ERROR)
+                if self.state == State.DEVICE_STATE_BUSY:
+                    self._set_state(
+                        State.DEVICE_STATE_IDLE if self.health.ready else State.DEVICE_STATE_ERROR
+                    )
                 self._wake_monitor.set()
 
     def new_operation_id(self) -> str:
@@ -166,7 +174,7 @@ class DeviceSlot:
         device, self.device = self.device, None
         if device is not None:
             self._worker.submit(device.close)
-        self._set_state(State.OFFLINE, reason=error.reason)
+        self._set_state(State.DEVICE_STATE_OFFLINE, reason=error.reason)
         self._wake_monitor.set()
 
     async def _monitor(self) -> None:
@@ -179,8 +187,8 @@ class DeviceSlot:
                     backoff = BACKOFF_INITIAL_S
                 except DeviceError as exc:
                     self._record_error(exc)
-                    if self.state != State.OFFLINE:
-                        self._set_state(State.OFFLINE, reason=exc.reason)
+                    if self.state != State.DEVICE_STATE_OFFLINE:
+                        self._set_state(State.DEVICE_STATE_OFFLINE, reason=exc.reason)
                     await self._sleep(backoff)
                     backoff = min(backoff * 2, BACKOFF_MAX_S)
                     continue
@@ -202,8 +210,8 @@ class DeviceSlot:
         device, health = await loop.run_in_executor(self._worker, open_now)
         self.device = device
         self._apply_health(health)
-        if self.state not in (State.IDLE, State.ERROR, State.BUSY):
-            self._set_state(State.IDLE)
+        if self.state not in (State.DEVICE_STATE_IDLE, State.DEVICE_STATE_ERROR, State.DEVICE_STATE_BUSY):
+            self._set_state(State.DEVICE_STATE_IDLE)
         _LOGGER.info("device opened", extra={"device": self.name, "model": health.model})
 
     def wake(self) -> None:

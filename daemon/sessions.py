@@ -18,8 +18,8 @@ like this (from the asyncio loop or any thread)::
 ``birth_date: datetime.date``, ``sex: Sex`` with values "0" | "1" | "2" | "9"; its ``repr`` shows nothing).
 
 Events (``card_pb2.SessionEvent`` on the global stream as ``Event.resident_session``; ids and reason keys
-only): ``SESSION_STARTED``, ``SESSION_EXTENDED``, ``SESSION_EXPIRING`` (once per countdown, when
-``warn_before_s`` are left, with ``expire_time``), ``SESSION_ENDED`` with reason ``card_removed`` |
+only), kinds ``SESSION_EVENT_KIND_``: ``STARTED``, ``EXTENDED``, ``EXPIRING`` (once per countdown, when
+``warn_before_s`` are left, with ``expire_time``), ``ENDED`` with reason ``card_removed`` |
 ``ended`` | ``idle_timeout``. Wiping drops every reference the store holds (basic info, attached values);
 Python strings cannot be overwritten in place, so "wiped" means unreachable from the daemon.
 """
@@ -153,7 +153,7 @@ class ResidentSessions:
             name = PREFIX + secrets.token_hex(16)
             session = ResidentSession(self, name, self.clock() + self.idle_timeout_s)
             self._current = session
-            self._emit(session, card_pb2.SESSION_STARTED)
+            self._emit(session, card_pb2.SESSION_EVENT_KIND_STARTED)
         _LOGGER.info("resident session started", extra={"session": name})
         return session
 
@@ -171,7 +171,7 @@ class ResidentSessions:
             session = self.get(name)
             session.expires_at = self.clock() + self.idle_timeout_s
             session.warned = False
-            self._emit(session, card_pb2.SESSION_EXTENDED)
+            self._emit(session, card_pb2.SESSION_EVENT_KIND_EXTENDED)
             return session.seconds_left
 
     def touch(self, session: ResidentSession) -> None:
@@ -182,7 +182,7 @@ class ResidentSessions:
             session.expires_at = self.clock() + self.idle_timeout_s
             if session.warned:
                 session.warned = False
-                self._emit(session, card_pb2.SESSION_EXTENDED)
+                self._emit(session, card_pb2.SESSION_EVENT_KIND_EXTENDED)
 
     def end(self, name: str, reason: EndReason = EndReason.ENDED) -> None:
         with self.lock:
@@ -208,7 +208,7 @@ class ResidentSessions:
                 self._end_locked(session, EndReason.IDLE_TIMEOUT)
             elif left <= self.warn_before_s and not session.warned:
                 session.warned = True
-                self._emit(session, card_pb2.SESSION_EXPIRING)
+                self._emit(session, card_pb2.SESSION_EVENT_KIND_EXPIRING)
 
     def message(self, session: ResidentSession) -> card_pb2.ResidentSession:
         return card_pb2.ResidentSession(
@@ -224,7 +224,7 @@ class ResidentSessions:
         session._wipe()
         if self._current is session:
             self._current = None
-        self._emit(session, card_pb2.SESSION_ENDED, reason)
+        self._emit(session, card_pb2.SESSION_EVENT_KIND_ENDED, reason)
         _LOGGER.info("resident session wiped", extra={"session": session.name, "reason": reason.value})
 
     def _expire_time(self, session: ResidentSession) -> Timestamp:

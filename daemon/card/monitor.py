@@ -40,7 +40,7 @@ _LOGGER = logging.getLogger(__name__)
 WAIT_SLICE_S = 0.5
 PROBE_BUSY_RETRIES = 30
 PROBE_BUSY_DELAY_S = 0.1
-_SESSION_PRESENCES = (card_pb2.MY_NUMBER_CARD, card_pb2.DRIVERS_LICENCE)
+_SESSION_PRESENCES = (card_pb2.CARD_PRESENCE_MY_NUMBER_CARD, card_pb2.CARD_PRESENCE_DRIVERS_LICENCE)
 
 
 @dataclass(frozen=True)
@@ -160,9 +160,9 @@ class CardMonitor:
 
     # -- state -----------------------------------------------------------------------------------------
     def snapshot(self) -> list[card_pb2.CardEvent]:
-        """The current state of every reader (a READER_ABSENT entry when there is none)."""
+        """The current state of every reader (a CARD_PRESENCE_READER_ABSENT entry when there is none)."""
         if not self.readers:
-            return [self._event("", card_pb2.READER_ABSENT, reason="reader_absent")]
+            return [self._event("", card_pb2.CARD_PRESENCE_READER_ABSENT, reason="reader_absent")]
         current = self.sessions.current
         result = []
         for event in self.readers.values():
@@ -187,7 +187,7 @@ class CardMonitor:
         """After a VERIFY: show the new retry counter on the reader of the card."""
         reader = self.reader_of_session()
         previous = self.readers.get(reader)
-        if previous is None or previous.presence != card_pb2.MY_NUMBER_CARD:
+        if previous is None or previous.presence != card_pb2.CARD_PRESENCE_MY_NUMBER_CARD:
             return
         event = self._event(reader, previous.presence, session=self._session_name(), tries=tries_left)
         self.publish(event)
@@ -196,7 +196,7 @@ class CardMonitor:
         """After a licence VERIFY: show PIN1's new retry counter."""
         reader = self.reader_of_session()
         previous = self.readers.get(reader)
-        if previous is None or previous.presence != card_pb2.DRIVERS_LICENCE:
+        if previous is None or previous.presence != card_pb2.CARD_PRESENCE_DRIVERS_LICENCE:
             return
         event = self._event(reader, previous.presence, session=self._session_name())
         event.licence_pin_tries_left = tries_left
@@ -216,7 +216,7 @@ class CardMonitor:
             reader=reader,
             presence=presence,  # type: ignore[arg-type]
             session=session,
-            time=stamp,
+            event_time=stamp,
             reason=reason,
         )
         if tries is not None:
@@ -244,23 +244,25 @@ class CardMonitor:
         for change in item:
             _LOGGER.info("card reader change", extra={"change": change.kind.value, "reader": change.reader})
             if change.kind is ReaderEventKind.READER_ADDED:
-                self.publish(self._event(change.reader, card_pb2.NO_CARD))
+                self.publish(self._event(change.reader, card_pb2.CARD_PRESENCE_NO_CARD))
             elif change.kind is ReaderEventKind.CARD_INSERTED:
                 await self._probe(change.reader)
             elif change.kind is ReaderEventKind.CARD_REMOVED:
                 self._end_session(EndReason.CARD_REMOVED)
-                self.publish(self._event(change.reader, card_pb2.NO_CARD))
+                self.publish(self._event(change.reader, card_pb2.CARD_PRESENCE_NO_CARD))
             elif change.kind is ReaderEventKind.READER_REMOVED:
                 self._end_session(EndReason.CARD_REMOVED)
-                self.publish(self._event(change.reader, card_pb2.READER_ABSENT, reason="reader_absent"))
+                self.publish(
+                    self._event(change.reader, card_pb2.CARD_PRESENCE_READER_ABSENT, reason="reader_absent")
+                )
 
     def _all_absent(self, reason: str) -> None:
         self._end_session(EndReason.CARD_REMOVED)
         readers = list(self.readers) or [""]
         for reader in readers:
             previous = self.readers.get(reader)
-            if previous is None or previous.presence != card_pb2.READER_ABSENT:
-                self.publish(self._event(reader, card_pb2.READER_ABSENT, reason=reason))
+            if previous is None or previous.presence != card_pb2.CARD_PRESENCE_READER_ABSENT:
+                self.publish(self._event(reader, card_pb2.CARD_PRESENCE_READER_ABSENT, reason=reason))
 
     def _end_session(self, reason: EndReason) -> None:
         self.sessions.end_current(reason)
@@ -281,22 +283,24 @@ class CardMonitor:
             except DeviceError as exc:
                 _LOGGER.info("card does not answer", extra={"reason": exc.reason})
                 self._end_session(EndReason.CARD_REMOVED)
-                self.publish(self._event(reader, card_pb2.CARD_UNRESPONSIVE, reason=exc.reason))
+                self.publish(self._event(reader, card_pb2.CARD_PRESENCE_UNRESPONSIVE, reason=exc.reason))
                 return
         else:
             _LOGGER.warning("card probe skipped: the reader stayed busy")
             return
         if status is CardStatus.MY_NUMBER_CARD:
             session = self.sessions.start()
-            self.publish(self._event(reader, card_pb2.MY_NUMBER_CARD, session=session.name, tries=tries))
+            self.publish(
+                self._event(reader, card_pb2.CARD_PRESENCE_MY_NUMBER_CARD, session=session.name, tries=tries)
+            )
         elif licence is not None:
             session = self.sessions.start()
-            event = self._event(reader, card_pb2.DRIVERS_LICENCE, session=session.name)
+            event = self._event(reader, card_pb2.CARD_PRESENCE_DRIVERS_LICENCE, session=session.name)
             event.licence_pin_tries_left, event.licence_pin_set = licence.tries_left, licence.pin_set
             self.publish(event)
         elif status is CardStatus.OTHER_CARD:
             self._end_session(EndReason.CARD_REMOVED)
-            self.publish(self._event(reader, card_pb2.OTHER_CARD, reason="not_my_number_card"))
+            self.publish(self._event(reader, card_pb2.CARD_PRESENCE_OTHER_CARD, reason="not_my_number_card"))
         else:
             self._end_session(EndReason.CARD_REMOVED)
-            self.publish(self._event(reader, card_pb2.NO_CARD))
+            self.publish(self._event(reader, card_pb2.CARD_PRESENCE_NO_CARD))

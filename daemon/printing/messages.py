@@ -67,7 +67,7 @@ def job_events(job: Job) -> list[events_pb2.Event]:
                 reason=job.reason,
                 message=job.message,
                 message_ja=job.message_ja,
-                actions=[events_pb2.RETRY, events_pb2.CLEAR],
+                actions=[events_pb2.ERROR_ACTION_RETRY, events_pb2.ERROR_ACTION_CLEAR],
             ),
         )
     else:

@@ -41,7 +41,7 @@ _LOGGER = logging.getLogger(__name__)
 
 PRINTER_KINDS = (DeviceKind.RECEIPT_PRINTER, DeviceKind.FORM_PRINTER)
 PURGE_EVERY_S = 60.0
-OFFLINE = events_pb2.OFFLINE
+OFFLINE = events_pb2.DEVICE_STATE_OFFLINE
 
 
 class PrintQueue:

@@ -147,7 +147,7 @@ class CameraService(camera_pb2_grpc.CameraServiceServicer):
         return result
 
     def _publish_failed(self, slot: DeviceSlot, operation_id: str, error: DeviceError) -> None:
-        actions = [events_pb2.RETRY, events_pb2.CLEAR]
+        actions = [events_pb2.ERROR_ACTION_RETRY, events_pb2.ERROR_ACTION_CLEAR]
         self.events.publish(
             events_pb2.Event(
                 device=slot.name,
@@ -217,7 +217,7 @@ class CameraService(camera_pb2_grpc.CameraServiceServicer):
                 yield pb.QrCodeEvent(
                     payload=code.payload,
                     encoding=ENCODINGS.get(code.encoding, pb.QR_ENCODING_UNSPECIFIED),
-                    time=_timestamp(time.time()),
+                    detect_time=_timestamp(time.time()),
                     device=slot.name,
                 )
             await asyncio.sleep(interval)

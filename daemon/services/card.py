@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 
 import grpc
 from google.protobuf.timestamp_pb2 import Timestamp
-from kiosk.v1 import card_pb2, card_pb2_grpc
+from kiosk.v1 import card_pb2, card_pb2_grpc, common_pb2
 
 from drivers.base import DeviceUnavailable
 from drivers.mynumber import AuthResult, BasicInfo, CertificateInfo, MyNumberCardReader, PinKind, Sex
@@ -44,10 +44,10 @@ T = TypeVar("T")
 TICK_S = 0.2
 AUTH_CERTIFICATE_KEY = "card.auth_certificate_serial"
 _SEX = {
-    Sex.MALE: card_pb2.MALE,
-    Sex.FEMALE: card_pb2.FEMALE,
-    Sex.NOT_APPLICABLE: card_pb2.NOT_APPLICABLE,
-    Sex.NOT_KNOWN: card_pb2.SEX_UNSPECIFIED,
+    Sex.MALE: common_pb2.SEX_MALE,
+    Sex.FEMALE: common_pb2.SEX_FEMALE,
+    Sex.NOT_APPLICABLE: common_pb2.SEX_NOT_APPLICABLE,
+    Sex.NOT_KNOWN: common_pb2.SEX_UNSPECIFIED,
 }
 
 
@@ -212,7 +212,7 @@ class CardService(card_pb2_grpc.CardServiceServicer):
             signature_valid=result.signature_valid,
             certificate_subject=result.subject,
             certificate_serial=f"{result.serial:X}",
-            certificate_not_after=not_after,
+            certificate_expire_time=not_after,
         )
 
     async def GetLicencePinStatus(

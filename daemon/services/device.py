@@ -19,11 +19,11 @@ from ..registry import DeviceRegistry, DeviceSlot
 Context = grpc.aio.ServicerContext[Any, Any]
 
 KIND_TO_PROTO = {
-    DeviceKind.CARD_READER: device_pb2.CARD_READER,
-    DeviceKind.RECEIPT_PRINTER: device_pb2.RECEIPT_PRINTER,
-    DeviceKind.FORM_PRINTER: device_pb2.FORM_PRINTER,
-    DeviceKind.PAYMENT_TERMINAL: device_pb2.PAYMENT_TERMINAL,
-    DeviceKind.CAMERA: device_pb2.CAMERA,
+    DeviceKind.CARD_READER: device_pb2.DEVICE_KIND_CARD_READER,
+    DeviceKind.RECEIPT_PRINTER: device_pb2.DEVICE_KIND_RECEIPT_PRINTER,
+    DeviceKind.FORM_PRINTER: device_pb2.DEVICE_KIND_FORM_PRINTER,
+    DeviceKind.PAYMENT_TERMINAL: device_pb2.DEVICE_KIND_PAYMENT_TERMINAL,
+    DeviceKind.CAMERA: device_pb2.DEVICE_KIND_CAMERA,
 }
 
 
@@ -51,7 +51,7 @@ def device_message(slot: DeviceSlot) -> device_pb2.Device:
                 reason=slot.last_error.reason,
                 message=slot.last_error.message,
                 message_ja=slot.last_error.message_ja,
-                time=error_time,
+                error_time=error_time,
             )
         )
     return message

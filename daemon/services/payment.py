@@ -58,17 +58,17 @@ STEPS = {
     SaleProgress.PROCESSING: payment_pb2.SALE_STEP_PROCESSING,
     SaleProgress.REMOVE_CARD: payment_pb2.SALE_STEP_REMOVE_CARD,
 }
-IDLE = events_pb2.IDLE
+IDLE = events_pb2.DEVICE_STATE_IDLE
 
 
 def state_to_proto(state: PaymentState) -> payment_pb2.PaymentState:
-    return payment_pb2.PaymentState.Value(f"PAYMENT_{state.name}")  # type: ignore[return-value]
+    return payment_pb2.PaymentState.Value(f"PAYMENT_STATE_{state.name}")  # type: ignore[return-value]
 
 
 def state_from_proto(value: int) -> PaymentState:
     """The journal's state for a proto enum value; an unknown or UNSPECIFIED value is InvalidArgument."""
     try:
-        return PaymentState[payment_pb2.PaymentState.Name(value).removeprefix("PAYMENT_")]
+        return PaymentState[payment_pb2.PaymentState.Name(value).removeprefix("PAYMENT_STATE_")]
     except (KeyError, ValueError):  # ValueError: a number the enum does not define
         raise InvalidArgument(
             f"unknown payment state {value}", reason="invalid_state", message_ja="支払い状態の値が不正です。"

@@ -67,7 +67,7 @@ class ReceiptBuilder:
                 municipality=self._town(message.municipality),
                 number=_nonnegative(message.number, "number"),
                 counter=message.counter,
-                issued_at=_when(message.issued_at, message.HasField("issued_at")),
+                issued_at=_when(message.issue_time, message.HasField("issue_time")),
                 waiting=message.waiting if message.HasField("waiting") else None,
             )
         )
@@ -88,7 +88,7 @@ class ReceiptBuilder:
                 municipality=self._town(message.municipality),
                 reception_number=message.reception_number,
                 certificates=lines,
-                received_at=_when(message.received_at, message.HasField("received_at")),
+                received_at=_when(message.receive_time, message.HasField("receive_time")),
                 qr_payload=message.qr_payload,
                 counter=message.counter,
             )
@@ -104,7 +104,7 @@ class ReceiptBuilder:
                 brand=message.brand,
                 approval_number=message.approval_number,
                 card_number=message.card_number,
-                paid_at=_when(message.paid_at, message.HasField("paid_at")),
+                paid_at=_when(message.pay_time, message.HasField("pay_time")),
             )
         )
 
@@ -117,7 +117,7 @@ class ReceiptBuilder:
                 order_id=message.order_id,
                 amount=message.amount,
                 terminal_sequence=message.terminal_sequence,
-                occurred_at=_when(message.occurred_at, message.HasField("occurred_at")),
+                occurred_at=_when(message.occur_time, message.HasField("occur_time")),
             )
         )
 

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from google.protobuf.timestamp_pb2 import Timestamp
+from kiosk.v1 import common_pb2
 from kiosk.v1 import frontyard_pb2 as pb
 
 from frontyard.certificates import CATALOG, CertificateKind, ChannelAdvice, certificate_type, fee
@@ -34,7 +35,7 @@ LIFE_EVENTS: dict[Any, LifeEvent] = {
     for event in LifeEvent
     if event is not LifeEvent.NONE
 }
-SEXES = {Sex.MALE: pb.MEMBER_SEX_MALE, Sex.FEMALE: pb.MEMBER_SEX_FEMALE}
+SEXES = {Sex.MALE: common_pb2.SEX_MALE, Sex.FEMALE: common_pb2.SEX_FEMALE}
 SEXES_BACK = {value: key for key, value in SEXES.items()}
 ANSWER_KINDS = {AnswerKind.BOOL: pb.ANSWER_KIND_BOOL, AnswerKind.COUNT: pb.ANSWER_KIND_COUNT,
                 AnswerKind.CHOICE: pb.ANSWER_KIND_CHOICE, AnswerKind.MEMBERS: pb.ANSWER_KIND_MEMBERS,
@@ -76,7 +77,7 @@ def member(person: Person, from_card: bool, from_licence: bool = False) -> pb.Me
         needs_confirmation=bool(characters),
         furigana=person.furigana or "",
         birth_date=_date(person.birth_date),
-        sex=SEXES.get(person.sex, pb.MEMBER_SEX_UNSPECIFIED),
+        sex=SEXES.get(person.sex, common_pb2.SEX_UNSPECIFIED),
         has_mn_card=person.has_mn_card is True,
         newborn=person.newborn,
         from_card=from_card,

@@ -274,8 +274,8 @@ def test_staff_console_devices_simulators_outbox_payments_kpi(kiosk: KioskStack,
     states = page.locator("#screen[data-screen='payments'] tbody tr").evaluate_all(
         "rows => rows.map(r => r.dataset.state)"
     )
-    assert "PAYMENT_COMMITTED" in states or "PAYMENT_APPROVED" in states, states
-    assert "PAYMENT_DECLINED" in states, states
+    assert "PAYMENT_STATE_COMMITTED" in states or "PAYMENT_STATE_APPROVED" in states, states
+    assert "PAYMENT_STATE_DECLINED" in states, states
     page.click("#close-dry")
     page.wait_for_selector("#daily-close h2")
     capture(page, "staff-payments")

@@ -1,5 +1,6 @@
-"""The page follows the daemon's resident session: countdown from SESSION_EXPIRING, ExtendSession, and
-the wipe on SESSION_ENDED; and the PIN pad shows the tries left from the card event (no GetPinStatus)."""
+"""The page follows the daemon's resident session: countdown from SESSION_EVENT_KIND_EXPIRING,
+ExtendSession, and the wipe on SESSION_EVENT_KIND_ENDED; and the PIN pad shows the tries left from the card
+event (no GetPinStatus)."""
 
 from __future__ import annotations
 
@@ -41,7 +42,7 @@ def test_daemon_session_drives_the_countdown_extend_and_wipe(kiosk: KioskStack, 
     assert FAMILY_NAME in page.inner_text("#resident-name")
     assert page.get_attribute("body", "data-idle") == "session"
 
-    # SESSION_EXPIRING: the daemon's countdown, with the seconds left to its expire_time.
+    # SESSION_EVENT_KIND_EXPIRING: the daemon's countdown, with the seconds left to its expire_time.
     page.wait_for_selector("#idle-countdown[data-mode='session']", timeout=10_000)
     assert "秒" in page.inner_text("#idle-countdown")
     capture(page, "idle-warning-session")
@@ -50,7 +51,7 @@ def test_daemon_session_drives_the_countdown_extend_and_wipe(kiosk: KioskStack, 
     page.wait_for_function("() => !document.querySelector('#idle-countdown')", timeout=2_000)
     assert FAMILY_NAME in page.inner_text("#resident-name")
 
-    # Not extended again: the daemon ends the session (SESSION_ENDED idle_timeout) and the page wipes.
+    # Not extended again: the daemon ends the session (SESSION_EVENT_KIND_ENDED idle_timeout); the page wipes.
     page.wait_for_selector("#idle-countdown[data-mode='session']", timeout=10_000)
     on_screen(page, "wiped", timeout=15_000)
     assert_wiped(page)

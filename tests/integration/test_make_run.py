@@ -21,7 +21,7 @@ from tests.support.waiting import read_until
 
 pytestmark = pytest.mark.integration
 
-IDLE = events_pb2.IDLE
+IDLE = events_pb2.DEVICE_STATE_IDLE
 
 EXPECTED_SERVICES = {
     "kiosk.v1.DeviceService",
@@ -68,12 +68,17 @@ def test_run_script_starts_everything_on_simulators(tmp_path: Path) -> None:
         listed = read_until(
             lambda: devices.ListDevices(device_pb2.ListDevicesRequest()).devices,
             lambda listed: (
-                bool(listed) and all(d.state in (events_pb2.IDLE, events_pb2.ERROR) for d in listed)
+                bool(listed)
+                and all(
+                    d.state in (events_pb2.DEVICE_STATE_IDLE, events_pb2.DEVICE_STATE_ERROR) for d in listed
+                )
             ),
             timeout=30,
         )
         assert {d.slot for d in listed} == {"card", "receipt", "forms", "payment", "camera"}
-        assert all(d.state == events_pb2.IDLE for d in listed), [(d.slot, d.state) for d in listed]
+        assert all(d.state == events_pb2.DEVICE_STATE_IDLE for d in listed), [
+            (d.slot, d.state) for d in listed
+        ]
         channel.close()
 
         with urllib.request.urlopen(f"http://127.0.0.1:{ui_port}/", timeout=10) as page:

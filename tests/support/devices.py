@@ -13,7 +13,7 @@ def device_state(stub: device_pb2_grpc.DeviceServiceStub, name: str) -> device_p
 
 
 def wait_device_state(
-    channel: grpc.Channel, name: str, state: int = events_pb2.IDLE, timeout: float = 20.0
+    channel: grpc.Channel, name: str, state: int = events_pb2.DEVICE_STATE_IDLE, timeout: float = 20.0
 ) -> device_pb2.Device:
     """Wait until device ``name`` (``devices/receipt``) is in ``state``; the device then."""
     stub = device_pb2_grpc.DeviceServiceStub(channel)
@@ -35,7 +35,7 @@ def wait_devices_idle(channel: grpc.Channel, slots: list[str], timeout: float = 
         return {d.slot: events_pb2.DeviceState.Name(d.state) for d in listed}
 
     wait_until(
-        lambda: all(states().get(slot) == "IDLE" for slot in slots),
+        lambda: all(states().get(slot) == "DEVICE_STATE_IDLE" for slot in slots),
         timeout=timeout,
         what=f"devices {slots} IDLE",
         describe=states,

@@ -112,7 +112,7 @@ def complete_receipts(bench: DeviceBench) -> int:
 
 def receipt_fault(inject: Callable[[DeviceBench], None], clear: Callable[[DeviceBench], None]) -> Any:
     def run(bench: DeviceBench) -> Outcome:
-        device_state(bench, "receipt", events_pb2.IDLE)
+        device_state(bench, "receipt", events_pb2.DEVICE_STATE_IDLE)
         inject(bench)
         name = ticket(bench, 41)
         held = wait_for(lambda: get_job(bench, name), lambda j: j.state in HELD_OR_FINAL, 10)
@@ -129,7 +129,7 @@ def printed_pages(bench: DeviceBench) -> list[int]:
 
 def form_fault(inject: Callable[[DeviceBench], None], clear: Callable[[DeviceBench], None]) -> Any:
     def run(bench: DeviceBench) -> Outcome:
-        device_state(bench, "forms", events_pb2.IDLE)
+        device_state(bench, "forms", events_pb2.DEVICE_STATE_IDLE)
         staff = printer(bench, "staff")  # signed in before the fault: sign-in is no part of its timing
         bench.ipp.control("speed", {"ppm": 240})
         inject(bench)
@@ -194,7 +194,7 @@ def payment_fault(outcome: str, power_loss: bool = False) -> Any:
     """A sale with the terminal scripted to ``outcome``, then the same order retried on a healthy one."""
 
     def run(bench: DeviceBench) -> Outcome:
-        device_state(bench, "payment", events_pb2.IDLE)
+        device_state(bench, "payment", events_pb2.DEVICE_STATE_IDLE)
         order_id = f"fault-{outcome}-{next(_ORDERS)}-{time.monotonic_ns()}"
         bench.zvt.control("script", {"outcomes": [outcome]})
         if power_loss:
@@ -211,7 +211,11 @@ def payment_fault(outcome: str, power_loss: bool = False) -> Any:
         get = payments(bench).GetPayment
         settled = wait_for(lambda: get(pay.GetPaymentRequest(name=name)), lambda p: not p.settlement_pending)
         sequences = {settled.terminal_sequence_number}
-        if settled.state in (pay.PAYMENT_DECLINED, pay.PAYMENT_CANCELLED, pay.PAYMENT_APPROVED):
+        if settled.state in (
+            pay.PAYMENT_STATE_DECLINED,
+            pay.PAYMENT_STATE_CANCELLED,
+            pay.PAYMENT_STATE_APPROVED,
+        ):
             settled = sale(bench, order_id)  # the resident tries again: paid at most once
             sequences.add(settled.terminal_sequence_number)
         return Outcome(during, reason, pay.PaymentState.Name(settled.state), approved_sales(bench, sequences))
@@ -224,7 +228,7 @@ def payment_fault(outcome: str, power_loss: bool = False) -> Any:
 
 def camera_disconnect_mid_read(bench: DeviceBench) -> Outcome:
     staff = camera_pb2_grpc.CameraServiceStub(bench.daemon.channel("staff"))
-    device_state(bench, "camera", events_pb2.IDLE)
+    device_state(bench, "camera", events_pb2.DEVICE_STATE_IDLE)
     bench.camera.post("place", {"document": "licence", "fields": {"name": "見本 花子"}})
     outcome: list[Any] = []
 
@@ -242,9 +246,9 @@ def camera_disconnect_mid_read(bench: DeviceBench) -> Outcome:
     error = outcome[0]
     during = error.code().name if isinstance(error, grpc.RpcError) else "OK"
     reason = error_reason(error) if isinstance(error, grpc.RpcError) else ""
-    device_state(bench, "camera", events_pb2.OFFLINE, 10)
+    device_state(bench, "camera", events_pb2.DEVICE_STATE_OFFLINE, 10)
     bench.camera.post("reconnect")
-    back = device_state(bench, "camera", events_pb2.IDLE, 30)
+    back = device_state(bench, "camera", events_pb2.DEVICE_STATE_IDLE, 30)
     return Outcome(during, reason, events_pb2.DeviceState.Name(back.state), 0)
 
 
@@ -257,7 +261,7 @@ def restart(bench: DeviceBench) -> None:
 
 
 def kill_mid_form_job(bench: DeviceBench) -> Outcome:
-    device_state(bench, "forms", events_pb2.IDLE)
+    device_state(bench, "forms", events_pb2.DEVICE_STATE_IDLE)
     bench.ipp.control("speed", {"ppm": 120})
     request = printer_pb2.PrintFormsRequest(pdf=make_pdf(4), title="出生届", pages=4)
     name = printer(bench, "staff").PrintForms(request, timeout=10).job.name
@@ -272,7 +276,7 @@ def kill_mid_form_job(bench: DeviceBench) -> Outcome:
 
 
 def kill_mid_payment(bench: DeviceBench) -> Outcome:
-    device_state(bench, "payment", events_pb2.IDLE)
+    device_state(bench, "payment", events_pb2.DEVICE_STATE_IDLE)
     order_id = f"fault-kill-{time.monotonic_ns()}"
     bench.zvt.control("script", {"outcomes": ["approve"]})
     bench.zvt.control("delay", {"ms": 2000})
@@ -287,7 +291,7 @@ def kill_mid_payment(bench: DeviceBench) -> Outcome:
             return pay.Payment()
 
     # killed while the terminal works on it (the terminal's 2 s delay keeps it IN_PROGRESS long enough)
-    during = wait_for(current, lambda p: p.state == pay.PAYMENT_IN_PROGRESS)
+    during = wait_for(current, lambda p: p.state == pay.PAYMENT_STATE_IN_PROGRESS)
     restart(bench)
     worker.join(10)
     bench.zvt.control("delay", {"ms": 0})

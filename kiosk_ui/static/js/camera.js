@@ -96,7 +96,7 @@ function review(reading, relationship, back) {
             relationship,
             name: value("camera-name"),
             birth_date: value("camera-birth"),
-            sex: sex || "MEMBER_SEX_UNSPECIFIED",
+            sex: sex || "SEX_UNSPECIFIED",
             has_mn_card: reading.document_type === "DOCUMENT_TYPE_MY_NUMBER_CARD_FRONT",
           },
         };
@@ -124,8 +124,8 @@ function review(reading, relationship, back) {
           name: "sex",
           value: sex,
           options: [
-            { value: "MEMBER_SEX_MALE", html: t("life.male"), id: "camera-male" },
-            { value: "MEMBER_SEX_FEMALE", html: t("life.female"), id: "camera-female" },
+            { value: "SEX_MALE", html: t("life.male"), id: "camera-male" },
+            { value: "SEX_FEMALE", html: t("life.female"), id: "camera-female" },
           ],
           onchange: (value) => (sex = value),
         }),

@@ -16,7 +16,7 @@ export function startCertificate() {
   app.timer.start();
   const pin = () => askPin(certificateConfirm, "", { flow: "certificate", step: STEP.card });
   app.flow = { name: "certificate", onCard: pin, onCardRemoved: () => wipe("card_removed") };
-  if (app.card.presence === "MY_NUMBER_CARD") pin();
+  if (app.card.presence === "CARD_PRESENCE_MY_NUMBER_CARD") pin();
   else waitForCard({ flow: "certificate", step: STEP.card, back: home });
 }
 
@@ -250,7 +250,7 @@ function takeCard(request, printed) {
       ],
     }),
   );
-  if (app.card.presence !== "MY_NUMBER_CARD") nextTime(request.advice || {});
+  if (app.card.presence !== "CARD_PRESENCE_MY_NUMBER_CARD") nextTime(request.advice || {});
 }
 
 function nextTime(advice) {

@@ -1,13 +1,13 @@
 // The idle countdown. While a resident (card) session exists, the daemon's session is the clock: its
-// SESSION_EXPIRING event opens the dialog (counting down to expire_time), "extend" calls ExtendSession
-// (onExtend), a touch restarts the daemon's countdown (throttled), and SESSION_ENDED wipes (onExpire).
+// SESSION_EVENT_KIND_EXPIRING event opens the dialog (counting down to expire_time), "extend" calls ExtendSession
+// (onExtend), a touch restarts the daemon's countdown (throttled), and SESSION_EVENT_KIND_ENDED wipes (onExpire).
 // Screens without a session keep the page's own timer: after `timeoutS` without a touch or key, a dialog
 // counts down `warningS` seconds; at zero the page wipes every personal datum (onExpire).
 import { button, h } from "./ui.js";
 import { t } from "./i18n.js";
 
 const TOUCH_EXTEND_EVERY_MS = 15_000; // a touch restarts the daemon's countdown at most this often
-const ENDED_GRACE_MS = 5_000; // at zero, wait this long for SESSION_ENDED before wiping anyway
+const ENDED_GRACE_MS = 5_000; // at zero, wait this long for SESSION_EVENT_KIND_ENDED before wiping anyway
 
 export class IdleTimer {
   constructor({ timeoutS, warningS, onExpire, onExtend = () => Promise.resolve() }) {
@@ -62,12 +62,12 @@ export class IdleTimer {
   // A resident_session event from the daemon's event stream (card.proto SessionEvent).
   sessionEvent(event) {
     if (!event || !this.session || event.session !== this.session) return;
-    if (event.kind === "SESSION_EXPIRING" && this.armed) {
+    if (event.kind === "SESSION_EVENT_KIND_EXPIRING" && this.armed) {
       const until = event.expire_time ? Math.round((Date.parse(event.expire_time) - Date.now()) / 1000) : NaN;
       this.warn(Number.isFinite(until) ? Math.max(0, until) : event.seconds_left || this.warningS);
-    } else if (event.kind === "SESSION_EXTENDED" || event.kind === "SESSION_STARTED") {
+    } else if (event.kind === "SESSION_EVENT_KIND_EXTENDED" || event.kind === "SESSION_EVENT_KIND_STARTED") {
       this.closeDialog();
-    } else if (event.kind === "SESSION_ENDED") {
+    } else if (event.kind === "SESSION_EVENT_KIND_ENDED") {
       const wasArmed = this.armed;
       this.session = "";
       this.closeDialog();
@@ -113,7 +113,7 @@ export class IdleTimer {
     this.tick = setInterval(() => {
       left -= 1;
       update();
-      // The daemon ends the session itself (SESSION_ENDED); wipe anyway if that event never comes.
+      // The daemon ends the session itself (SESSION_EVENT_KIND_ENDED); wipe anyway if that event never comes.
       if (left <= (sessionMode ? -ENDED_GRACE_MS / 1000 : 0)) {
         this.stop();
         this.onExpire();

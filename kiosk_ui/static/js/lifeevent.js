@@ -171,7 +171,7 @@ function addByCard(relationship) {
     );
   app.flow.onCard = read;
   app.flow.onCardRemoved = null;
-  if (app.card.presence === "MY_NUMBER_CARD") read();
+  if (app.card.presence === "CARD_PRESENCE_MY_NUMBER_CARD") read();
   else waitForCard({ titleKey: "life.place_member_card", flow: "life", step: STEP.members, back: members });
 }
 
@@ -202,7 +202,7 @@ function addByLicence(relationship) {
     );
   };
   app.flow.onLicence = read;
-  if (app.card.presence === "DRIVERS_LICENCE") read();
+  if (app.card.presence === "CARD_PRESENCE_DRIVERS_LICENCE") read();
   else waitForCard({ titleKey: "life.place_licence", flow: "life", step: STEP.members, back: members });
 }
 
@@ -235,7 +235,7 @@ function fieldSet() {
 function typedMember(relationship) {
   const app = context();
   const isBirth = app.visit.life_event === "LIFE_EVENT_BIRTH";
-  let sex = "MEMBER_SEX_UNSPECIFIED";
+  let sex = "SEX_UNSPECIFIED";
   let hasCard = false;
   const fields = fieldSet();
   const specs = () => [
@@ -280,8 +280,8 @@ function typedMember(relationship) {
             name: "sex",
             value: sex,
             options: [
-              { value: "MEMBER_SEX_MALE", html: t("life.male"), id: "typed-male" },
-              { value: "MEMBER_SEX_FEMALE", html: t("life.female"), id: "typed-female" },
+              { value: "SEX_MALE", html: t("life.male"), id: "typed-male" },
+              { value: "SEX_FEMALE", html: t("life.female"), id: "typed-female" },
             ],
             onchange: (value) => (sex = value),
           }),

@@ -62,8 +62,8 @@ async function sale(order, method, issue, back) {
     return showError(error, { retry: () => paymentStart(order, issue, back) });
   }
   const state = payment ? payment.state : "PAYMENT_STATE_UNSPECIFIED";
-  if (state !== "PAYMENT_APPROVED") {
-    const reason = { PAYMENT_DECLINED: "payment_declined", PAYMENT_CANCELLED: "payment_cancelled", PAYMENT_UNKNOWN: "result_unknown" }[state] || "payment_error";
+  if (state !== "PAYMENT_STATE_APPROVED") {
+    const reason = { PAYMENT_STATE_DECLINED: "payment_declined", PAYMENT_STATE_CANCELLED: "payment_cancelled", PAYMENT_STATE_UNKNOWN: "result_unknown" }[state] || "payment_error";
     return showError(reason, { retry: reason === "result_unknown" ? null : () => paymentStart(order, issue, back) });
   }
   let job = "";

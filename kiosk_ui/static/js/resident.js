@@ -48,10 +48,10 @@ function watchCard() {
     const triesLeft = Number.isInteger(event.text_tries_left) ? event.text_tries_left : null;
     app.card = { presence: event.presence, session: event.session || "", triesLeft };
     app.timer.setSession(app.card.session);
-    if (event.presence === "MY_NUMBER_CARD" && before !== "MY_NUMBER_CARD") cardArrived();
-    else if (before === "MY_NUMBER_CARD" && event.presence !== "MY_NUMBER_CARD") cardLeft();
-    else if (event.presence === "DRIVERS_LICENCE" && before !== "DRIVERS_LICENCE" && app.flow && app.flow.onLicence) app.flow.onLicence();
-    else if (event.presence === "OTHER_CARD" && app.flow) showError("not_my_number_card");
+    if (event.presence === "CARD_PRESENCE_MY_NUMBER_CARD" && before !== "CARD_PRESENCE_MY_NUMBER_CARD") cardArrived();
+    else if (before === "CARD_PRESENCE_MY_NUMBER_CARD" && event.presence !== "CARD_PRESENCE_MY_NUMBER_CARD") cardLeft();
+    else if (event.presence === "CARD_PRESENCE_DRIVERS_LICENCE" && before !== "CARD_PRESENCE_DRIVERS_LICENCE" && app.flow && app.flow.onLicence) app.flow.onLicence();
+    else if (event.presence === "CARD_PRESENCE_OTHER_CARD" && app.flow) showError("not_my_number_card");
   });
 }
 

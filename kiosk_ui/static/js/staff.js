@@ -55,7 +55,7 @@ async function go(id, open) {
 
 function eventRow(event) {
   const { what, detail } = describeEvent(event);
-  const time = event.time ? new Date(event.time).toLocaleTimeString("ja-JP", { hour12: false }) : "";
+  const time = event.event_time ? new Date(event.event_time).toLocaleTimeString("ja-JP", { hour12: false }) : "";
   return h("tr", {}, h("td", {}, String(event.sequence || "")), h("td", {}, time), h("td", {}, event.device ? slotLabel(event.device.replace(/^devices\//, "")) : "—"), h("td", {}, what), h("td", {}, detail || "—"));
 }
 
@@ -97,7 +97,7 @@ async function devices() {
   if (events) events.close();
   eventRows.length = 0;
   events = follow("DeviceService", "WatchEvents", { after_sequence: 0 }, (event) => {
-    const kind = Object.keys(event).find((k) => !["sequence", "time", "device"].includes(k)) || "event";
+    const kind = Object.keys(event).find((k) => !["sequence", "event_time", "device"].includes(k)) || "event";
     eventRows.push(event);
     if (eventRows.length > 200) eventRows.shift();
     const table = document.querySelector("#event-log tbody");
@@ -153,10 +153,10 @@ async function payments() {
       h(
         "td",
         {},
-        p.state === "PAYMENT_UNKNOWN"
+        p.state === "PAYMENT_STATE_UNKNOWN"
           ? [
-              button("承認済みにする Approved", () => resolve(p, "PAYMENT_APPROVED"), "secondary"),
-              button("未決済にする Not charged", () => resolve(p, "PAYMENT_DECLINED"), "secondary"),
+              button("承認済みにする Approved", () => resolve(p, "PAYMENT_STATE_APPROVED"), "secondary"),
+              button("未決済にする Not charged", () => resolve(p, "PAYMENT_STATE_DECLINED"), "secondary"),
             ]
           : null,
       ),

@@ -68,18 +68,18 @@ const ATTRIBUTES = {
   breed: "犬種 / Breed", color: "毛色 / Colour", birth_year: "生まれ年 / Year of birth", old_tag_number: "旧鑑札番号 / Old tag number",
 };
 const PAYMENT_STATES = {
-  PAYMENT_APPROVED: "✔ 承認 / Approved",
-  PAYMENT_DECLINED: "✖ 不成立 / Declined",
-  PAYMENT_CANCELLED: "取消 / Cancelled",
-  PAYMENT_UNKNOWN: "⚠ 結果不明 / Unknown",
+  PAYMENT_STATE_APPROVED: "✔ 承認 / Approved",
+  PAYMENT_STATE_DECLINED: "✖ 不成立 / Declined",
+  PAYMENT_STATE_CANCELLED: "取消 / Cancelled",
+  PAYMENT_STATE_UNKNOWN: "⚠ 結果不明 / Unknown",
   PAYMENT_PENDING: "処理中 / Pending",
-  PAYMENT_COMMITTED: "✔ 確定 / Committed",
-  PAYMENT_REFUNDED: "返金 / Refunded",
-  PAYMENT_CREATED: "作成 / Created",
-  PAYMENT_SENT: "端末へ送信 / Sent",
-  PAYMENT_IN_PROGRESS: "処理中 / In progress",
-  PAYMENT_VOIDED: "取消済み / Voided",
-  PAYMENT_REFUND_REQUIRED: "⚠ 返金が必要 / Refund required",
+  PAYMENT_STATE_COMMITTED: "✔ 確定 / Committed",
+  PAYMENT_STATE_REFUNDED: "返金 / Refunded",
+  PAYMENT_STATE_CREATED: "作成 / Created",
+  PAYMENT_STATE_SENT: "端末へ送信 / Sent",
+  PAYMENT_STATE_IN_PROGRESS: "処理中 / In progress",
+  PAYMENT_STATE_VOIDED: "取消済み / Voided",
+  PAYMENT_STATE_REFUND_REQUIRED: "⚠ 返金が必要 / Refund required",
 };
 const BRANDS = { visa: "VISA", mastercard: "Mastercard", jcb: "JCB", amex: "American Express", diners: "Diners Club", transit_ic: "交通系IC / Transit IC", waon: "WAON", nanaco: "nanaco", edy: "楽天Edy", id: "iD", quicpay: "QUICPay", paypay: "PayPay", qr: "QR決済 / QR" };
 
@@ -104,10 +104,10 @@ export function fieldLabel(key) {
 }
 
 const PRESENCE = {
-  READER_ABSENT: "読取機なし / No reader", NO_CARD: "カードなし / No card", MY_NUMBER_CARD: "マイナンバーカード / My Number Card",
-  OTHER_CARD: "他のカード / Other card", CARD_UNRESPONSIVE: "応答なし / Not responding",
+  CARD_PRESENCE_READER_ABSENT: "読取機なし / No reader", CARD_PRESENCE_NO_CARD: "カードなし / No card", CARD_PRESENCE_MY_NUMBER_CARD: "マイナンバーカード / My Number Card",
+  CARD_PRESENCE_OTHER_CARD: "他のカード / Other card", CARD_PRESENCE_UNRESPONSIVE: "応答なし / Not responding",
 };
-const SESSION = { SESSION_STARTED: "開始 / Started", SESSION_EXTENDED: "延長 / Extended", SESSION_EXPIRING: "まもなく終了 / Expiring", SESSION_ENDED: "終了 / Ended" };
+const SESSION = { SESSION_EVENT_KIND_STARTED: "開始 / Started", SESSION_EVENT_KIND_EXTENDED: "延長 / Extended", SESSION_EVENT_KIND_EXPIRING: "まもなく終了 / Expiring", SESSION_EVENT_KIND_ENDED: "終了 / Ended" };
 const JOBS = {
   JOB_STATE_QUEUED: "待ち / Queued", JOB_STATE_PRINTING: "印刷中 / Printing", JOB_STATE_HELD: "保留 / Held",
   JOB_STATE_COMPLETED: "✔ 完了 / Done", JOB_STATE_FAILED: "✖ 失敗 / Failed", JOB_STATE_CANCELLED: "取消 / Cancelled",
@@ -117,7 +117,7 @@ const APPLICATIONS = { APPLICATION_STATUS_AWAITING_CHECK: "確認待ち / Awaiti
 
 // One event of DeviceService.WatchEvents as {what, detail} in words.
 export function describeEvent(event) {
-  const kind = Object.keys(event).find((k) => !["sequence", "time", "device"].includes(k)) || "";
+  const kind = Object.keys(event).find((k) => !["sequence", "event_time", "device"].includes(k)) || "";
   const body = event[kind] || {};
   const reason = (key) => (key ? reasonLabel(String(key).replaceAll("-", "_")) : "");
   let detail = "";

@@ -46,7 +46,7 @@ async def test_printer_plugged_in_later_is_opened_on_the_udev_event(
     hotplug = HotPlug(registry)
     printer = None
     try:
-        await wait_state(registry, events_pb2.OFFLINE, timeout=10)
+        await wait_state(registry, events_pb2.DEVICE_STATE_OFFLINE, timeout=10)
         printer = start_with_ready_line(
             [
                 PYTHON,
@@ -60,7 +60,9 @@ async def test_printer_plugged_in_later_is_opened_on_the_udev_event(
             tmp_path / "sim.log",
         )
         assert hotplug.device_added("usb") == 1
-        assert await wait_state(registry, events_pb2.IDLE, timeout=10) < 10  # not the minute of backoff
+        assert (
+            await wait_state(registry, events_pb2.DEVICE_STATE_IDLE, timeout=10) < 10
+        )  # not the minute of backoff
         assert hotplug.device_added("usb") == 0  # nothing offline any more
     finally:
         await registry.stop()

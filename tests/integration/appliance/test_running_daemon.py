@@ -119,14 +119,14 @@ def test_notify_metrics_backup_during_sales_and_restore(
     notify_socket.wait_for("WATCHDOG=1", after=first_ping + 1)  # pinged again from the event loop
 
     client = connect(daemon)
-    client.wait_device(events_pb2.IDLE, "devices/receipt")
-    client.wait_device(events_pb2.IDLE, "devices/payment")
+    client.wait_device(events_pb2.DEVICE_STATE_IDLE, "devices/receipt")
+    client.wait_device(events_pb2.DEVICE_STATE_IDLE, "devices/payment")
     payments = payment_pb2_grpc.PaymentServiceStub(client.channel)
     escpos_sim.post("cover", {"open": True})
     held = client.ticket(1)
     client.wait_job(held.name, STATE.JOB_STATE_HELD, reason="cover_open")
     paid = [sale(payments, f"before-{n}") for n in range(3)]
-    assert {payment.state for payment in paid} == {payment_pb2.PAYMENT_APPROVED}
+    assert {payment.state for payment in paid} == {payment_pb2.PAYMENT_STATE_APPROVED}
 
     # Sales keep running while the backup is taken.
     stop = threading.Event()
@@ -179,7 +179,7 @@ def test_notify_metrics_backup_during_sales_and_restore(
     payments = payment_pb2_grpc.PaymentServiceStub(client.channel)
     for payment in paid:
         again = payments.GetPayment(payment_pb2.GetPaymentRequest(name=payment.name), timeout=5)
-        assert again.state == payment_pb2.PAYMENT_APPROVED and again.amount_yen == 300
+        assert again.state == payment_pb2.PAYMENT_STATE_APPROVED and again.amount_yen == 300
     escpos_sim.post("cover", {"open": False})
     client.wait_job(held.name, STATE.JOB_STATE_COMPLETED)
     metrics = scrape(restarted.process.ready["metrics"])

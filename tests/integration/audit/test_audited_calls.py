@@ -63,7 +63,7 @@ def call_every_audited_method(channel: grpc.Channel) -> list[str]:
         lambda: payment.VoidPayment(payment_pb2.VoidPaymentRequest(name="payments/p1")),
         lambda: payment.RefundPayment(payment_pb2.RefundPaymentRequest(name="payments/p1")),
         lambda: payment.ResolvePayment(
-            payment_pb2.ResolvePaymentRequest(name="payments/p1", outcome=payment_pb2.PAYMENT_REFUNDED)
+            payment_pb2.ResolvePaymentRequest(name="payments/p1", outcome=payment_pb2.PAYMENT_STATE_REFUNDED)
         ),
         lambda: payment.DailyClose(payment_pb2.DailyCloseRequest(dry_run=True)),
     ]

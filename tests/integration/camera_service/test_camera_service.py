@@ -43,7 +43,7 @@ def compact(text: str) -> str:
 def staff(daemon: RunningDaemon, camera_sim: CameraSimulator) -> camera_pb2_grpc.CameraServiceStub:
     camera_sim.post("reconnect")
     camera_sim.post("remove")
-    wait_for_state(daemon, events_pb2.IDLE)
+    wait_for_state(daemon, events_pb2.DEVICE_STATE_IDLE)
     return camera_pb2_grpc.CameraServiceStub(daemon.channel("staff"))
 
 
@@ -204,9 +204,9 @@ def test_disconnect_mid_read_is_unavailable_then_offline_and_back(
     assert isinstance(error, grpc.RpcError)
     assert error.code() == grpc.StatusCode.UNAVAILABLE
     assert error_reason(error) == "camera_offline"
-    wait_for_state(daemon, events_pb2.OFFLINE, timeout=5)
+    wait_for_state(daemon, events_pb2.DEVICE_STATE_OFFLINE, timeout=5)
     camera_sim.post("reconnect")
-    wait_for_state(daemon, events_pb2.IDLE, timeout=30)
+    wait_for_state(daemon, events_pb2.DEVICE_STATE_IDLE, timeout=30)
 
 
 def test_no_personal_data_in_daemon_log_or_storage(daemon: RunningDaemon) -> None:

@@ -12,7 +12,7 @@ import grpc
 import pytest
 from google.rpc import error_details_pb2
 from grpc_status import rpc_status
-from kiosk.v1 import card_pb2, device_pb2, device_pb2_grpc, events_pb2
+from kiosk.v1 import card_pb2, common_pb2, device_pb2, device_pb2_grpc, events_pb2
 
 from daemon.errors import error_reason
 from simulators.personas import card_holders, persona
@@ -45,7 +45,7 @@ def test_every_card_holder_reads_basic_info(card_daemon: StartCardDaemon) -> Non
         assert info.name == member.full_name
         assert unicodedata.normalize("NFKC", info.address) == member.household.address
         assert datetime.date.fromisoformat(info.birth_date) == member.birth
-        assert info.sex == (card_pb2.MALE if member.sex == "male" else card_pb2.FEMALE)
+        assert info.sex == (common_pb2.SEX_MALE if member.sex == "male" else common_pb2.SEX_FEMALE)
         session = card.kiosk.GetSession(card_pb2.GetSessionRequest(name=info.session))
         assert session.has_basic_info
         card.remove()
@@ -107,7 +107,7 @@ def ended(reason: str, session: str) -> Callable[[events_pb2.Event], bool]:
         payload = event.resident_session
         return (
             event.HasField("resident_session")
-            and payload.kind == card_pb2.SESSION_ENDED
+            and payload.kind == card_pb2.SESSION_EVENT_KIND_ENDED
             and payload.session == session
             and payload.reason == reason
         )
@@ -128,7 +128,7 @@ def test_three_wrong_pins_block_with_tries_shown_before_each(card_daemon: StartC
         assert info.reason == "pin_wrong"
         assert info.metadata["tries_left"] == str(expected_after)
         assert f"{expected_after} tr" in (wrong.value.details() or "")
-        assert card.watch.expect(card_pb2.MY_NUMBER_CARD).text_tries_left == expected_after
+        assert card.watch.expect(card_pb2.CARD_PRESENCE_MY_NUMBER_CARD).text_tries_left == expected_after
     shown.append(card.kiosk.GetPinStatus(card_pb2.GetPinStatusRequest()).text_tries_left)
     with pytest.raises(grpc.RpcError) as blocked:
         card.kiosk.ReadBasicInfo(card_pb2.ReadBasicInfoRequest(pin="0000"))
@@ -156,14 +156,14 @@ def test_removal_mid_read_is_a_clean_error_and_wipes_the_session(card_daemon: St
         card.kiosk.GetSession(card_pb2.GetSessionRequest(name=session))
     assert error_reason(gone.value) == "session_not_found"
     assert global_events(card, ended("card_removed", session))
-    card.watch.expect(card_pb2.NO_CARD)
+    card.watch.expect(card_pb2.CARD_PRESENCE_NO_CARD)
     assert_no_personal_data(card)
 
 
 def test_a_card_that_is_not_a_my_number_card(card_daemon: StartCardDaemon) -> None:
     card = card_daemon()
     card.bench.card.post("insert_foreign_card")
-    event = card.watch.expect(card_pb2.OTHER_CARD)
+    event = card.watch.expect(card_pb2.CARD_PRESENCE_OTHER_CARD)
     assert (event.reason, event.session) == ("not_my_number_card", "")
     with pytest.raises(grpc.RpcError) as refused:
         card.kiosk.ReadBasicInfo(card_pb2.ReadBasicInfoRequest(pin="1234"))
@@ -203,9 +203,9 @@ def test_reader_unplugged_goes_offline_wipes_and_comes_back(card_daemon: StartCa
     session = card.insert("P9").session
     card.kiosk.ReadBasicInfo(card_pb2.ReadBasicInfoRequest(pin=persona("P9").text_pin))
     card.bench.pcscd.stop()  # the reader (and pcscd with it) is gone
-    absent = card.watch.expect(card_pb2.READER_ABSENT)
+    absent = card.watch.expect(card_pb2.CARD_PRESENCE_READER_ABSENT)
     assert absent.reason == "reader_absent"
-    offline = device_state(card, events_pb2.OFFLINE)
+    offline = device_state(card, events_pb2.DEVICE_STATE_OFFLINE)
     assert offline.last_error.reason == "reader_absent"
     assert global_events(card, ended("card_removed", session))
     with pytest.raises(grpc.RpcError) as unavailable:
@@ -216,9 +216,9 @@ def test_reader_unplugged_goes_offline_wipes_and_comes_back(card_daemon: StartCa
         card.kiosk.GetSession(card_pb2.GetSessionRequest(name=session))
 
     card.bench.pcscd.start()  # plugged in again, the card still on it
-    back = card.watch.expect(card_pb2.MY_NUMBER_CARD, timeout=30)
+    back = card.watch.expect(card_pb2.CARD_PRESENCE_MY_NUMBER_CARD, timeout=30)
     assert back.session and back.session != session
-    device_state(card, events_pb2.IDLE)
+    device_state(card, events_pb2.DEVICE_STATE_IDLE)
 
 
 def test_idle_timeout_warns_then_wipes(card_daemon: StartCardDaemon) -> None:
@@ -227,9 +227,13 @@ def test_idle_timeout_warns_then_wipes(card_daemon: StartCardDaemon) -> None:
     card.kiosk.ReadBasicInfo(card_pb2.ReadBasicInfoRequest(pin=persona("P10").text_pin))
     events = global_events(card, ended("idle_timeout", session))
     kinds = [e.resident_session.kind for e in events if e.resident_session.session == session]
-    assert kinds == [card_pb2.SESSION_STARTED, card_pb2.SESSION_EXPIRING, card_pb2.SESSION_ENDED]
+    assert kinds == [
+        card_pb2.SESSION_EVENT_KIND_STARTED,
+        card_pb2.SESSION_EVENT_KIND_EXPIRING,
+        card_pb2.SESSION_EVENT_KIND_ENDED,
+    ]
     expiring = next(
-        e.resident_session for e in events if e.resident_session.kind == card_pb2.SESSION_EXPIRING
+        e.resident_session for e in events if e.resident_session.kind == card_pb2.SESSION_EVENT_KIND_EXPIRING
     )
     assert 0 < expiring.seconds_left <= 2 and expiring.expire_time.seconds > 0
     with pytest.raises(grpc.RpcError) as gone:
@@ -243,12 +247,12 @@ def test_extend_session_restarts_the_countdown(card_daemon: StartCardDaemon) -> 
     session = card.insert("P11").session
 
     def expiring(event: events_pb2.Event) -> bool:
-        return event.resident_session.kind == card_pb2.SESSION_EXPIRING
+        return event.resident_session.kind == card_pb2.SESSION_EVENT_KIND_EXPIRING
 
     global_events(card, expiring)
     extended = card.kiosk.ExtendSession(card_pb2.ExtendSessionRequest(name=session))
     assert extended.name == session and extended.seconds_left == 3
-    events = global_events(card, lambda e: e.resident_session.kind == card_pb2.SESSION_EXTENDED)
+    events = global_events(card, lambda e: e.resident_session.kind == card_pb2.SESSION_EVENT_KIND_EXTENDED)
     assert events[-1].resident_session.session == session
     assert card.kiosk.GetSession(card_pb2.GetSessionRequest(name=session)).seconds_left >= 1
 
@@ -275,7 +279,7 @@ def test_authenticate_resident_verifies_the_signature(card_daemon: StartCardDaem
     assert result.signature_valid
     assert result.session == session
     assert result.certificate_subject.startswith("CN=") and result.certificate_serial
-    assert result.certificate_not_after.seconds > time.time()
+    assert result.certificate_expire_time.seconds > time.time()
     assert card.kiosk.GetSession(card_pb2.GetSessionRequest(name=session)).authenticated
     with pytest.raises(grpc.RpcError) as wrong:
         card.kiosk.AuthenticateResident(card_pb2.AuthenticateResidentRequest(pin="0000"))

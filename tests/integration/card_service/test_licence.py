@@ -30,7 +30,7 @@ GETA = "\u3013"
 
 def insert_licence(card: CardDaemon, persona_id: str) -> card_pb2.CardEvent:
     card.bench.card.post("insert_licence", persona=persona_id)
-    return card.watch.expect(card_pb2.DRIVERS_LICENCE)
+    return card.watch.expect(card_pb2.CARD_PRESENCE_DRIVERS_LICENCE)
 
 
 def outside_jis_x_0208(char: str) -> bool:
@@ -97,7 +97,7 @@ def test_wrong_pin_is_not_retried_and_a_blocked_pin_sends_nothing(card_daemon: S
     assert error_reason(wrong.value) == "pin_wrong"
     assert error_info(wrong.value).metadata["tries_left"] == "2"
     assert card.bench.card.state()["tries"]["pin1"] == 2, "one VERIFY, no retry"
-    assert card.watch.expect(card_pb2.DRIVERS_LICENCE).licence_pin_tries_left == 2
+    assert card.watch.expect(card_pb2.CARD_PRESENCE_DRIVERS_LICENCE).licence_pin_tries_left == 2
     event = insert_licence(card, "L5")
     assert event.licence_pin_tries_left == 0
     card.bench.card.post("clear_log")

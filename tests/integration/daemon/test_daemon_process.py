@@ -27,7 +27,7 @@ from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.integration
 
-IDLE, OFFLINE = events_pb2.IDLE, events_pb2.OFFLINE
+IDLE, OFFLINE = events_pb2.DEVICE_STATE_IDLE, events_pb2.DEVICE_STATE_OFFLINE
 
 
 class PrinterSimulator:
@@ -108,7 +108,11 @@ def test_lists_devices_reports_health_and_reflection(
     channel = daemon.channel()
     stub = device_pb2_grpc.DeviceServiceStub(channel)
     device = wait_for_state(stub, "devices/receipt", IDLE)
-    assert (device.slot, device.driver, device.kind) == ("receipt", "escpos", device_pb2.RECEIPT_PRINTER)
+    assert (device.slot, device.driver, device.kind) == (
+        "receipt",
+        "escpos",
+        device_pb2.DEVICE_KIND_RECEIPT_PRINTER,
+    )
     listed = stub.ListDevices(device_pb2.ListDevicesRequest())
     assert [d.name for d in listed.devices] == ["devices/receipt"]
 
@@ -165,9 +169,9 @@ def test_printer_status_reasons_reach_the_device_and_the_event_stream(
     stub = device_pb2_grpc.DeviceServiceStub(channel)
     wait_for_state(stub, "devices/receipt", IDLE)
     printer.post("cover", {"open": True})
-    device = wait_for_state(stub, "devices/receipt", events_pb2.ERROR)
+    device = wait_for_state(stub, "devices/receipt", events_pb2.DEVICE_STATE_ERROR)
     assert "cover-open" in device.status_reasons
-    events = collect_events(channel, 0, lambda e: e.state_changed.state == events_pb2.ERROR)
+    events = collect_events(channel, 0, lambda e: e.state_changed.state == events_pb2.DEVICE_STATE_ERROR)
     assert "cover-open" in events[-1].state_changed.status_reasons
 
 
@@ -182,7 +186,9 @@ def test_watch_events_resumes_across_a_daemon_restart(
 
     printer.post("cover", {"open": True})
     daemon = start_daemon({"receipt": ("escpos", printer.uri)}, directory)
-    resumed = collect_events(daemon.channel(), last_seen, lambda e: e.state_changed.state == events_pb2.ERROR)
+    resumed = collect_events(
+        daemon.channel(), last_seen, lambda e: e.state_changed.state == events_pb2.DEVICE_STATE_ERROR
+    )
     sequences = [event.sequence for event in resumed]
     assert sequences[0] == last_seen + 1, "the first event after resume is the next one: none lost"
     assert sequences == list(range(last_seen + 1, last_seen + 1 + len(sequences))), "no gap, no repeat"
@@ -202,7 +208,7 @@ def test_watch_events_only_new_skips_the_retained_events(
     received = []
     for event in call:
         received.append(event.sequence)
-        if event.state_changed.state == events_pb2.ERROR:
+        if event.state_changed.state == events_pb2.DEVICE_STATE_ERROR:
             call.cancel()  # type: ignore[no-untyped-call]  # grpc-stubs: Call.cancel is untyped
             break
     assert min(received) > retained[-1].sequence, "no retained event is replayed"

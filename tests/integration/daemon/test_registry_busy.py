@@ -28,8 +28,8 @@ async def test_a_second_operation_while_one_runs_is_refused_busy(
     registry.start()
     slot = registry.get("devices/receipt")
     try:
-        await wait_until_async(lambda: slot.state == events_pb2.IDLE)
-        assert slot.state == events_pb2.IDLE
+        await wait_until_async(lambda: slot.state == events_pb2.DEVICE_STATE_IDLE)
+        assert slot.state == events_pb2.DEVICE_STATE_IDLE
 
         def slow_status_reads(device: Device) -> int:
             for _ in range(5):
@@ -38,14 +38,14 @@ async def test_a_second_operation_while_one_runs_is_refused_busy(
             return 5
 
         first = asyncio.create_task(slot.call(slow_status_reads, operation="slow"))
-        await wait_until_async(lambda: slot.state == events_pb2.BUSY)
+        await wait_until_async(lambda: slot.state == events_pb2.DEVICE_STATE_BUSY)
         assert slot.current_operation == "slow"
         with pytest.raises(DeviceBusy, match="busy with slow"):
             await slot.call(lambda device: device.check_health(), operation="second")
         assert await first == 5
-        assert slot.state == events_pb2.IDLE
+        assert slot.state == events_pb2.DEVICE_STATE_IDLE
         states = [e.state_changed.state for e in events.read_after(0) if e.HasField("state_changed")]
-        assert states[-2:] == [events_pb2.BUSY, events_pb2.IDLE]
+        assert states[-2:] == [events_pb2.DEVICE_STATE_BUSY, events_pb2.DEVICE_STATE_IDLE]
         # Once the first has finished, the device takes the next operation.
         health = await slot.call(lambda device: device.check_health(), operation="third")
         assert health.ready

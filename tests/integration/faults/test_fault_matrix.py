@@ -54,14 +54,14 @@ def card_removed_mid_read(start: Callable[..., CardDaemon]) -> Outcome:
         lambda: card.kiosk.ReadBasicInfo(card_pb2.ReadBasicInfoRequest(pin=persona("P1").text_pin))
     )
     gone, _ = rpc_failure(lambda: card.kiosk.GetSession(card_pb2.GetSessionRequest(name=session)))
-    card.watch.expect(card_pb2.NO_CARD)
+    card.watch.expect(card_pb2.CARD_PRESENCE_NO_CARD)
     return Outcome(code, reason, gone, 0)
 
 
 def foreign_card(start: Callable[..., CardDaemon]) -> Outcome:
     card = start()
     card.bench.card.post("insert_foreign_card")
-    event = card.watch.expect(card_pb2.OTHER_CARD)
+    event = card.watch.expect(card_pb2.CARD_PRESENCE_OTHER_CARD)
     reason, code = rpc_failure(lambda: card.kiosk.ReadBasicInfo(card_pb2.ReadBasicInfoRequest(pin="1234")))
     return Outcome(code, reason, card_pb2.CardPresence.Name(event.presence), 0)
 
@@ -82,9 +82,9 @@ def pcscd_restart(start: Callable[..., CardDaemon]) -> Outcome:
     card = start()
     card.insert("P3")
     card.bench.pcscd.stop()
-    absent = card.watch.expect(card_pb2.READER_ABSENT)
+    absent = card.watch.expect(card_pb2.CARD_PRESENCE_READER_ABSENT)
     card.bench.pcscd.start()
-    back = card.watch.expect(card_pb2.MY_NUMBER_CARD, timeout=30)
+    back = card.watch.expect(card_pb2.CARD_PRESENCE_MY_NUMBER_CARD, timeout=30)
     info = card.kiosk.ReadBasicInfo(card_pb2.ReadBasicInfoRequest(pin=persona("P3").text_pin), timeout=20)
     done = 1 if info.ByteSize() else 0
     return Outcome(
@@ -231,56 +231,56 @@ ROWS = [
         "payment",
         "decline",
         "sale",
-        Outcome("PAYMENT_DECLINED", "declined", "PAYMENT_APPROVED", 1),
+        Outcome("PAYMENT_STATE_DECLINED", "declined", "PAYMENT_STATE_APPROVED", 1),
         steps.payment_fault("decline"),
     ),
     Row(
         "payment",
         "cancel",
         "sale",
-        Outcome("PAYMENT_CANCELLED", "cancelled", "PAYMENT_APPROVED", 1),
+        Outcome("PAYMENT_STATE_CANCELLED", "cancelled", "PAYMENT_STATE_APPROVED", 1),
         steps.payment_fault("cancel"),
     ),
     Row(
         "payment",
         "timeout",
         "sale",
-        Outcome("PAYMENT_CANCELLED", "cancelled", "PAYMENT_APPROVED", 1),
+        Outcome("PAYMENT_STATE_CANCELLED", "cancelled", "PAYMENT_STATE_APPROVED", 1),
         steps.payment_fault("timeout"),
     ),
     Row(
         "payment",
         "disconnect",
         "mid-transaction (approved)",
-        Outcome("PAYMENT_APPROVED", "approved", "PAYMENT_APPROVED", 1),
+        Outcome("PAYMENT_STATE_APPROVED", "approved", "PAYMENT_STATE_APPROVED", 1),
         steps.payment_fault("disconnect_after_approve"),
     ),
     Row(
         "payment",
         "unknown (処理未了)",
         "sale",
-        Outcome("PAYMENT_UNKNOWN", "result_unknown", "PAYMENT_UNKNOWN", 0),
+        Outcome("PAYMENT_STATE_UNKNOWN", "result_unknown", "PAYMENT_STATE_UNKNOWN", 0),
         steps.payment_fault("unknown"),
     ),
     Row(
         "payment",
         "busy",
         "sale",
-        Outcome("PAYMENT_CANCELLED", "terminal_busy", "PAYMENT_APPROVED", 1),
+        Outcome("PAYMENT_STATE_CANCELLED", "terminal_busy", "PAYMENT_STATE_APPROVED", 1),
         steps.payment_fault("busy"),
     ),
     Row(
         "payment",
         "power loss",
         "mid-transaction",
-        Outcome("PAYMENT_CANCELLED", "not_processed", "PAYMENT_APPROVED", 1),
+        Outcome("PAYMENT_STATE_CANCELLED", "not_processed", "PAYMENT_STATE_APPROVED", 1),
         steps.payment_fault("approve", power_loss=True),
     ),
     Row(
         "camera",
         "disconnect",
         "mid-read",
-        Outcome("UNAVAILABLE", "camera_offline", "IDLE", 0),
+        Outcome("UNAVAILABLE", "camera_offline", "DEVICE_STATE_IDLE", 0),
         steps.camera_disconnect_mid_read,
     ),
     Row(
@@ -294,7 +294,7 @@ ROWS = [
         "daemon",
         "kill -9 + restart",
         "mid payment",
-        Outcome("PAYMENT_IN_PROGRESS", "approved", "PAYMENT_APPROVED", 1),
+        Outcome("PAYMENT_STATE_IN_PROGRESS", "approved", "PAYMENT_STATE_APPROVED", 1),
         steps.kill_mid_payment,
     ),
     Row(
@@ -309,7 +309,7 @@ ROWS = [
         "card",
         "foreign card",
         "insert",
-        Outcome("FAILED_PRECONDITION", "not_my_number_card", "OTHER_CARD", 0),
+        Outcome("FAILED_PRECONDITION", "not_my_number_card", "CARD_PRESENCE_OTHER_CARD", 0),
         foreign_card,
         bench="card_daemon",
     ),
@@ -325,7 +325,7 @@ ROWS = [
         "card",
         "pcscd restart",
         "card inserted",
-        Outcome("READER_ABSENT", "reader_absent", "MY_NUMBER_CARD", 1),
+        Outcome("CARD_PRESENCE_READER_ABSENT", "reader_absent", "CARD_PRESENCE_MY_NUMBER_CARD", 1),
         pcscd_restart,
         bench="card_daemon",
     ),

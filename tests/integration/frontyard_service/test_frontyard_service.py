@@ -16,7 +16,7 @@ from pathlib import Path
 import cv2
 import grpc
 import pytest
-from kiosk.v1 import device_pb2, device_pb2_grpc, frontyard_pb2_grpc
+from kiosk.v1 import common_pb2, device_pb2, device_pb2_grpc, frontyard_pb2_grpc
 from kiosk.v1 import frontyard_pb2 as pb
 
 from daemon.errors import error_reason
@@ -36,7 +36,7 @@ from tests.support.waiting import wait_until
 pytestmark = pytest.mark.integration
 
 Stub = frontyard_pb2_grpc.FrontyardServiceStub
-SEXES = {Sex.MALE: pb.MEMBER_SEX_MALE, Sex.FEMALE: pb.MEMBER_SEX_FEMALE}
+SEXES = {Sex.MALE: common_pb2.SEX_MALE, Sex.FEMALE: common_pb2.SEX_FEMALE}
 CORRECTED_NAME = "指宿 次郎"  # typed by staff in a correction
 PERSONAL = (
     CORRECTED_NAME,

@@ -31,7 +31,7 @@ def _start(
     start_daemon: Callable[..., RunningDaemon], simulator: ZvtSimulator, directory: Path
 ) -> RunningDaemon:
     daemon = start_daemon({"payment": ("zvt", f"{simulator.endpoint}?t3=2&t4=3")}, directory)
-    wait_device_state(daemon.channel(), "devices/payment", events_pb2.IDLE, timeout=15)
+    wait_device_state(daemon.channel(), "devices/payment", events_pb2.DEVICE_STATE_IDLE, timeout=15)
     return daemon
 
 
@@ -43,7 +43,7 @@ def _settled(
 
     def settled() -> payment_pb2.Payment | None:
         payment = get()
-        in_flight = (payment_pb2.PAYMENT_SENT, payment_pb2.PAYMENT_IN_PROGRESS)
+        in_flight = (payment_pb2.PAYMENT_STATE_SENT, payment_pb2.PAYMENT_STATE_IN_PROGRESS)
         return None if payment.settlement_pending or payment.state in in_flight else payment
 
     return wait_until(settled, timeout=timeout, what=f"{name} settled", describe=get)
@@ -61,7 +61,7 @@ def test_sale_retry_roles_and_daily_close(
     payment = updates[-1].payment
     assert (payment.name, payment.state, payment.brand) == (
         "payments/r-1",
-        payment_pb2.PAYMENT_APPROVED,
+        payment_pb2.PAYMENT_STATE_APPROVED,
         "paypay",
     )
 
@@ -78,7 +78,7 @@ def test_sale_retry_roles_and_daily_close(
     assert error_reason(missing.value) == "payment_not_found"
 
     committed = kiosk.CommitPayment(payment_pb2.CommitPaymentRequest(name="payments/r-1", issued=True))
-    assert committed.state == payment_pb2.PAYMENT_COMMITTED
+    assert committed.state == payment_pb2.PAYMENT_STATE_COMMITTED
     listed = staff.ListPayments(payment_pb2.ListPaymentsRequest())
     assert [item.name for item in listed.payments] == ["payments/r-1"]
     close = staff.DailyClose(payment_pb2.DailyCloseRequest())
@@ -94,8 +94,11 @@ def test_unknown_outcome_blocks_the_order_and_reports_the_slip(
     kiosk = payment_pb2_grpc.PaymentServiceStub(daemon.channel("kiosk"))
     zvt_simulator.control("script", {"outcomes": ["unknown"]})
     final = list(kiosk.Sale(_sale_request("u-1"), timeout=20))[-1].payment
-    assert (final.state, final.reason) == (payment_pb2.PAYMENT_UNKNOWN, "result_unknown")
-    assert list(kiosk.Sale(_sale_request("u-1"), timeout=20))[-1].payment.state == payment_pb2.PAYMENT_UNKNOWN
+    assert (final.state, final.reason) == (payment_pb2.PAYMENT_STATE_UNKNOWN, "result_unknown")
+    assert (
+        list(kiosk.Sale(_sale_request("u-1"), timeout=20))[-1].payment.state
+        == payment_pb2.PAYMENT_STATE_UNKNOWN
+    )
     wait_until(
         lambda: kiosk.GetPayment(payment_pb2.GetPaymentRequest(name="payments/u-1")).staff_slip,
         what="the staff slip's fate",
@@ -107,11 +110,11 @@ def test_unknown_outcome_blocks_the_order_and_reports_the_slip(
     staff = payment_pb2_grpc.PaymentServiceStub(daemon.channel("staff"))
     resolve = payment_pb2.ResolvePaymentRequest(
         name="payments/u-1",
-        outcome=payment_pb2.PAYMENT_APPROVED,
+        outcome=payment_pb2.PAYMENT_STATE_APPROVED,
         resolution="acquirer_confirmed",
         staff_note="センターで決済済みを確認",  # a note is accepted and kept nowhere (no audit log yet)
     )
-    assert staff.ResolvePayment(resolve).state == payment_pb2.PAYMENT_APPROVED
+    assert staff.ResolvePayment(resolve).state == payment_pb2.PAYMENT_STATE_APPROVED
     close = staff.DailyClose(payment_pb2.DailyCloseRequest(dry_run=True))
     assert [(item.sales_count, item.sales_yen) for item in close.staff_confirmed] == [(1, 600)]
     assert close.reconciled and not close.totals, "outside the terminal's totals, not reconciled with them"
@@ -155,10 +158,10 @@ def test_kill_9_mid_sale_is_settled_from_the_terminal_after_restart(
     restarted = _start(start_daemon, zvt_simulator, directory)
     stub = payment_pb2_grpc.PaymentServiceStub(restarted.channel("kiosk"))
     payment = _settled(stub, "payments/k-1")
-    assert payment_pb2.PaymentState.Name(payment.state) == f"PAYMENT_{expected.upper()}"
+    assert payment_pb2.PaymentState.Name(payment.state) == f"PAYMENT_STATE_{expected.upper()}"
     again = list(stub.Sale(_sale_request("k-1", payment_pb2.PAYMENT_METHOD_CREDIT), timeout=20))[-1].payment
     approved = [r for r in zvt_simulator.control("log")["log"] if r["outcome"] == "APPROVED"]
-    assert again.state == payment_pb2.PAYMENT_APPROVED and len(approved) == 1
+    assert again.state == payment_pb2.PAYMENT_STATE_APPROVED and len(approved) == 1
 
 
 def test_bad_list_and_resolve_inputs_are_invalid_arguments_not_internal(

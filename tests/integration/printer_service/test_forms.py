@@ -48,7 +48,7 @@ def test_media_empty_mid_job_holds_and_resumes_with_every_page_once(
     start_daemon: Callable[..., RunningDaemon], ipp_simulator: IppSimulator
 ) -> None:
     client = connect(start_daemon({"forms": ("ipp", ipp_simulator.endpoint)}, extra=FAST))
-    client.wait_device(events_pb2.IDLE, "devices/forms")
+    client.wait_device(events_pb2.DEVICE_STATE_IDLE, "devices/forms")
     ipp_simulator.control("media_empty_after_pages", {"n": 2})
     job = print_forms(client, pages=4)
     held = client.wait_job(job.name, STATE.JOB_STATE_HELD, reason="media_empty")
@@ -57,7 +57,7 @@ def test_media_empty_mid_job_holds_and_resumes_with_every_page_once(
     assert at_printer["state"] == 6, "the IPP job stays processing-stopped while we wait"
     events = client.events(0, lambda e: e.failed.operation_id == job.name)
     assert events[-1].failed.reason == "media_empty"
-    assert list(events[-1].failed.actions) == [events_pb2.RETRY, events_pb2.CLEAR]
+    assert list(events[-1].failed.actions) == [events_pb2.ERROR_ACTION_RETRY, events_pb2.ERROR_ACTION_CLEAR]
     ipp_simulator.control("media", {"state": "ok"})
     done = client.wait_job(job.name, STATE.JOB_STATE_COMPLETED)
     assert (done.done, done.attempts) == (4, 1)
@@ -69,7 +69,7 @@ def test_a_held_form_job_is_cancelled_at_the_printer(
     start_daemon: Callable[..., RunningDaemon], ipp_simulator: IppSimulator
 ) -> None:
     client = connect(start_daemon({"forms": ("ipp", ipp_simulator.endpoint)}, extra=FAST))
-    client.wait_device(events_pb2.IDLE, "devices/forms")
+    client.wait_device(events_pb2.DEVICE_STATE_IDLE, "devices/forms")
     ipp_simulator.control("media_empty_after_pages", {"n": 1})
     job = print_forms(client, pages=3)
     client.wait_job(job.name, STATE.JOB_STATE_HELD, reason="media_empty")
@@ -83,7 +83,7 @@ def test_a_garbled_ipp_response_fails_the_job_with_its_reason_then_retry_prints_
     start_daemon: Callable[..., RunningDaemon], ipp_simulator: IppSimulator
 ) -> None:
     client = connect(start_daemon({"forms": ("ipp", ipp_simulator.endpoint)}, extra=FAST))
-    client.wait_device(events_pb2.IDLE, "devices/forms")
+    client.wait_device(events_pb2.DEVICE_STATE_IDLE, "devices/forms")
     ipp_simulator.control("garbage_response", {"on": True})
     job = print_forms(client, pages=1)
     failed = client.wait_job(job.name, STATE.JOB_STATE_FAILED, reason="malformed_response")
@@ -98,7 +98,7 @@ def test_the_pdf_leaves_the_journal_when_the_job_completes(
 ) -> None:
     daemon = start_daemon({"forms": ("ipp", ipp_simulator.endpoint)}, extra=FAST)
     client = connect(daemon)
-    client.wait_device(events_pb2.IDLE, "devices/forms")
+    client.wait_device(events_pb2.DEVICE_STATE_IDLE, "devices/forms")
     ipp_simulator.control("media", {"state": "empty"})
     marker = "PERSONA-MARKER-4711"
     job = print_forms(client, pages=1, marker=marker)

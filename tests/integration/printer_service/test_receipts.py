@@ -55,14 +55,14 @@ def test_paper_out_mid_receipt_holds_then_reprints_the_whole_receipt_once(
     start_daemon: Callable[..., RunningDaemon], escpos_sim: EscposSimulator
 ) -> None:
     client = connect(start_daemon({"receipt": ("escpos", escpos_sim.uri())}, extra=FAST))
-    client.wait_device(events_pb2.IDLE, "devices/receipt")
+    client.wait_device(events_pb2.DEVICE_STATE_IDLE, "devices/receipt")
     escpos_sim.post("roll", {"remaining_mm": 15})
     job = client.ticket(5)
     held = client.wait_job(job.name, STATE.JOB_STATE_HELD, reason="paper_out")
     assert held.message_ja and held.done == 0
     events = client.events(0, lambda e: e.failed.operation_id == job.name)
     assert events[-1].failed.reason == "paper_out"
-    assert list(events[-1].failed.actions) == [events_pb2.RETRY, events_pb2.CLEAR]
+    assert list(events[-1].failed.actions) == [events_pb2.ERROR_ACTION_RETRY, events_pb2.ERROR_ACTION_CLEAR]
     assert [r["status"] for r in escpos_sim.receipts()] == ["partial"]
     escpos_sim.post("refill")
     done = client.wait_job(job.name, STATE.JOB_STATE_COMPLETED)
@@ -75,7 +75,7 @@ def test_cover_open_holds_later_jobs_in_order_retry_and_cancel(
     start_daemon: Callable[..., RunningDaemon], escpos_sim: EscposSimulator
 ) -> None:
     client = connect(start_daemon({"receipt": ("escpos", escpos_sim.uri())}, extra=FAST))
-    client.wait_device(events_pb2.IDLE, "devices/receipt")
+    client.wait_device(events_pb2.DEVICE_STATE_IDLE, "devices/receipt")
     escpos_sim.post("cover", {"open": True})
     first, second, third = client.ticket(1), client.ticket(2), client.ticket(3)
     client.wait_job(first.name, STATE.JOB_STATE_HELD, reason="cover_open")
@@ -106,7 +106,7 @@ def test_cancel_a_held_job_prints_nothing(
     start_daemon: Callable[..., RunningDaemon], escpos_sim: EscposSimulator
 ) -> None:
     client = connect(start_daemon({"receipt": ("escpos", escpos_sim.uri())}, extra=FAST))
-    client.wait_device(events_pb2.IDLE, "devices/receipt")
+    client.wait_device(events_pb2.DEVICE_STATE_IDLE, "devices/receipt")
     escpos_sim.post("offline", {"on": True})
     job = client.ticket(9)
     client.wait_job(job.name, STATE.JOB_STATE_HELD, reason="printer_offline")
@@ -136,7 +136,7 @@ def test_malformed_status_fails_the_job_with_its_reason_and_retry_prints_it(
     start_daemon: Callable[..., RunningDaemon], escpos_sim: EscposSimulator
 ) -> None:
     client = connect(start_daemon({"receipt": ("escpos", escpos_sim.uri())}, extra=FAST))
-    client.wait_device(events_pb2.IDLE, "devices/receipt")
+    client.wait_device(events_pb2.DEVICE_STATE_IDLE, "devices/receipt")
     escpos_sim.post("garbage_status", {"on": True})
     job = client.ticket(11)
     failed = client.wait_job(job.name, STATE.JOB_STATE_FAILED, reason="malformed_status")

@@ -25,7 +25,7 @@ def test_sigkill_mid_form_job_follows_the_ipp_job_and_never_prints_twice(
 ) -> None:
     devices = {"forms": ("ipp", ipp_simulator.endpoint)}
     client = connect(start_daemon(devices, tmp_path / "d", extra=FAST))
-    client.wait_device(events_pb2.IDLE, "devices/forms")
+    client.wait_device(events_pb2.DEVICE_STATE_IDLE, "devices/forms")
     ipp_simulator.control("speed", {"ppm": 120})  # 0.5 s a page
     request = printer_pb2.PrintFormsRequest(pdf=make_pdf(4), title="出生届", pages=4)
     job = client.staff.PrintForms(request).job
@@ -45,7 +45,7 @@ def test_sigkill_while_a_receipt_is_being_sent_reprints_it_whole_once(
 ) -> None:
     devices = {"receipt": ("escpos", escpos_sim.uri(timeout=10))}
     client = connect(start_daemon(devices, tmp_path / "d", extra=FAST))
-    client.wait_device(events_pb2.IDLE, "devices/receipt")
+    client.wait_device(events_pb2.DEVICE_STATE_IDLE, "devices/receipt")
     simulator = escpos_sim.process.process
     simulator.send_signal(signal.SIGSTOP)  # the printer stops answering: the job is caught mid-send
     try:
@@ -65,7 +65,7 @@ def test_held_and_queued_receipts_survive_a_restart(
 ) -> None:
     devices = {"receipt": ("escpos", escpos_sim.uri())}
     client = connect(start_daemon(devices, tmp_path / "d", extra=FAST))
-    client.wait_device(events_pb2.IDLE, "devices/receipt")
+    client.wait_device(events_pb2.DEVICE_STATE_IDLE, "devices/receipt")
     escpos_sim.post("cover", {"open": True})
     held, queued = client.ticket(1), client.ticket(2)
     client.wait_job(held.name, STATE.JOB_STATE_HELD, reason="cover_open")
@@ -89,9 +89,9 @@ def test_a_printer_that_goes_away_holds_the_job_until_it_is_back(
     try:
         uri = f"tcp://127.0.0.1:{port}?timeout=1"
         client = connect(start_daemon({"receipt": ("escpos", uri)}, extra=FAST))
-        client.wait_device(events_pb2.IDLE, "devices/receipt")
+        client.wait_device(events_pb2.DEVICE_STATE_IDLE, "devices/receipt")
         printer.stop(signal.SIGKILL)
-        client.wait_device(events_pb2.OFFLINE, "devices/receipt")
+        client.wait_device(events_pb2.DEVICE_STATE_OFFLINE, "devices/receipt")
         job = client.ticket(3)
         client.wait_job(job.name, STATE.JOB_STATE_HELD, reason="device_offline")
         printer = start_with_ready_line(args, tmp_path / "sim-2.log")

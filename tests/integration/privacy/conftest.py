@@ -63,7 +63,7 @@ class PrivacyBench:
         self.daemon = start_shared_daemon(self.where, self.devices(), extra=extra, env=self.env)
         self.watch = CardWatch(card_pb2_grpc.CardServiceStub(self.daemon.channel("kiosk")))
         self.watch.start()
-        self.watch.expect(card_pb2.NO_CARD, timeout=20)
+        self.watch.expect(card_pb2.CARD_PRESENCE_NO_CARD, timeout=20)
         return self.daemon
 
     def stop(self) -> None:

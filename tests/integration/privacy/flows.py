@@ -13,6 +13,7 @@ from kiosk.v1 import (
     camera_pb2_grpc,
     card_pb2,
     card_pb2_grpc,
+    common_pb2,
     device_pb2,
     device_pb2_grpc,
     frontyard_pb2_grpc,
@@ -30,7 +31,7 @@ from tests.support.waiting import read_until
 
 from .conftest import PrivacyBench
 
-SEXES = {"male": fy.MEMBER_SEX_MALE, "female": fy.MEMBER_SEX_FEMALE}
+SEXES = {"male": common_pb2.SEX_MALE, "female": common_pb2.SEX_FEMALE}
 
 
 def wait_for(read: Callable[[], Any], ok: Callable[[Any], bool], timeout: float = 20) -> Any:
@@ -52,13 +53,13 @@ def payments(bench: PrivacyBench, role: str = "kiosk") -> payment_pb2_grpc.Payme
 def insert(bench: PrivacyBench, member: Persona) -> str:
     assert bench.watch is not None
     bench.card.post("insert", persona=member.id)
-    return str(bench.watch.expect(card_pb2.MY_NUMBER_CARD).session)
+    return str(bench.watch.expect(card_pb2.CARD_PRESENCE_MY_NUMBER_CARD).session)
 
 
 def remove(bench: PrivacyBench) -> None:
     assert bench.watch is not None
     bench.card.post("remove")
-    bench.watch.expect(card_pb2.NO_CARD)
+    bench.watch.expect(card_pb2.CARD_PRESENCE_NO_CARD)
 
 
 def wrong_pin(right: str) -> str:
@@ -107,7 +108,7 @@ def card_holder_flow(bench: PrivacyBench, member: Persona) -> None:
     printed = frontyard(bench).PrintCertificateRequest(fy.PrintCertificateRequestRequest(name=request.name))
     assert printed.jobs
     paid = sale(bench, request.order_id, request.copies, request.fee_per_copy)
-    assert paid.state == payment_pb2.PAYMENT_APPROVED, payment_pb2.PaymentState.Name(paid.state)
+    assert paid.state == payment_pb2.PAYMENT_STATE_APPROVED, payment_pb2.PaymentState.Name(paid.state)
     remove(bench)
 
 
@@ -219,7 +220,7 @@ def licence_flow(bench: PrivacyBench, licence: LicencePersona) -> fy.Visit:
     """A 運転免許証 on the reader: PIN status, ReadLicence, a 転入 member by licence, evaluation, cancel."""
     assert bench.watch is not None
     bench.card.post("insert_licence", persona=licence.id)
-    event = bench.watch.expect(card_pb2.DRIVERS_LICENCE)
+    event = bench.watch.expect(card_pb2.CARD_PRESENCE_DRIVERS_LICENCE)
     stub = card(bench)
     stub.GetLicencePinStatus(card_pb2.GetLicencePinStatusRequest())
     if licence.pin:
@@ -504,11 +505,13 @@ def _payment_calls(stub: payment_pb2_grpc.PaymentServiceStub) -> dict[str, Calla
         ),
         "ListPayments.page_token": lambda n: stub.ListPayments(payment_pb2.ListPaymentsRequest(page_token=n)),
         "ResolvePayment.name": lambda n: stub.ResolvePayment(
-            payment_pb2.ResolvePaymentRequest(name=f"payments/{n}", outcome=payment_pb2.PAYMENT_DECLINED)
+            payment_pb2.ResolvePaymentRequest(
+                name=f"payments/{n}", outcome=payment_pb2.PAYMENT_STATE_DECLINED
+            )
         ),
         "ResolvePayment.resolution": lambda n: stub.ResolvePayment(
             payment_pb2.ResolvePaymentRequest(
-                name=f"payments/{order}", outcome=payment_pb2.PAYMENT_DECLINED, resolution=n
+                name=f"payments/{order}", outcome=payment_pb2.PAYMENT_STATE_DECLINED, resolution=n
             )
         ),
     }
@@ -519,7 +522,7 @@ def resolve_with_a_name_in_the_note(bench: PrivacyBench, unknown: payment_pb2.Pa
     member = bench.holders[0]
     request = payment_pb2.ResolvePaymentRequest(
         name=unknown.name,
-        outcome=payment_pb2.PAYMENT_DECLINED,
+        outcome=payment_pb2.PAYMENT_STATE_DECLINED,
         resolution="terminal_journal",
         staff_note=f"{member.family_name}\u3000{member.given_name}様 端末履歴で不成立を確認",
     )

@@ -139,9 +139,9 @@ def test_camera_and_error_paths(privacy_bench: PrivacyBench) -> None:
         "JOB_STATE_COMPLETED",
     )
     unknown = flows.unknown_payment(privacy_bench)
-    assert unknown.state == payment_pb2.PAYMENT_UNKNOWN and unknown.staff_slip
+    assert unknown.state == payment_pb2.PAYMENT_STATE_UNKNOWN and unknown.staff_slip
     resolved = flows.resolve_with_a_name_in_the_note(privacy_bench, unknown)
-    assert resolved.state == payment_pb2.PAYMENT_DECLINED
+    assert resolved.state == payment_pb2.PAYMENT_STATE_DECLINED
 
 
 def test_names_typed_into_every_identifier_are_refused_unrepeated(privacy_bench: PrivacyBench) -> None:

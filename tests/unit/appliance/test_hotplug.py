@@ -34,9 +34,9 @@ class FakeMonitor:
 
 def test_add_events_wake_offline_slots_only() -> None:
     slots = {
-        "receipt": FakeSlot(State.OFFLINE),
-        "camera": FakeSlot(State.CLOSED),
-        "card": FakeSlot(State.IDLE),
+        "receipt": FakeSlot(State.DEVICE_STATE_OFFLINE),
+        "camera": FakeSlot(State.DEVICE_STATE_CLOSED),
+        "card": FakeSlot(State.DEVICE_STATE_IDLE),
     }
     hotplug = HotPlug(SimpleNamespace(slots=slots))  # type: ignore[arg-type]
     monitor = FakeMonitor(

@@ -51,15 +51,15 @@ def test_countdown_warns_once_then_wipes_on_idle_timeout(
     session.attach("frontyard.visit", "visits/1")
     clock.now += 99
     sessions.tick()
-    assert kinds(published) == ["SESSION_STARTED"]
+    assert kinds(published) == ["SESSION_EVENT_KIND_STARTED"]
     clock.now += 1.5  # 19.5 s left
     sessions.tick()
     sessions.tick()
-    assert kinds(published) == ["SESSION_STARTED", "SESSION_EXPIRING"]
+    assert kinds(published) == ["SESSION_EVENT_KIND_STARTED", "SESSION_EVENT_KIND_EXPIRING"]
     assert published[-1].seconds_left in (19, 20) and published[-1].expire_time.seconds > 0
     clock.now += 19.5
     sessions.tick()
-    assert kinds(published)[-1] == "SESSION_ENDED"
+    assert kinds(published)[-1] == "SESSION_EVENT_KIND_ENDED"
     assert published[-1].reason == "idle_timeout" and published[-1].session == session.name
     assert session.basic_info is None and session.attached("frontyard.visit") is None
     assert not session.active and sessions.current is None
@@ -76,13 +76,13 @@ def test_extend_and_activity_restart_the_countdown(
     session = sessions.start()
     clock.now += 110
     sessions.tick()
-    assert kinds(published)[-1] == "SESSION_EXPIRING"
+    assert kinds(published)[-1] == "SESSION_EVENT_KIND_EXPIRING"
     assert session.extend() == 120
-    assert kinds(published)[-1] == "SESSION_EXTENDED"
+    assert kinds(published)[-1] == "SESSION_EVENT_KIND_EXTENDED"
     clock.now += 110
     sessions.tick()
     sessions.touch(session)  # a call on the session while the warning is out
-    assert kinds(published)[-2:] == ["SESSION_EXPIRING", "SESSION_EXTENDED"]
+    assert kinds(published)[-2:] == ["SESSION_EVENT_KIND_EXPIRING", "SESSION_EVENT_KIND_EXTENDED"]
     clock.now += 119
     sessions.tick()
     assert session.active and sessions.get(session.name) is session
@@ -96,7 +96,7 @@ def test_a_new_card_ends_the_previous_session_and_end_wipes(
     first.set_basic_info(INFO)
     second = sessions.start()
     assert first.name != second.name and first.name.startswith("sessions/")
-    assert (published[1].kind, published[1].reason) == (card_pb2.SESSION_ENDED, "card_removed")
+    assert (published[1].kind, published[1].reason) == (card_pb2.SESSION_EVENT_KIND_ENDED, "card_removed")
     assert first.basic_info is None
     assert sessions.get(second.name.removeprefix("sessions/")) is second  # bare id accepted
     sessions.end(second.name, EndReason.ENDED)

@@ -4,7 +4,7 @@ import logging
 
 from hypothesis import given
 from hypothesis import strategies as st
-from kiosk.v1 import card_pb2
+from kiosk.v1 import card_pb2, common_pb2
 
 from daemon.logs import JsonFormatter
 from daemon.redaction import REDACTED, message_for_log, redact_text, redacted_copy
@@ -28,12 +28,12 @@ def log_line(message: str, **extra: object) -> str:
 
 def test_sensitive_fields_are_redacted_and_others_kept() -> None:
     info = card_pb2.BasicInfo(
-        session="s-1", name=NAME, address=ADDRESS, birth_date="1958-04-01", sex=card_pb2.MALE
+        session="s-1", name=NAME, address=ADDRESS, birth_date="1958-04-01", sex=common_pb2.SEX_MALE
     )
     copy = redacted_copy(info)
     assert isinstance(copy, card_pb2.BasicInfo)
     assert copy.name == REDACTED and copy.address == REDACTED and copy.birth_date == REDACTED
-    assert copy.sex == card_pb2.SEX_UNSPECIFIED
+    assert copy.sex == common_pb2.SEX_UNSPECIFIED
     assert copy.session == "s-1"
     assert info.name == NAME, "the original is untouched"
 

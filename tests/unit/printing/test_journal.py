@@ -84,7 +84,7 @@ async def test_recovery_reprints_receipts_and_holds_unsubmitted_forms(tmp_path: 
         assert await queue.wait(f"jobs/{unsubmitted}", timeout=0.05) is JobState.HELD
         failed = [event.failed for event in events.read_after(0) if event.HasField("failed")]
         assert [(f.operation_id, f.reason) for f in failed] == [(f"jobs/{unsubmitted}", "outcome_unknown")]
-        assert list(failed[0].actions) == [events_pb2.RETRY, events_pb2.CLEAR]
+        assert list(failed[0].actions) == [events_pb2.ERROR_ACTION_RETRY, events_pb2.ERROR_ACTION_CLEAR]
         cancelled = await queue.cancel(f"jobs/{unsubmitted}")
         assert cancelled.state is JobState.CANCELLED and not cancelled.has_payload
         assert await queue.wait(f"jobs/{unsubmitted}") is JobState.CANCELLED

@@ -32,7 +32,7 @@ async def queue(tmp_path: Path) -> AsyncIterator[PrintQueue]:
     events.bind_loop(asyncio.get_running_loop())
     slot = DeviceSlotConfig(slot="receipt", driver="escpos", uri="tcp://127.0.0.1:9")
     registry = DeviceRegistry((slot,), events)
-    registry.get("receipt").state = events_pb2.OFFLINE  # never opened: the worker holds its jobs
+    registry.get("receipt").state = events_pb2.DEVICE_STATE_OFFLINE  # never opened: the worker holds its jobs
     print_queue = PrintQueue(tmp_path, registry, events, PrintingOptions(hold_poll_s=0.05))
     yield print_queue
     await print_queue.stop()

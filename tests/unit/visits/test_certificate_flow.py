@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from google.protobuf import text_format
-from kiosk.v1 import events_pb2
+from kiosk.v1 import common_pb2, events_pb2
 from kiosk.v1 import frontyard_pb2 as pb
 
 from daemon.camera.store import ReadingStore
@@ -144,7 +144,7 @@ async def test_a_card_member_joins_a_visit_and_an_ended_session_is_refused(daemo
     )
     (member,) = visit.members
     assert (member.name, member.birth_date, member.sex, member.from_card, member.has_mn_card) == (
-        INFO.name, "1983-01-20", pb.MEMBER_SEX_FEMALE, True, True,
+        INFO.name, "1983-01-20", common_pb2.SEX_FEMALE, True, True,
     )  # fmt: skip
     assert visit.facts.old_address == INFO.address and member.relationship == "世帯主"
     daemon.sessions.end(session.name)

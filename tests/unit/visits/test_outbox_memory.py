@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from kiosk.v1 import events_pb2
+from kiosk.v1 import common_pb2, events_pb2
 from kiosk.v1 import frontyard_pb2 as pb
 
 from daemon.camera.store import ReadingStore
@@ -72,7 +72,7 @@ async def complete_one_visit(servicer: FrontyardService) -> list[str]:
         pb.CreateVisitRequest(life_event=pb.LIFE_EVENT_TENNYU, event_date="2025-09-09"), CONTEXT
     )
     member = pb.MemberInput(relationship="世帯主", name=NAME, furigana="キオク シケン",
-                            birth_date="1980-04-01", sex=pb.MEMBER_SEX_FEMALE, has_mn_card=True)  # fmt: skip
+                            birth_date="1980-04-01", sex=common_pb2.SEX_FEMALE, has_mn_card=True)  # fmt: skip
     await servicer.AddMember(pb.AddMemberRequest(visit=visit.name, member=member), CONTEXT)
     pending = await servicer.ListPendingQuestions(pb.ListPendingQuestionsRequest(visit=visit.name), CONTEXT)
     for _ in range(100):
