@@ -14,11 +14,13 @@ import grpc
 from kiosk.v1 import (
     card_pb2,
     card_pb2_grpc,
+    certificate_pb2,
+    certificate_pb2_grpc,
     common_pb2,
-    frontyard_pb2,
-    frontyard_pb2_grpc,
     payment_pb2,
     payment_pb2_grpc,
+    visit_pb2,
+    visit_pb2_grpc,
 )
 
 from simulators.personas import persona
@@ -46,11 +48,12 @@ Flow = Callable[[grpc.aio.Channel, Rig], Awaitable[None]]
 
 async def visit_flow(channel: grpc.aio.Channel, rig: Rig) -> None:
     """書かない窓口: a 転入 visit for one person, every question answered, evaluated, completed."""
-    stub = frontyard_pb2_grpc.FrontyardServiceStub(channel)
-    fy = frontyard_pb2
-    request = fy.CreateVisitRequest(life_event=fy.LIFE_EVENT_TENNYU, event_date=dt.date.today().isoformat())
+    stub = visit_pb2_grpc.VisitServiceStub(channel)
+    request = visit_pb2.CreateVisitRequest(
+        life_event=visit_pb2.LIFE_EVENT_TENNYU, event_date=dt.date.today().isoformat()
+    )
     visit = (await stub.CreateVisit(request, timeout=10)).name
-    member = fy.MemberInput(
+    member = visit_pb2.MemberInput(
         relationship="世帯主",
         name="負荷 試験",  # synthetic, like every persona
         furigana="フカ シケン",
@@ -58,30 +61,30 @@ async def visit_flow(channel: grpc.aio.Channel, rig: Rig) -> None:
         sex=common_pb2.SEX_FEMALE,
         has_mn_card=True,
     )
-    await stub.AddMember(fy.AddMemberRequest(visit=visit, member=member), timeout=10)
-    pending = await stub.ListPendingQuestions(fy.ListPendingQuestionsRequest(visit=visit), timeout=10)
+    await stub.AddMember(visit_pb2.AddMemberRequest(visit=visit, member=member), timeout=10)
+    pending = await stub.ListPendingQuestions(visit_pb2.ListPendingQuestionsRequest(visit=visit), timeout=10)
     for _ in range(100):
         if not pending.questions:
             break
         question = pending.questions[0]
-        answer = fy.AnswerQuestionRequest(
+        answer = visit_pb2.AnswerQuestionRequest(
             visit=visit, question_id=question.question_id, person_id=question.person_id
         )
-        if question.kind == fy.ANSWER_KIND_COUNT:
+        if question.kind == visit_pb2.ANSWER_KIND_COUNT:
             answer.count_value = 0
-        elif question.kind == fy.ANSWER_KIND_CHOICE:
+        elif question.kind == visit_pb2.ANSWER_KIND_CHOICE:
             answer.choice_value = question.choices[0] if question.choices else ""
-        elif question.kind in (fy.ANSWER_KIND_MEMBERS, fy.ANSWER_KIND_MULTI_CHOICE):
+        elif question.kind in (visit_pb2.ANSWER_KIND_MEMBERS, visit_pb2.ANSWER_KIND_MULTI_CHOICE):
             answer.values_value.SetInParent()  # none of them
         else:
             answer.bool_value = False
         pending = await stub.AnswerQuestion(answer, timeout=10)
     else:
         raise RuntimeError("the questionnaire did not end after 100 answers")
-    evaluation = await stub.EvaluateVisit(fy.EvaluateVisitRequest(visit=visit), timeout=10)
+    evaluation = await stub.EvaluateVisit(visit_pb2.EvaluateVisitRequest(visit=visit), timeout=10)
     if not evaluation.procedures:
         raise RuntimeError("a 転入 visit produced no procedure")
-    await stub.CompleteVisit(fy.CompleteVisitRequest(visit=visit, satisfaction=9), timeout=10)
+    await stub.CompleteVisit(visit_pb2.CompleteVisitRequest(visit=visit, satisfaction=9), timeout=10)
 
 
 async def _card_presence(events: AsyncIterator[card_pb2.CardEvent], presence: int) -> card_pb2.CardEvent:
@@ -94,9 +97,8 @@ async def _card_presence(events: AsyncIterator[card_pb2.CardEvent], presence: in
 async def certificate_flow(channel: grpc.aio.Channel, rig: Rig) -> None:
     """Card in → PIN status → basic info → 交付請求書 created and printed → sale → commit → card out."""
     card = card_pb2_grpc.CardServiceStub(channel)
-    desk = frontyard_pb2_grpc.FrontyardServiceStub(channel)
+    desk = certificate_pb2_grpc.CertificateServiceStub(channel)
     payments = payment_pb2_grpc.PaymentServiceStub(channel)
-    fy = frontyard_pb2
     watch = card.WatchCard(card_pb2.WatchCardRequest(), timeout=60)
     events = aiter(watch)
     try:
@@ -112,12 +114,12 @@ async def certificate_flow(channel: grpc.aio.Channel, rig: Rig) -> None:
             raise RuntimeError(f"text PIN tries left: {status.text_tries_left}")
         pin = persona(CARD_PERSONA).text_pin or ""
         await card.ReadBasicInfo(card_pb2.ReadBasicInfoRequest(pin=pin), timeout=20)
-        create = fy.CreateCertificateRequestRequest(
-            session=session, kind=fy.CERTIFICATE_KIND_JUMINHYO, copies=1
+        create = certificate_pb2.CreateCertificateRequestRequest(
+            session=session, kind=certificate_pb2.CERTIFICATE_KIND_JUMINHYO, copies=1
         )
         request = await desk.CreateCertificateRequest(create, timeout=20)
         printed = await desk.PrintCertificateRequest(
-            fy.PrintCertificateRequestRequest(name=request.name), timeout=30
+            certificate_pb2.PrintCertificateRequestRequest(name=request.name), timeout=30
         )
         line = payment_pb2.FeeLine(
             fee_code="juminhyo",

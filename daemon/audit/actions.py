@@ -25,13 +25,13 @@ REFUSED_VALUE = "(not an identifier)"
 
 AUDITED_METHODS: dict[str, AuditedMethod] = {
     "/kiosk.v1.CardService/ReadMyNumber": AuditedMethod("mynumber.read", purpose_field="purpose"),
-    "/kiosk.v1.FrontyardService/CorrectApplication": AuditedMethod(
+    "/kiosk.v1.ApplicationService/CorrectApplication": AuditedMethod(
         "application.corrected", "name", inputs.APPLICATION
     ),
-    "/kiosk.v1.FrontyardService/ReleaseApplication": AuditedMethod(
+    "/kiosk.v1.ApplicationService/ReleaseApplication": AuditedMethod(
         "application.released", "name", inputs.APPLICATION
     ),
-    "/kiosk.v1.FrontyardService/ExportApplications": AuditedMethod("application.exported"),
+    "/kiosk.v1.ApplicationService/ExportApplications": AuditedMethod("application.exported"),
     "/kiosk.v1.PaymentService/VoidPayment": AuditedMethod("payment.voided", "name", inputs.PAYMENT),
     "/kiosk.v1.PaymentService/RefundPayment": AuditedMethod("payment.refunded", "name", inputs.PAYMENT),
     "/kiosk.v1.PaymentService/ResolvePayment": AuditedMethod("payment.resolved", "name", inputs.PAYMENT),

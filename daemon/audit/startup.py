@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 
-from kiosk.v1 import events_pb2, frontyard_pb2
+from kiosk.v1 import events_pb2, visit_pb2
 
 from ..ports import EventPublisher
 from .log import AuditLog
@@ -33,7 +33,7 @@ def check_audit_end(audit: AuditLog, events: EventPublisher) -> bool:
     )
     events.publish(
         events_pb2.Event(
-            staff_called=frontyard_pb2.StaffCalled(name=AUDIT_RESOURCE, screen="daemon-start", reason=REASON)
+            staff_called=visit_pb2.StaffCalled(name=AUDIT_RESOURCE, screen="daemon-start", reason=REASON)
         )
     )
     return False

@@ -13,7 +13,7 @@ from typing import Any
 
 import grpc
 import pyotp
-from kiosk.v1 import events_pb2, frontyard_pb2, staff_pb2, staff_pb2_grpc
+from kiosk.v1 import events_pb2, staff_pb2, staff_pb2_grpc, visit_pb2
 
 from .. import inputs
 from ..audit.log import AuditEntry, AuditLog
@@ -98,7 +98,7 @@ class StaffServicer(staff_pb2_grpc.StaffServiceServicer):
             )
             self.events.publish(
                 events_pb2.Event(
-                    staff_called=frontyard_pb2.StaffCalled(
+                    staff_called=visit_pb2.StaffCalled(
                         name=resource, screen="staff-sign-in", reason="sign_in_locked"
                     )
                 )

@@ -16,8 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import ParamSpec, TypeVar
 
-from kiosk.v1 import events_pb2
-from kiosk.v1 import frontyard_pb2 as pb
+from kiosk.v1 import application_pb2, events_pb2, visit_pb2
 
 from daemon.receipts import CertificateLine, RequestInput, TicketInput, numbered_ticket, request_receipt
 from frontyard import exporter
@@ -101,11 +100,11 @@ class Frontyard:
     # --- events ------------------------------------------------------------------------------------------
 
     def visit_changed(self, record: VisitRecord, change: str) -> None:
-        message = pb.VisitChanged(visit=record.name, change=change, reception_id=record.reception_id)
+        message = visit_pb2.VisitChanged(visit=record.name, change=change, reception_id=record.reception_id)
         self.events.publish(events_pb2.Event(visit_changed=message))
 
     def application_changed(self, package: PackageSummary) -> None:
-        message = pb.ApplicationChanged(
+        message = application_pb2.ApplicationChanged(
             application=f"applications/{package.package_id}",
             status=STATUSES[package.status],
             reception_id=package.reception_id,

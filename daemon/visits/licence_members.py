@@ -13,7 +13,7 @@ import dataclasses
 import io
 from dataclasses import dataclass
 
-from kiosk.v1 import frontyard_pb2 as pb
+from kiosk.v1 import visit_pb2 as pb
 from PIL import Image
 
 from drivers.licence import DriversLicence, LicenceText

@@ -6,8 +6,7 @@ import datetime as dt
 from typing import Any
 
 from google.protobuf.timestamp_pb2 import Timestamp
-from kiosk.v1 import common_pb2
-from kiosk.v1 import frontyard_pb2 as pb
+from kiosk.v1 import application_pb2, certificate_pb2, common_pb2, forms_pb2, visit_pb2
 
 from frontyard.certificates import CATALOG, CertificateKind, ChannelAdvice, certificate_type, fee
 from frontyard.documents import Checklist, FieldKind, FilledForm
@@ -31,27 +30,32 @@ from .desk import CertificateRecord
 from .licence_members import name_characters
 
 LIFE_EVENTS: dict[Any, LifeEvent] = {
-    pb.LifeEvent.Value(f"LIFE_EVENT_{event.name}"): event
+    visit_pb2.LifeEvent.Value(f"LIFE_EVENT_{event.name}"): event
     for event in LifeEvent
     if event is not LifeEvent.NONE
 }
 SEXES = {Sex.MALE: common_pb2.SEX_MALE, Sex.FEMALE: common_pb2.SEX_FEMALE}
 SEXES_BACK = {value: key for key, value in SEXES.items()}
-ANSWER_KINDS = {AnswerKind.BOOL: pb.ANSWER_KIND_BOOL, AnswerKind.COUNT: pb.ANSWER_KIND_COUNT,
-                AnswerKind.CHOICE: pb.ANSWER_KIND_CHOICE, AnswerKind.MEMBERS: pb.ANSWER_KIND_MEMBERS,
-                AnswerKind.MULTI: pb.ANSWER_KIND_MULTI_CHOICE}  # fmt: skip
+ANSWER_KINDS = {
+    AnswerKind.BOOL: visit_pb2.ANSWER_KIND_BOOL,
+    AnswerKind.COUNT: visit_pb2.ANSWER_KIND_COUNT,
+    AnswerKind.CHOICE: visit_pb2.ANSWER_KIND_CHOICE,
+    AnswerKind.MEMBERS: visit_pb2.ANSWER_KIND_MEMBERS,
+    AnswerKind.MULTI: visit_pb2.ANSWER_KIND_MULTI_CHOICE,
+}
 FIELD_KINDS: dict[FieldKind, Any] = {
-    kind: pb.FormFieldKind.Value(f"FORM_FIELD_KIND_{kind.name}") for kind in FieldKind
+    kind: forms_pb2.FormFieldKind.Value(f"FORM_FIELD_KIND_{kind.name}") for kind in FieldKind
 }
 CERTIFICATE_KINDS: dict[CertificateKind, Any] = {
-    kind: pb.CertificateKind.Value(f"CERTIFICATE_KIND_{kind.name}") for kind in CertificateKind
+    kind: certificate_pb2.CertificateKind.Value(f"CERTIFICATE_KIND_{kind.name}") for kind in CertificateKind
 }
 CERTIFICATE_KINDS_BACK = {value: key for key, value in CERTIFICATE_KINDS.items()}
 STATUSES: dict[PackageStatus, Any] = {
-    status: pb.ApplicationStatus.Value(f"APPLICATION_STATUS_{status.name}") for status in PackageStatus
+    status: application_pb2.ApplicationStatus.Value(f"APPLICATION_STATUS_{status.name}")
+    for status in PackageStatus
 }
 STATUSES_BACK = {value: key for key, value in STATUSES.items()}
-CHANNELS = {"konbini": pb.ISSUE_CHANNEL_KONBINI, "window": pb.ISSUE_CHANNEL_WINDOW}
+CHANNELS = {"konbini": certificate_pb2.ISSUE_CHANNEL_KONBINI, "window": certificate_pb2.ISSUE_CHANNEL_WINDOW}
 
 
 def timestamp(moment: dt.datetime | None) -> Timestamp | None:
@@ -66,9 +70,9 @@ def _date(day: dt.date | None) -> str:
     return day.isoformat() if day is not None else ""
 
 
-def member(person: Person, from_card: bool, from_licence: bool = False) -> pb.Member:
+def member(person: Person, from_card: bool, from_licence: bool = False) -> visit_pb2.Member:
     name, characters = name_characters(person.name or "")
-    message = pb.Member(
+    message = visit_pb2.Member(
         person_id=person.person_id,
         relationship=person.relationship,
         name=name,
@@ -87,9 +91,9 @@ def member(person: Person, from_card: bool, from_licence: bool = False) -> pb.Me
     return message
 
 
-def visit(record: VisitRecord, pending_questions: int) -> pb.Visit:
+def visit(record: VisitRecord, pending_questions: int) -> visit_pb2.Visit:
     household = record.household
-    facts = pb.HouseholdFacts(
+    facts = visit_pb2.HouseholdFacts(
         head_person_id=household.head_id,
         filer_person_id=household.filer_id,
         move_out_date=_date(household.move_out_date),
@@ -101,11 +105,13 @@ def visit(record: VisitRecord, pending_questions: int) -> pb.Visit:
     if household.mother_id:
         facts.mother_person_id = household.mother_id
     event = next(key for key, value in LIFE_EVENTS.items() if value is household.event)
-    return pb.Visit(
+    return visit_pb2.Visit(
         name=record.name,
         life_event=event,
         event_date=household.event_date.isoformat(),
-        state=pb.VISIT_STATE_PRINTED if record.status is VisitStatus.PRINTED else pb.VISIT_STATE_OPEN,
+        state=visit_pb2.VISIT_STATE_PRINTED
+        if record.status is VisitStatus.PRINTED
+        else visit_pb2.VISIT_STATE_OPEN,
         members=[
             member(p, p.person_id in record.card_person_ids, p.person_id in record.licence_person_ids)
             for p in household.members
@@ -118,13 +124,13 @@ def visit(record: VisitRecord, pending_questions: int) -> pb.Visit:
     )
 
 
-def text(value: LocalizedText) -> pb.LocalizedText:
-    return pb.LocalizedText(ja=value.ja, ja_easy=value.ja_easy, en=value.en)
+def text(value: LocalizedText) -> visit_pb2.LocalizedText:
+    return visit_pb2.LocalizedText(ja=value.ja, ja_easy=value.ja_easy, en=value.en)
 
 
-def life_event(info: LifeEventInfo) -> pb.LifeEventInfo:
+def life_event(info: LifeEventInfo) -> visit_pb2.LifeEventInfo:
     code = next(key for key, value in LIFE_EVENTS.items() if value is info.event)
-    return pb.LifeEventInfo(
+    return visit_pb2.LifeEventInfo(
         life_event=code,
         key=str(info.event),
         title=text(info.title),
@@ -132,17 +138,20 @@ def life_event(info: LifeEventInfo) -> pb.LifeEventInfo:
     )
 
 
-def question(item: PendingQuestion, record: VisitRecord) -> pb.Question:
+def question(item: PendingQuestion, record: VisitRecord) -> visit_pb2.Question:
     household = record.household
     person = household.member(item.person_id) if item.person_id else None
     asked = item.question
     if asked.kind is AnswerKind.MEMBERS:
         choices = [
-            pb.Choice(value=pid, label=text(person_label(household.member(pid)))) for pid in item.members
+            visit_pb2.Choice(value=pid, label=text(person_label(household.member(pid))))
+            for pid in item.members
         ]
     else:
-        choices = [pb.Choice(value=choice.value, label=text(choice.label)) for choice in asked.choice_specs]
-    message = pb.Question(
+        choices = [
+            visit_pb2.Choice(value=choice.value, label=text(choice.label)) for choice in asked.choice_specs
+        ]
+    message = visit_pb2.Question(
         question_id=asked.question_id,
         person_id=item.person_id or "",
         relationship=person.relationship if person else "",
@@ -161,12 +170,12 @@ def question(item: PendingQuestion, record: VisitRecord) -> pb.Question:
     return message
 
 
-def form(filled: FilledForm) -> pb.Form:
+def form(filled: FilledForm) -> forms_pb2.Form:
     fields = []
     for item in filled.fields:
         value = item.value
         fields.append(
-            pb.FormField(
+            forms_pb2.FormField(
                 key=item.key,
                 label=item.label,
                 kind=FIELD_KINDS[item.kind],
@@ -182,7 +191,7 @@ def form(filled: FilledForm) -> pb.Form:
                 choices=list(item.choices),
             )
         )
-    return pb.Form(
+    return forms_pb2.Form(
         form_id=filled.form_id,
         title=filled.title,
         procedure_id=filled.procedure_id,
@@ -193,12 +202,12 @@ def form(filled: FilledForm) -> pb.Form:
     )
 
 
-def checklist(items: Checklist) -> pb.Checklist:
-    return pb.Checklist(
+def checklist(items: Checklist) -> visit_pb2.Checklist:
+    return visit_pb2.Checklist(
         title=items.title,
         event_date=items.event_date.isoformat(),
         items=[
-            pb.ChecklistItem(
+            visit_pb2.ChecklistItem(
                 order=i.order,
                 counter=i.counter,
                 place=i.place,
@@ -216,8 +225,8 @@ def checklist(items: Checklist) -> pb.Checklist:
     )
 
 
-def figures(value: WriteFigures) -> pb.WriteFigures:
-    return pb.WriteFigures(
+def figures(value: WriteFigures) -> forms_pb2.WriteFigures:
+    return forms_pb2.WriteFigures(
         name=value.name, address=value.address, phone=value.phone, birth_date=value.birth_date,
         total=value.total,
     )  # fmt: skip
@@ -225,9 +234,9 @@ def figures(value: WriteFigures) -> pb.WriteFigures:
 
 def evaluation(
     name: str, result: Evaluation, items: Checklist, forms: tuple[FilledForm, ...], count: WritingCount
-) -> pb.VisitEvaluation:
+) -> visit_pb2.VisitEvaluation:
     procedures = [
-        pb.Procedure(
+        visit_pb2.Procedure(
             procedure_id=item.procedure_id,
             name_ja=item.procedure.name_ja,
             reason_ja=item.reason_ja,
@@ -248,23 +257,23 @@ def evaluation(
         )
         for item in result.procedures
     ]
-    return pb.VisitEvaluation(
+    return visit_pb2.VisitEvaluation(
         visit=name,
         procedures=procedures,
         checklist=checklist(items),
         forms=[form(item) for item in forms],
-        writing_count=pb.WritingCount(
+        writing_count=visit_pb2.WritingCount(
             forms=count.forms, baseline=figures(count.baseline), ours=figures(count.ours), saved=count.saved
         ),
     )
 
 
-def certificate_types(municipality: Municipality) -> list[pb.CertificateType]:
+def certificate_types(municipality: Municipality) -> list[certificate_pb2.CertificateType]:
     found = []
     for item in CATALOG:
         price = fee(item.kind, municipality)
         found.append(
-            pb.CertificateType(
+            certificate_pb2.CertificateType(
                 kind=CERTIFICATE_KINDS[item.kind], name_ja=item.name_ja, konbini=item.konbini,
                 koseki=item.koseki,
                 options=list(item.options), window_fee=price.window, konbini_fee=price.konbini,
@@ -274,8 +283,8 @@ def certificate_types(municipality: Municipality) -> list[pb.CertificateType]:
     return found
 
 
-def advice(value: ChannelAdvice) -> pb.ChannelAdvice:
-    return pb.ChannelAdvice(
+def advice(value: ChannelAdvice) -> certificate_pb2.ChannelAdvice:
+    return certificate_pb2.ChannelAdvice(
         channel=CHANNELS[str(value.channel)],
         reason=value.reason,
         reason_ja=value.reason_ja,
@@ -285,8 +294,8 @@ def advice(value: ChannelAdvice) -> pb.ChannelAdvice:
     )
 
 
-def certificate_request(record: CertificateRecord) -> pb.CertificateRequest:
-    return pb.CertificateRequest(
+def certificate_request(record: CertificateRecord) -> certificate_pb2.CertificateRequest:
+    return certificate_pb2.CertificateRequest(
         name=record.name,
         kind=CERTIFICATE_KINDS[record.kind],
         certificate_name=certificate_type(record.kind).name_ja,
@@ -304,10 +313,12 @@ def certificate_request(record: CertificateRecord) -> pb.CertificateRequest:
     )
 
 
-def application(package: PackageSummary | ApplicationPackage, with_form: bool = False) -> pb.Application:
+def application(
+    package: PackageSummary | ApplicationPackage, with_form: bool = False
+) -> application_pb2.Application:
     """An application message; the form only from a whole package (GetApplication)."""
     summary = package.summary if isinstance(package, ApplicationPackage) else package
-    message = pb.Application(
+    message = application_pb2.Application(
         name=f"applications/{summary.package_id}",
         reception_id=summary.reception_id,
         status=STATUSES[summary.status],
@@ -333,8 +344,8 @@ def _or_unmeasured(value: float | None) -> float:
     return -1.0 if value is None else value
 
 
-def kpi_row(row: KpiRow) -> pb.KpiRow:
-    return pb.KpiRow(
+def kpi_row(row: KpiRow) -> application_pb2.KpiRow:
+    return application_pb2.KpiRow(
         period=row.period,
         season=row.season,
         procedures=list(row.procedures),

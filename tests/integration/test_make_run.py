@@ -28,7 +28,9 @@ EXPECTED_SERVICES = {
     "kiosk.v1.CardService",
     "kiosk.v1.PrinterService",
     "kiosk.v1.PaymentService",
-    "kiosk.v1.FrontyardService",
+    "kiosk.v1.VisitService",
+    "kiosk.v1.CertificateService",
+    "kiosk.v1.ApplicationService",
     "kiosk.v1.CameraService",
     "grpc.health.v1.Health",
 }

@@ -101,7 +101,7 @@ function review(reading, relationship, back) {
           },
         };
     try {
-      app.visit = await rpc("FrontyardService", "AddMember", request);
+      app.visit = await rpc("VisitService", "AddMember", request);
     } catch (error) {
       return showError(error, { retry: () => review(reading, relationship, back) });
     }

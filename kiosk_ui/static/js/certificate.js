@@ -50,7 +50,7 @@ export function certificateName(cert) {
 async function chooseCertificate() {
   let list;
   try {
-    list = await rpc("FrontyardService", "ListCertificates", {});
+    list = await rpc("CertificateService", "ListCertificates", {});
   } catch (error) {
     return showError(error, { retry: chooseCertificate });
   }
@@ -155,7 +155,7 @@ async function certificateFee(cert, options, copies) {
   const app = context();
   let request;
   try {
-    request = await rpc("FrontyardService", "CreateCertificateRequest", {
+    request = await rpc("CertificateService", "CreateCertificateRequest", {
       session: app.person.session,
       kind: cert.kind,
       options,
@@ -219,7 +219,7 @@ function payAndPrint(request) {
 }
 
 function issue(request) {
-  return printAndWait(() => rpc("FrontyardService", "PrintCertificateRequest", { name: request.name }));
+  return printAndWait(() => rpc("CertificateService", "PrintCertificateRequest", { name: request.name }));
 }
 
 async function printCertificate(request) {

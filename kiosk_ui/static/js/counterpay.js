@@ -55,7 +55,7 @@ async function resolve(code) {
   stopScanning();
   let reply;
   try {
-    reply = await rpc("FrontyardService", "ResolveReception", { code });
+    reply = await rpc("CertificateService", "ResolveReception", { code });
   } catch (error) {
     return showError(error, { retry: counterPaymentStart });
   }

@@ -22,7 +22,7 @@ export async function lifeEventStart() {
   const app = context();
   if (!moreEvents.length) {
     try {
-      const listed = await rpc("FrontyardService", "ListLifeEvents", {});
+      const listed = await rpc("VisitService", "ListLifeEvents", {});
       moreEvents = (listed.life_events || []).filter((info) => !["LIFE_EVENT_TENNYU", "LIFE_EVENT_BIRTH"].includes(info.life_event));
     } catch {
       moreEvents = [];
@@ -55,7 +55,7 @@ export async function lifeEventStart() {
 async function createVisit(lifeEvent) {
   const today = new Date().toISOString().slice(0, 10);
   try {
-    context().visit = await rpc("FrontyardService", "CreateVisit", { life_event: lifeEvent, event_date: today });
+    context().visit = await rpc("VisitService", "CreateVisit", { life_event: lifeEvent, event_date: today });
   } catch (error) {
     return showError(error, { retry: () => createVisit(lifeEvent) });
   }
@@ -65,7 +65,7 @@ async function createVisit(lifeEvent) {
 // Back to the choice of procedure: this visit is dropped (nothing was added yet, or the resident starts over).
 function restart() {
   const app = context();
-  if (app.visit) rpc("FrontyardService", "CancelVisit", { visit: app.visit.name }).catch(() => {});
+  if (app.visit) rpc("VisitService", "CancelVisit", { visit: app.visit.name }).catch(() => {});
   app.visit = null;
   lifeEventStart();
 }
@@ -158,7 +158,7 @@ function addByCard(relationship) {
     askPin(
       async (info) => {
         try {
-          app.visit = await rpc("FrontyardService", "AddMember", { visit: app.visit.name, from_card_session: info.session, relationship });
+          app.visit = await rpc("VisitService", "AddMember", { visit: app.visit.name, from_card_session: info.session, relationship });
         } catch (error) {
           return showError(error, { retry: () => addByCard(relationship) });
         }
@@ -181,7 +181,7 @@ function addByLicence(relationship) {
   const add = async (pin) => {
     try {
       const licence = await rpc("CardService", "ReadLicence", { pin });
-      app.visit = await rpc("FrontyardService", "AddMember", { visit: app.visit.name, from_licence_session: licence.session, relationship });
+      app.visit = await rpc("VisitService", "AddMember", { visit: app.visit.name, from_licence_session: licence.session, relationship });
     } catch (error) {
       return showError(error, { retry: () => addByLicence(relationship) });
     }
@@ -255,7 +255,7 @@ function typedMember(relationship) {
       newborn: isBirth && relationship === "子",
     };
     try {
-      app.visit = await rpc("FrontyardService", "AddMember", { visit: app.visit.name, member, relationship });
+      app.visit = await rpc("VisitService", "AddMember", { visit: app.visit.name, member, relationship });
     } catch (error) {
       return showError(error, { retry: members });
     }
@@ -317,7 +317,7 @@ function householdFacts() {
     }
     if (fields.value("fact-phone")) facts.phone = fields.value("fact-phone");
     try {
-      app.visit = await rpc("FrontyardService", "SetHouseholdFacts", { visit: app.visit.name, facts });
+      app.visit = await rpc("VisitService", "SetHouseholdFacts", { visit: app.visit.name, facts });
     } catch (error) {
       return showError(error, { retry: householdFacts });
     }
@@ -366,7 +366,7 @@ async function questions(pending = null, shown = null) {
   const app = context();
   if (!shown) {
     try {
-      pending = pending || (await rpc("FrontyardService", "ListPendingQuestions", { visit: app.visit.name }));
+      pending = pending || (await rpc("VisitService", "ListPendingQuestions", { visit: app.visit.name }));
     } catch (error) {
       return showError(error, { retry: () => questions() });
     }
@@ -376,7 +376,7 @@ async function questions(pending = null, shown = null) {
   const left = shown ? null : pending.questions.length;
   const answer = async (value) => {
     try {
-      const next = await rpc("FrontyardService", "AnswerQuestion", {
+      const next = await rpc("VisitService", "AnswerQuestion", {
         visit: app.visit.name,
         question_id: question.question_id,
         person_id: question.person_id,
@@ -482,7 +482,7 @@ async function summary() {
   const app = context();
   let evaluation;
   try {
-    evaluation = await rpc("FrontyardService", "EvaluateVisit", { visit: app.visit.name });
+    evaluation = await rpc("VisitService", "EvaluateVisit", { visit: app.visit.name });
   } catch (error) {
     return showError(error, { retry: summary });
   }
@@ -545,14 +545,14 @@ async function printDocuments() {
   const app = context();
   let printed;
   try {
-    printed = await printAndWait(() => rpc("FrontyardService", "PrintVisitDocuments", { visit: app.visit.name }));
+    printed = await printAndWait(() => rpc("VisitService", "PrintVisitDocuments", { visit: app.visit.name }));
   } catch (error) {
     if (error.message === "cancelled") return;
     return showError(error, { retry: printDocuments });
   }
   app.visit.state = "VISIT_STATE_PRINTED";
   const visitName = app.visit.name;
-  rpc("FrontyardService", "CompleteVisit", { visit: visitName }).catch(() => {});
+  rpc("VisitService", "CompleteVisit", { visit: visitName }).catch(() => {});
   const qr = await qrFigure(printed.reception_code);
   const number = shortNumber(printed.reception_id);
   render("life-done", () =>

@@ -32,7 +32,7 @@ async function release(name, status, done) {
   const staff = staffId(status);
   if (!staff) return;
   try {
-    await rpc("FrontyardService", "ReleaseApplication", { name, staff_id: staff });
+    await rpc("ApplicationService", "ReleaseApplication", { name, staff_id: staff });
     done();
   } catch (error) {
     status.replaceChildren(problem(error));
@@ -44,7 +44,7 @@ export async function outbox(screen) {
   screen.replaceChildren(h("h1", {}, "申請の確認 / Application outbox"), staffIdField(), status);
   let reply;
   try {
-    reply = await rpc("FrontyardService", "ListApplications", { status: "APPLICATION_STATUS_AWAITING_CHECK" });
+    reply = await rpc("ApplicationService", "ListApplications", { status: "APPLICATION_STATUS_AWAITING_CHECK" });
   } catch (error) {
     return screen.append(problem(error));
   }
@@ -118,7 +118,7 @@ export function changes(form) {
 async function detail(screen, name, notice = "") {
   let application;
   try {
-    application = await rpc("FrontyardService", "GetApplication", { name });
+    application = await rpc("ApplicationService", "GetApplication", { name });
   } catch (error) {
     return screen.replaceChildren(problem(error));
   }
@@ -135,7 +135,7 @@ async function detail(screen, name, notice = "") {
     const corrections = changes(form);
     if (!corrections.length) return status.replaceChildren(h("p", { class: "notice" }, "変更はありません / Nothing changed"));
     try {
-      await rpc("FrontyardService", "CorrectApplication", { name, staff_id: staff, corrections });
+      await rpc("ApplicationService", "CorrectApplication", { name, staff_id: staff, corrections });
       detail(screen, name, "✔ 修正を保存しました / Corrections saved");
     } catch (error) {
       status.replaceChildren(problem(error));

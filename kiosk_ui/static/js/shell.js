@@ -118,7 +118,7 @@ export function callStaffScreen(reason = "") {
   const back = app.current;
   // Tell the staff console at once; the screen key says where the resident is, never who they are.
   const from = document.body.dataset.screen || "";
-  rpc("FrontyardService", "CallStaff", { screen: from, reason }).catch(() => {});
+  rpc("VisitService", "CallStaff", { screen: from, reason }).catch(() => {});
   render("call-staff", () =>
     page({
       title: t("staff_call.title"),
@@ -160,7 +160,7 @@ export async function wipe(why, { notice = true } = {}) {
   app.timer.stop();
   for (const input of document.querySelectorAll("input")) input.value = "";
   if (session) rpc("CardService", "EndSession", { session }).catch(() => {});
-  if (visit && visit.state !== "VISIT_STATE_PRINTED") rpc("FrontyardService", "CancelVisit", { visit: visit.name }).catch(() => {});
+  if (visit && visit.state !== "VISIT_STATE_PRINTED") rpc("VisitService", "CancelVisit", { visit: visit.name }).catch(() => {});
   if (notice && why !== "done") {
     render("wiped", () =>
       page({

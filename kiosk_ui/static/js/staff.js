@@ -20,9 +20,9 @@ function loaded() {
 
 const TABS = [
   ["devices", "機器の状態 / Devices", devices],
-  ["outbox", "申請の確認 / Outbox", () => outbox(screen), "FrontyardService"],
+  ["outbox", "申請の確認 / Outbox", () => outbox(screen), "ApplicationService"],
   ["payments", "支払い / Payments", payments, "PaymentService"],
-  ["kpi", "KPI", kpi, "FrontyardService"],
+  ["kpi", "KPI", kpi, "ApplicationService"],
   ["simulators", "シミュレーター / Simulators", () => simulators()],
   ["accounts", "職員アカウント / Accounts", () => accounts(screen), "StaffService"],
 ];
@@ -237,7 +237,7 @@ async function kpi() {
   screen.replaceChildren(h("h1", {}, "KPI"));
   let report;
   try {
-    report = await rpc("FrontyardService", "GetKpiReport", {});
+    report = await rpc("ApplicationService", "GetKpiReport", {});
   } catch (error) {
     return screen.append(problem(error));
   }

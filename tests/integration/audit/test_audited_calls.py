@@ -15,11 +15,12 @@ from pathlib import Path
 
 import grpc
 import pytest
-from kiosk.v1 import card_pb2, card_pb2_grpc, frontyard_pb2, frontyard_pb2_grpc, payment_pb2, payment_pb2_grpc
+from kiosk.v1 import application_pb2, card_pb2, card_pb2_grpc, payment_pb2, payment_pb2_grpc
 
 from daemon.audit.actions import AUDITED_METHODS, REFUSED_VALUE, STARTED
 from daemon.audit.log import AuditEntry, AuditLog, AuditRow, Problem, anchor_path
 from tests.fixtures.daemon import RunningDaemon
+from tests.support.frontyard import FrontyardStub
 from tests.support.processes import PYTHON
 from tests.support.shared_daemon import start_shared_daemon
 from tests.support.staff import TEST_STAFF
@@ -49,17 +50,17 @@ def call_every_audited_method(channel: grpc.Channel) -> list[str]:
     """Each audited method of the staff's daily work once (account changes: ``test_staff_identity``);
     returns the method paths in call order."""
     card = card_pb2_grpc.CardServiceStub(channel)
-    frontyard = frontyard_pb2_grpc.FrontyardServiceStub(channel)
+    frontyard = FrontyardStub(channel)
     payment = payment_pb2_grpc.PaymentServiceStub(channel)
     calls: list[Callable[[], object]] = [
         lambda: card.ReadMyNumber(card_pb2.ReadMyNumberRequest(pin=PIN, purpose="jidou_teate")),
         lambda: frontyard.CorrectApplication(
-            frontyard_pb2.CorrectApplicationRequest(name="applications/a1", staff_id=STAFF)
+            application_pb2.CorrectApplicationRequest(name="applications/a1", staff_id=STAFF)
         ),
         lambda: frontyard.ReleaseApplication(
-            frontyard_pb2.ReleaseApplicationRequest(name="applications/a1", staff_id=STAFF)
+            application_pb2.ReleaseApplicationRequest(name="applications/a1", staff_id=STAFF)
         ),
-        lambda: frontyard.ExportApplications(frontyard_pb2.ExportApplicationsRequest()),
+        lambda: frontyard.ExportApplications(application_pb2.ExportApplicationsRequest()),
         lambda: payment.VoidPayment(payment_pb2.VoidPaymentRequest(name="payments/p1")),
         lambda: payment.RefundPayment(payment_pb2.RefundPaymentRequest(name="payments/p1")),
         lambda: payment.ResolvePayment(
@@ -104,7 +105,7 @@ def test_the_chain_verifies_and_holds_no_pin(daemon: RunningDaemon) -> None:
 def test_an_unaudited_call_leaves_no_row(daemon: RunningDaemon) -> None:
     channel = daemon.channel("staff")  # signing in leaves its own row
     before = len(audit_rows(daemon))
-    frontyard_pb2_grpc.FrontyardServiceStub(channel).ListApplications(frontyard_pb2.ListApplicationsRequest())
+    FrontyardStub(channel).ListApplications(application_pb2.ListApplicationsRequest())
     assert len(audit_rows(daemon)) == before
 
 

@@ -9,11 +9,10 @@ import grpc
 import pyotp
 import pytest
 from kiosk.v1 import (
+    application_pb2,
     device_pb2,
     device_pb2_grpc,
     events_pb2,
-    frontyard_pb2,
-    frontyard_pb2_grpc,
     payment_pb2,
     payment_pb2_grpc,
     staff_pb2,
@@ -27,6 +26,7 @@ from daemon.staff.accounts import LOCK_AFTER
 from daemon.staff.identity import STAFF_ID_METADATA, STAFF_TOKEN_METADATA
 from daemon.staff.roles import StaffRole
 from tests.fixtures.daemon import RunningDaemon
+from tests.support.frontyard import FrontyardStub
 from tests.support.shared_daemon import start_shared_daemon
 from tests.support.staff import StaffMember, add_account, signed_in_channel
 
@@ -65,8 +65,8 @@ def code_and_reason(call: object) -> tuple[grpc.StatusCode, str]:
 
 
 def test_a_staff_method_without_a_signed_in_person_is_refused(daemon: RunningDaemon) -> None:
-    stub = frontyard_pb2_grpc.FrontyardServiceStub(daemon.unsigned_channel("staff"))
-    request = frontyard_pb2.ListApplicationsRequest()
+    stub = FrontyardStub(daemon.unsigned_channel("staff"))
+    request = application_pb2.ListApplicationsRequest()
     assert code_and_reason(lambda: stub.ListApplications(request)) == (
         grpc.StatusCode.UNAUTHENTICATED,
         "staff_sign_in_required",
@@ -77,9 +77,9 @@ def test_a_staff_method_without_a_signed_in_person_is_refused(daemon: RunningDae
 
 
 def test_the_kiosk_socket_cannot_call_a_staff_method_even_naming_a_person(daemon: RunningDaemon) -> None:
-    stub = frontyard_pb2_grpc.FrontyardServiceStub(daemon.unsigned_channel("kiosk"))
+    stub = FrontyardStub(daemon.unsigned_channel("kiosk"))
     call = lambda: stub.ListApplications(  # noqa: E731
-        frontyard_pb2.ListApplicationsRequest(), metadata=((STAFF_ID_METADATA, COUNTER.staff_id),)
+        application_pb2.ListApplicationsRequest(), metadata=((STAFF_ID_METADATA, COUNTER.staff_id),)
     )
     assert code_and_reason(call)[0] == grpc.StatusCode.PERMISSION_DENIED
 
@@ -96,7 +96,7 @@ def test_role_matrix_counter_cannot_close_the_day_cashier_can(daemon: RunningDae
         grpc.StatusCode.FAILED_PRECONDITION,
         "payment_terminal_not_configured",
     )
-    frontyard_pb2_grpc.FrontyardServiceStub(counter).ListApplications(frontyard_pb2.ListApplicationsRequest())
+    FrontyardStub(counter).ListApplications(application_pb2.ListApplicationsRequest())
 
 
 def test_unknown_id_and_wrong_password_get_the_same_answer_and_rows(daemon: RunningDaemon) -> None:
@@ -156,8 +156,8 @@ def test_the_admin_socket_needs_a_signed_in_person_for_an_audited_action(daemon:
         assert code_and_reason(named)[1] == "staff_sign_in_required"
     assert len(rows(daemon)) == before  # refused before the action: no row, no action
     # an unaudited staff method stays open to the city's IT staff
-    frontyard_pb2_grpc.FrontyardServiceStub(daemon.unsigned_channel("admin")).ListApplications(
-        frontyard_pb2.ListApplicationsRequest()
+    FrontyardStub(daemon.unsigned_channel("admin")).ListApplications(
+        application_pb2.ListApplicationsRequest()
     )
 
 

@@ -13,14 +13,14 @@ from collections.abc import Callable
 
 import grpc
 import pytest
-from kiosk.v1 import card_pb2, frontyard_pb2_grpc
-from kiosk.v1 import frontyard_pb2 as fy
+from kiosk.v1 import application_pb2, card_pb2, visit_pb2
 from PIL import Image
 
 from daemon.errors import error_reason
 from simulators.licence_card.personas import LICENCE_PERSONAS, LicencePersona, licence_persona
 from tests.fixtures.card_service import CardDaemon
 from tests.integration.card_service.test_card_service import ended, error_info, global_events, scan_targets
+from tests.support.frontyard import FrontyardStub
 
 pytestmark = pytest.mark.integration
 
@@ -178,11 +178,13 @@ def test_tennyu_adds_a_member_by_licence_with_the_gaiji_image(card_daemon: Start
     person = licence_persona("L2")  # 髙橋: 髙 is outside JIS X 0208
     insert_licence(card, person.id)
     licence = card.kiosk.ReadLicence(card_pb2.ReadLicenceRequest(pin=person.pin or ""))
-    frontyard = frontyard_pb2_grpc.FrontyardServiceStub(card.daemon.channel("kiosk"))
+    frontyard = FrontyardStub(card.daemon.channel("kiosk"))
     visit = frontyard.CreateVisit(
-        fy.CreateVisitRequest(life_event=fy.LIFE_EVENT_TENNYU, event_date="2025-09-09")
+        visit_pb2.CreateVisitRequest(life_event=visit_pb2.LIFE_EVENT_TENNYU, event_date="2025-09-09")
     )
-    visit = frontyard.AddMember(fy.AddMemberRequest(visit=visit.name, from_licence_session=licence.session))
+    visit = frontyard.AddMember(
+        visit_pb2.AddMemberRequest(visit=visit.name, from_licence_session=licence.session)
+    )
     member = visit.members[0]
     assert (member.from_licence, member.from_card, member.needs_confirmation) == (True, False, True)
     assert member.relationship == "世帯主"
@@ -194,15 +196,15 @@ def test_tennyu_adds_a_member_by_licence_with_the_gaiji_image(card_daemon: Start
     assert member.furigana == licence.kana.text
     assert member.birth_date == licence.birth_date
     assert unicodedata.normalize("NFKC", visit.facts.old_address) == expected(person.address)
-    evaluation = frontyard.EvaluateVisit(fy.EvaluateVisitRequest(visit=visit.name))
+    evaluation = frontyard.EvaluateVisit(visit_pb2.EvaluateVisitRequest(visit=visit.name))
     names = [f.value for form in evaluation.forms for f in form.fields if f.value.endswith("健一")]
     assert names and all(name.startswith(GETA) for name in names), "screens show 〓, never a guess"
-    completed = frontyard.CompleteVisit(fy.CompleteVisitRequest(visit=visit.name))
-    staff = frontyard_pb2_grpc.FrontyardServiceStub(card.daemon.channel("staff"))
+    completed = frontyard.CompleteVisit(visit_pb2.CompleteVisitRequest(visit=visit.name))
+    staff = FrontyardStub(card.daemon.channel("staff"))
     values = [
         field.value
         for name in completed.applications
-        for field in staff.GetApplication(fy.GetApplicationRequest(name=name)).form.fields
+        for field in staff.GetApplication(application_pb2.GetApplicationRequest(name=name)).form.fields
     ]
     filed = [value for value in values if value.endswith("健一")]
     assert filed and all(value.startswith(GETA) for value in filed), "the outbox keeps 〓 (the PDF the image)"

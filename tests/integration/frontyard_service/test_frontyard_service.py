@@ -1,4 +1,5 @@
-"""kiosk.v1.FrontyardService through the real daemon process, with the receipt and A4 printer simulators.
+"""kiosk.v1 VisitService, CertificateService and ApplicationService through the real daemon process, with
+the receipt and A4 printer simulators.
 
 The reference household (spec §1.4) is entered over gRPC as a page would: members typed, household facts,
 then every pending question answered from the reference record until none is left. Expected figures come
@@ -16,8 +17,15 @@ from pathlib import Path
 import cv2
 import grpc
 import pytest
-from kiosk.v1 import common_pb2, device_pb2, device_pb2_grpc, frontyard_pb2_grpc
-from kiosk.v1 import frontyard_pb2 as pb
+from kiosk.v1 import (
+    application_pb2,
+    certificate_pb2,
+    common_pb2,
+    device_pb2,
+    device_pb2_grpc,
+    forms_pb2,
+    visit_pb2,
+)
 
 from daemon.errors import error_reason
 from daemon.inputs import rejected_field
@@ -29,13 +37,14 @@ from frontyard.reference import reference_household
 from tests.fixtures.daemon import RunningDaemon
 from tests.fixtures.escpos import EscposSimulator
 from tests.fixtures.ipp import IppSimulator
+from tests.support.frontyard import FrontyardStub
 from tests.support.reference_household import EXPECTED, EXPECTED_FORMS
 from tests.support.staff import TEST_STAFF
 from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.integration
 
-Stub = frontyard_pb2_grpc.FrontyardServiceStub
+Stub = FrontyardStub
 SEXES = {Sex.MALE: common_pb2.SEX_MALE, Sex.FEMALE: common_pb2.SEX_FEMALE}
 CORRECTED_NAME = "指宿 次郎"  # typed by staff in a correction
 PERSONAL = (
@@ -50,20 +59,20 @@ PERSONAL = (
 )
 
 
-def answer_value(household: Household, question: pb.Question) -> dict[str, object]:
+def answer_value(household: Household, question: visit_pb2.Question) -> dict[str, object]:
     """The reference record's own answer to ``question`` (as the resident would give it)."""
     pending = PendingQuestion(
         find_question(question.question_id),
         question.person_id or None,
         tuple(choice.value for choice in question.choice_list)
-        if question.kind == pb.ANSWER_KIND_MEMBERS
+        if question.kind == visit_pb2.ANSWER_KIND_MEMBERS
         else (),
     )
     value = truthful_answer(pending, household, load_municipality())
     if value is None:
         return {"unknown": True}
     if isinstance(value, tuple):
-        return {"values_value": pb.AnswerValues(values=list(value))}
+        return {"values_value": visit_pb2.AnswerValues(values=list(value))}
     if isinstance(value, bool):
         return {"bool_value": value}
     if isinstance(value, int):
@@ -74,33 +83,33 @@ def answer_value(household: Household, question: pb.Question) -> dict[str, objec
 def enter_reference_household(stub: Stub) -> str:
     household = reference_household("adults")
     visit = stub.CreateVisit(
-        pb.CreateVisitRequest(
-            life_event=pb.LIFE_EVENT_TENNYU, event_date="2025-09-09", visit_date="2025-09-09"
+        visit_pb2.CreateVisitRequest(
+            life_event=visit_pb2.LIFE_EVENT_TENNYU, event_date="2025-09-09", visit_date="2025-09-09"
         )
     )
     for person in household.members:
-        member = pb.MemberInput(
+        member = visit_pb2.MemberInput(
             relationship=person.relationship,
             name=person.name or "",
             furigana=person.furigana or "",
             birth_date=person.birth_date.isoformat() if person.birth_date else "",
             sex=SEXES[person.sex],
         )
-        visit = stub.AddMember(pb.AddMemberRequest(visit=visit.name, member=member))
+        visit = stub.AddMember(visit_pb2.AddMemberRequest(visit=visit.name, member=member))
     assert [m.person_id for m in visit.members] == [p.person_id for p in household.members]
-    facts = pb.HouseholdFacts(
+    facts = visit_pb2.HouseholdFacts(
         new_address=household.new_address,
         old_address=household.old_address,
         phone=household.phone,
         move_out_date=household.move_out_date.isoformat() if household.move_out_date else "",
     )
-    stub.SetHouseholdFacts(pb.SetHouseholdFactsRequest(visit=visit.name, facts=facts))
-    pending = stub.ListPendingQuestions(pb.ListPendingQuestionsRequest(visit=visit.name)).questions
+    stub.SetHouseholdFacts(visit_pb2.SetHouseholdFactsRequest(visit=visit.name, facts=facts))
+    pending = stub.ListPendingQuestions(visit_pb2.ListPendingQuestionsRequest(visit=visit.name)).questions
     asked = 0
     while pending:
         question = pending[0]
         pending = stub.AnswerQuestion(
-            pb.AnswerQuestionRequest(
+            visit_pb2.AnswerQuestionRequest(
                 visit=visit.name,
                 question_id=question.question_id,
                 person_id=question.person_id,
@@ -144,7 +153,7 @@ def test_reference_household_end_to_end(
     kiosk, staff = Stub(daemon.channel("kiosk")), Stub(daemon.channel("staff"))
     name = enter_reference_household(kiosk)
 
-    result = kiosk.EvaluateVisit(pb.EvaluateVisitRequest(visit=name))
+    result = kiosk.EvaluateVisit(visit_pb2.EvaluateVisitRequest(visit=name))
     procedures = {p.procedure_id: p for p in result.procedures}
     assert set(procedures) == set(EXPECTED)
     for procedure_id, (persons, counter, deadline) in EXPECTED.items():
@@ -159,7 +168,7 @@ def test_reference_household_end_to_end(
     teate = next(form for form in result.forms if form.form_id == "jidou-teate")
     assert list(teate.missing) == ["household.bank_account"]
 
-    printed = kiosk.PrintVisitDocuments(pb.PrintVisitDocumentsRequest(visit=name))
+    printed = kiosk.PrintVisitDocuments(visit_pb2.PrintVisitDocumentsRequest(visit=name))
     assert printed.jobs and printed.jobs[0].startswith("jobs/")
     assert printed.forms == 14 and printed.pages >= 15
     job = wait_for_ipp_job(ipp_simulator)
@@ -167,24 +176,24 @@ def test_reference_household_end_to_end(
     assert scanned == printed.reception_code
 
     with pytest.raises(grpc.RpcError) as refused:
-        kiosk.ResolveReception(pb.ResolveReceptionRequest(code=scanned))
+        kiosk.ResolveReception(certificate_pb2.ResolveReceptionRequest(code=scanned))
     assert refused.value.code() == grpc.StatusCode.PERMISSION_DENIED
-    resolved = staff.ResolveReception(pb.ResolveReceptionRequest(code=scanned))
+    resolved = staff.ResolveReception(certificate_pb2.ResolveReceptionRequest(code=scanned))
     assert resolved.visit.name == name and len(resolved.visit.members) == 7
     assert resolved.reception_id == printed.reception_id
     assert len(resolved.evaluation.forms) == 14
     forged = scanned[:-1] + ("A" if scanned[-1] != "A" else "B")
     with pytest.raises(grpc.RpcError) as bad:
-        staff.ResolveReception(pb.ResolveReceptionRequest(code=forged))
+        staff.ResolveReception(certificate_pb2.ResolveReceptionRequest(code=forged))
     assert error_reason(bad.value) == "reception_code_forged"
 
-    completed = kiosk.CompleteVisit(pb.CompleteVisitRequest(visit=name, satisfaction=9, ease_rating=5))
+    completed = kiosk.CompleteVisit(visit_pb2.CompleteVisitRequest(visit=name, satisfaction=9, ease_rating=5))
     assert len(completed.applications) == 14
     with pytest.raises(grpc.RpcError) as gone:
-        kiosk.GetVisit(pb.GetVisitRequest(name=name))
+        kiosk.GetVisit(visit_pb2.GetVisitRequest(name=name))
     assert error_reason(gone.value) == "visit_not_found"
 
-    report = staff.GetKpiReport(pb.GetKpiReportRequest())
+    report = staff.GetKpiReport(application_pb2.GetKpiReportRequest())
     assert [row.samples for row in report.rows] == [1]
     row = report.rows[0]
     assert (row.forms_printed, row.writes_saved, row.satisfaction, row.time_rating) == (14, 88, 9.0, -1.0)
@@ -202,53 +211,65 @@ def test_reference_household_end_to_end(
 
 
 def outbox_checks(daemon: RunningDaemon, staff: Stub, kiosk: Stub, names: list[str]) -> None:
-    awaiting = staff.ListApplications(pb.ListApplicationsRequest(status=pb.APPLICATION_STATUS_AWAITING_CHECK))
+    awaiting = staff.ListApplications(
+        application_pb2.ListApplicationsRequest(status=application_pb2.APPLICATION_STATUS_AWAITING_CHECK)
+    )
     assert sorted(a.name for a in awaiting.applications) == sorted(names)
-    first = staff.GetApplication(pb.GetApplicationRequest(name=names[0]))
-    assert first.form.fields and first.status == pb.APPLICATION_STATUS_AWAITING_CHECK
+    first = staff.GetApplication(application_pb2.GetApplicationRequest(name=names[0]))
+    assert first.form.fields and first.status == application_pb2.APPLICATION_STATUS_AWAITING_CHECK
     for refused_call in (
-        lambda: kiosk.ListApplications(pb.ListApplicationsRequest()),
-        lambda: kiosk.ReleaseApplication(pb.ReleaseApplicationRequest(name=names[0], staff_id="s1")),
-        lambda: kiosk.ExportApplications(pb.ExportApplicationsRequest()),
-        lambda: kiosk.GetKpiReport(pb.GetKpiReportRequest()),
+        lambda: kiosk.ListApplications(application_pb2.ListApplicationsRequest()),
+        lambda: kiosk.ReleaseApplication(
+            application_pb2.ReleaseApplicationRequest(name=names[0], staff_id="s1")
+        ),
+        lambda: kiosk.ExportApplications(application_pb2.ExportApplicationsRequest()),
+        lambda: kiosk.GetKpiReport(application_pb2.GetKpiReportRequest()),
     ):
         with pytest.raises(grpc.RpcError) as error:
             refused_call()
         assert error.value.code() == grpc.StatusCode.PERMISSION_DENIED
-    nothing = staff.ExportApplications(pb.ExportApplicationsRequest())
+    nothing = staff.ExportApplications(application_pb2.ExportApplicationsRequest())
     assert list(nothing.applications) == [], "nothing is exported before staff release it"
-    released = staff.ReleaseApplication(pb.ReleaseApplicationRequest(name=names[0], staff_id="s1"))
+    released = staff.ReleaseApplication(
+        application_pb2.ReleaseApplicationRequest(name=names[0], staff_id="s1")
+    )
     # the signed-in person, not the typed id (daemon.staff)
-    assert released.status == pb.APPLICATION_STATUS_RELEASED and released.released_by == TEST_STAFF.staff_id
+    assert (
+        released.status == application_pb2.APPLICATION_STATUS_RELEASED
+        and released.released_by == TEST_STAFF.staff_id
+    )
     with pytest.raises(grpc.RpcError) as twice:
-        staff.ReleaseApplication(pb.ReleaseApplicationRequest(name=names[0], staff_id="s1"))
+        staff.ReleaseApplication(application_pb2.ReleaseApplicationRequest(name=names[0], staff_id="s1"))
     assert error_reason(twice.value) == "outbox_bad_transition"
-    exported = staff.ExportApplications(pb.ExportApplicationsRequest())
+    exported = staff.ExportApplications(application_pb2.ExportApplicationsRequest())
     assert list(exported.applications) == [names[0]]
     package = Path(exported.directory) / names[0].removeprefix("applications/")
     document = json.loads((package / "package.json").read_text(encoding="utf-8"))
     assert document["reception_id"] == released.reception_id
     assert (package / "form.pdf").read_bytes().startswith(b"%PDF-")
     assert (
-        staff.GetApplication(pb.GetApplicationRequest(name=names[0])).status == pb.APPLICATION_STATUS_EXPORTED
+        staff.GetApplication(application_pb2.GetApplicationRequest(name=names[0])).status
+        == application_pb2.APPLICATION_STATUS_EXPORTED
     )
 
 
 def correction_checks(staff: Stub, names: list[str]) -> None:
     """Staff correct a name and a date before the check; the export carries them, the log does not."""
-    forms = {name: staff.GetApplication(pb.GetApplicationRequest(name=name)).form for name in names}
+    forms = {
+        name: staff.GetApplication(application_pb2.GetApplicationRequest(name=name)).form for name in names
+    }
     name, name_key, date_key = next(
         (name, named[0], dated[0])
         for name, form in forms.items()
-        if (named := [f.key for f in form.fields if f.kind == pb.FORM_FIELD_KIND_NAME and f.value])
-        and (dated := [f.key for f in form.fields if f.kind == pb.FORM_FIELD_KIND_DATE])
+        if (named := [f.key for f in form.fields if f.kind == forms_pb2.FORM_FIELD_KIND_NAME and f.value])
+        and (dated := [f.key for f in form.fields if f.kind == forms_pb2.FORM_FIELD_KIND_DATE])
     )
-    fix = pb.CorrectApplicationRequest(
+    fix = application_pb2.CorrectApplicationRequest(
         name=name,
         staff_id="s2",
         corrections=[
-            pb.FieldCorrection(key=name_key, value=CORRECTED_NAME, furigana="いぶすき じろう"),
-            pb.FieldCorrection(key=date_key, value="平成2年3月4日"),
+            application_pb2.FieldCorrection(key=name_key, value=CORRECTED_NAME, furigana="いぶすき じろう"),
+            application_pb2.FieldCorrection(key=date_key, value="平成2年3月4日"),
         ],
     )
     corrected = staff.CorrectApplication(fix)
@@ -256,11 +277,16 @@ def correction_checks(staff: Stub, names: list[str]) -> None:
         TEST_STAFF.staff_id,
         [name_key, date_key],
     )
-    assert corrected.correct_time.seconds > 0 and corrected.status == pb.APPLICATION_STATUS_AWAITING_CHECK
-    fields = {f.key: f for f in staff.GetApplication(pb.GetApplicationRequest(name=name)).form.fields}
+    assert (
+        corrected.correct_time.seconds > 0
+        and corrected.status == application_pb2.APPLICATION_STATUS_AWAITING_CHECK
+    )
+    fields = {
+        f.key: f for f in staff.GetApplication(application_pb2.GetApplicationRequest(name=name)).form.fields
+    }
     assert (fields[name_key].value, fields[date_key].value) == (CORRECTED_NAME, "1990-03-04")
 
-    bad = pb.CorrectApplicationRequest(name=name, staff_id="s2")
+    bad = application_pb2.CorrectApplicationRequest(name=name, staff_id="s2")
     bad.corrections.add(key=date_key, value="平成32年1月1日")
     with pytest.raises(grpc.RpcError) as refused:
         staff.CorrectApplication(bad)
@@ -268,11 +294,11 @@ def correction_checks(staff: Stub, names: list[str]) -> None:
     assert error_reason(refused.value) == "correction_invalid"
     assert "平成32" not in (refused.value.details() or "")
 
-    staff.ReleaseApplication(pb.ReleaseApplicationRequest(name=name, staff_id="s1"))
+    staff.ReleaseApplication(application_pb2.ReleaseApplicationRequest(name=name, staff_id="s1"))
     with pytest.raises(grpc.RpcError) as late:
         staff.CorrectApplication(fix)
     assert error_reason(late.value) == "outbox_not_correctable"
-    exported = staff.ExportApplications(pb.ExportApplicationsRequest())
+    exported = staff.ExportApplications(application_pb2.ExportApplicationsRequest())
     package = Path(exported.directory) / name.removeprefix("applications/") / "package.json"
     assert CORRECTED_NAME in package.read_text(encoding="utf-8")
 
@@ -290,35 +316,41 @@ def scan_for_personal_data(daemon: RunningDaemon) -> None:
     assert any(PERSONAL[0].encode() in p.read_bytes() for p in outbox.rglob("*") if p.is_file())
 
 
-def answer_for_every_event(question: pb.Question, deceased: str) -> dict[str, object]:
+def answer_for_every_event(question: visit_pb2.Question, deceased: str) -> dict[str, object]:
     """「わからない」 where offered, else the plainest answer (the death visit names its deceased)."""
     if question.question_id == "deceased":
-        return {"values_value": pb.AnswerValues(values=[deceased])}
+        return {"values_value": visit_pb2.AnswerValues(values=[deceased])}
     if question.allows_unknown:
         return {"unknown": True}
-    if question.kind in (pb.ANSWER_KIND_MEMBERS, pb.ANSWER_KIND_MULTI_CHOICE):
-        return {"values_value": pb.AnswerValues()}
-    if question.kind == pb.ANSWER_KIND_CHOICE:
+    if question.kind in (visit_pb2.ANSWER_KIND_MEMBERS, visit_pb2.ANSWER_KIND_MULTI_CHOICE):
+        return {"values_value": visit_pb2.AnswerValues()}
+    if question.kind == visit_pb2.ANSWER_KIND_CHOICE:
         return {"choice_value": question.choice_list[0].value}
-    if question.kind == pb.ANSWER_KIND_COUNT:
+    if question.kind == visit_pb2.ANSWER_KIND_COUNT:
         return {"count_value": 0}
     return {"bool_value": False}
 
 
 def test_every_life_event_over_grpc(daemon: RunningDaemon) -> None:
     kiosk = Stub(daemon.channel("kiosk"))
-    listed = kiosk.ListLifeEvents(pb.ListLifeEventsRequest()).life_events
+    listed = kiosk.ListLifeEvents(visit_pb2.ListLifeEventsRequest()).life_events
     assert len(listed) == 7
     assert all(info.title.ja and info.title.ja_easy and info.title.en for info in listed)
     for info in listed:
-        visit = kiosk.CreateVisit(pb.CreateVisitRequest(life_event=info.life_event, event_date="2025-09-09"))
+        visit = kiosk.CreateVisit(
+            visit_pb2.CreateVisitRequest(life_event=info.life_event, event_date="2025-09-09")
+        )
         for relationship, birth in (("世帯主", "1960-01-15"), ("妻", "1962-01-15"), ("子", "2015-01-15")):
-            member = pb.MemberInput(relationship=relationship, name=f"{relationship}の氏名", birth_date=birth)
-            visit = kiosk.AddMember(pb.AddMemberRequest(visit=visit.name, member=member))
+            member = visit_pb2.MemberInput(
+                relationship=relationship, name=f"{relationship}の氏名", birth_date=birth
+            )
+            visit = kiosk.AddMember(visit_pb2.AddMemberRequest(visit=visit.name, member=member))
         if info.key == "birth":
-            baby = pb.MemberInput(relationship="子", birth_date="2025-09-09", newborn=True)
-            visit = kiosk.AddMember(pb.AddMemberRequest(visit=visit.name, member=baby))
-        pending = kiosk.ListPendingQuestions(pb.ListPendingQuestionsRequest(visit=visit.name)).questions
+            baby = visit_pb2.MemberInput(relationship="子", birth_date="2025-09-09", newborn=True)
+            visit = kiosk.AddMember(visit_pb2.AddMemberRequest(visit=visit.name, member=baby))
+        pending = kiosk.ListPendingQuestions(
+            visit_pb2.ListPendingQuestionsRequest(visit=visit.name)
+        ).questions
         unknowns = 0
         for _ in range(60):
             if not pending:
@@ -330,72 +362,84 @@ def test_every_life_event_over_grpc(daemon: RunningDaemon) -> None:
             value = answer_for_every_event(question, "p1")
             unknowns += "unknown" in value
             pending = kiosk.AnswerQuestion(
-                pb.AnswerQuestionRequest(
+                visit_pb2.AnswerQuestionRequest(
                     visit=visit.name, question_id=question.question_id, person_id=question.person_id,
                     **value,  # type: ignore[arg-type]
                 )
             ).questions  # fmt: skip
         assert not pending, info.key
-        result = kiosk.EvaluateVisit(pb.EvaluateVisitRequest(visit=visit.name))
+        result = kiosk.EvaluateVisit(visit_pb2.EvaluateVisitRequest(visit=visit.name))
         assert result.procedures, info.key
         assert all(p.name.ja and p.name.en and p.source and p.confidence for p in result.procedures)
         if unknowns:
             assert any(p.conditional for p in result.procedures), info.key
-        kiosk.CancelVisit(pb.CancelVisitRequest(visit=visit.name))
+        kiosk.CancelVisit(visit_pb2.CancelVisitRequest(visit=visit.name))
     with pytest.raises(grpc.RpcError) as bad:
-        kiosk.CreateVisit(pb.CreateVisitRequest(event_date="2025-09-09"))
+        kiosk.CreateVisit(visit_pb2.CreateVisitRequest(event_date="2025-09-09"))
     assert error_reason(bad.value) == "life_event_required"
-    visit = kiosk.CreateVisit(pb.CreateVisitRequest(life_event=pb.LIFE_EVENT_TENNYU, event_date="2025-09-09"))
-    child = pb.MemberInput(relationship="子", birth_date="2018-01-15", school_grade=0)
-    added = kiosk.AddMember(pb.AddMemberRequest(visit=visit.name, member=child))
+    visit = kiosk.CreateVisit(
+        visit_pb2.CreateVisitRequest(life_event=visit_pb2.LIFE_EVENT_TENNYU, event_date="2025-09-09")
+    )
+    child = visit_pb2.MemberInput(relationship="子", birth_date="2018-01-15", school_grade=0)
+    added = kiosk.AddMember(visit_pb2.AddMemberRequest(visit=visit.name, member=child))
     assert added.members[0].HasField("school_grade") and added.members[0].school_grade == 0
     child.school_grade = 12
     with pytest.raises(grpc.RpcError) as grade:
-        kiosk.AddMember(pb.AddMemberRequest(visit=visit.name, member=child))
+        kiosk.AddMember(visit_pb2.AddMemberRequest(visit=visit.name, member=child))
     assert error_reason(grade.value) == "school_grade_out_of_range"
 
 
 def test_visit_validation_and_roles(daemon: RunningDaemon) -> None:
     kiosk = Stub(daemon.channel("kiosk"))
     with pytest.raises(grpc.RpcError) as no_event:
-        kiosk.CreateVisit(pb.CreateVisitRequest(event_date="2025-09-09"))
+        kiosk.CreateVisit(visit_pb2.CreateVisitRequest(event_date="2025-09-09"))
     assert error_reason(no_event.value) == "life_event_required"
     with pytest.raises(grpc.RpcError) as bad_date:
-        kiosk.CreateVisit(pb.CreateVisitRequest(life_event=pb.LIFE_EVENT_BIRTH, event_date="9/9"))
+        kiosk.CreateVisit(
+            visit_pb2.CreateVisitRequest(life_event=visit_pb2.LIFE_EVENT_BIRTH, event_date="9/9")
+        )
     assert error_reason(bad_date.value) == "invalid_date"
-    visit = kiosk.CreateVisit(pb.CreateVisitRequest(life_event=pb.LIFE_EVENT_BIRTH, event_date="2025-09-09"))
+    visit = kiosk.CreateVisit(
+        visit_pb2.CreateVisitRequest(life_event=visit_pb2.LIFE_EVENT_BIRTH, event_date="2025-09-09")
+    )
     with pytest.raises(grpc.RpcError) as empty:
-        kiosk.EvaluateVisit(pb.EvaluateVisitRequest(visit=visit.name))
+        kiosk.EvaluateVisit(visit_pb2.EvaluateVisitRequest(visit=visit.name))
     assert error_reason(empty.value) == "visit_has_no_members"
     with pytest.raises(grpc.RpcError) as malformed:
-        kiosk.AddMember(pb.AddMemberRequest(visit=visit.name, from_card_session="sessions/none"))
+        kiosk.AddMember(visit_pb2.AddMemberRequest(visit=visit.name, from_card_session="sessions/none"))
     assert error_reason(malformed.value) == "invalid_session_name"
     assert rejected_field(malformed.value) == "from_card_session"
     with pytest.raises(grpc.RpcError) as no_card:
-        kiosk.AddMember(pb.AddMemberRequest(visit=visit.name, from_card_session="sessions/" + "0" * 32))
+        kiosk.AddMember(
+            visit_pb2.AddMemberRequest(visit=visit.name, from_card_session="sessions/" + "0" * 32)
+        )
     assert error_reason(no_card.value) in {"session_not_found", "card_service_unavailable"}
     with pytest.raises(grpc.RpcError) as bad_answer:
-        kiosk.AnswerQuestion(pb.AnswerQuestionRequest(visit=visit.name, question_id="dogs", count_value=99))
+        kiosk.AnswerQuestion(
+            visit_pb2.AnswerQuestionRequest(visit=visit.name, question_id="dogs", count_value=99)
+        )
     assert error_reason(bad_answer.value) == "answer_invalid"
     assert bad_answer.value.code() == grpc.StatusCode.INVALID_ARGUMENT  # bad input, not a conflict
-    kiosk.CancelVisit(pb.CancelVisitRequest(visit=visit.name))
+    kiosk.CancelVisit(visit_pb2.CancelVisitRequest(visit=visit.name))
     with pytest.raises(grpc.RpcError) as cancelled:
-        kiosk.GetVisit(pb.GetVisitRequest(name=visit.name))
+        kiosk.GetVisit(visit_pb2.GetVisitRequest(name=visit.name))
     assert error_reason(cancelled.value) == "visit_not_found"
-    certificates = kiosk.ListCertificates(pb.ListCertificatesRequest()).certificates
-    juminhyo = next(c for c in certificates if c.kind == pb.CERTIFICATE_KIND_JUMINHYO)
+    certificates = kiosk.ListCertificates(certificate_pb2.ListCertificatesRequest()).certificates
+    juminhyo = next(c for c in certificates if c.kind == certificate_pb2.CERTIFICATE_KIND_JUMINHYO)
     assert juminhyo.name_ja == "住民票の写し" and "世帯全員" in juminhyo.options
     advice = kiosk.AdviseChannel(
-        pb.AdviseChannelRequest(kind=pb.CERTIFICATE_KIND_JUMINHYO, age=12, has_card=True)
+        certificate_pb2.AdviseChannelRequest(
+            kind=certificate_pb2.CERTIFICATE_KIND_JUMINHYO, age=12, has_card=True
+        )
     )
-    assert (advice.channel, advice.reason) == (pb.ISSUE_CHANNEL_WINDOW, "under_15")
+    assert (advice.channel, advice.reason) == (certificate_pb2.ISSUE_CHANNEL_WINDOW, "under_15")
     assert dt.date.today()  # the daemon is alive after every refusal
-    kiosk.ListCertificates(pb.ListCertificatesRequest())
+    kiosk.ListCertificates(certificate_pb2.ListCertificatesRequest())
 
 
 def test_call_staff_reaches_the_event_stream_without_personal_data(daemon: RunningDaemon) -> None:
-    kiosk = frontyard_pb2_grpc.FrontyardServiceStub(daemon.channel("kiosk"))
-    called = kiosk.CallStaff(pb.CallStaffRequest(screen="pin", reason="pin_wrong"))
+    kiosk = FrontyardStub(daemon.channel("kiosk"))
+    called = kiosk.CallStaff(visit_pb2.CallStaffRequest(screen="pin", reason="pin_wrong"))
     assert called.name.startswith("staffCalls/")
     watch = device_pb2_grpc.DeviceServiceStub(daemon.channel("staff")).WatchEvents(
         device_pb2.WatchEventsRequest(after_sequence=0), timeout=10
@@ -407,7 +451,7 @@ def test_call_staff_reaches_the_event_stream_without_personal_data(daemon: Runni
             watch.cancel()  # type: ignore[no-untyped-call]  # grpc-stubs: Call.cancel is untyped
             break
     with pytest.raises(grpc.RpcError) as error:
-        kiosk.CallStaff(pb.CallStaffRequest(screen="山田 花子 1958-04-01"))
+        kiosk.CallStaff(visit_pb2.CallStaffRequest(screen="山田 花子 1958-04-01"))
     assert error.value.code() == grpc.StatusCode.INVALID_ARGUMENT
     assert error_reason(error.value) == "invalid_screen_key" and "山田" not in str(error.value.details())
     assert "山田" not in daemon.log()

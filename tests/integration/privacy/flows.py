@@ -9,24 +9,26 @@ from typing import Any, cast
 
 import grpc
 from kiosk.v1 import (
+    application_pb2,
     camera_pb2,
     camera_pb2_grpc,
     card_pb2,
     card_pb2_grpc,
+    certificate_pb2,
     common_pb2,
     device_pb2,
     device_pb2_grpc,
-    frontyard_pb2_grpc,
     payment_pb2,
     payment_pb2_grpc,
     printer_pb2,
     printer_pb2_grpc,
+    visit_pb2,
 )
-from kiosk.v1 import frontyard_pb2 as fy
 
 from simulators.licence_card.personas import LicencePersona
 from simulators.personas import Persona
 from tests.support import fault_steps as steps
+from tests.support.frontyard import FrontyardStub
 from tests.support.waiting import read_until
 
 from .conftest import PrivacyBench
@@ -42,8 +44,8 @@ def card(bench: PrivacyBench, role: str = "kiosk") -> card_pb2_grpc.CardServiceS
     return card_pb2_grpc.CardServiceStub(bench.running().channel(role))
 
 
-def frontyard(bench: PrivacyBench, role: str = "kiosk") -> frontyard_pb2_grpc.FrontyardServiceStub:
-    return frontyard_pb2_grpc.FrontyardServiceStub(bench.running().channel(role))
+def frontyard(bench: PrivacyBench, role: str = "kiosk") -> FrontyardStub:
+    return FrontyardStub(bench.running().channel(role))
 
 
 def payments(bench: PrivacyBench, role: str = "kiosk") -> payment_pb2_grpc.PaymentServiceStub:
@@ -103,29 +105,33 @@ def card_holder_flow(bench: PrivacyBench, member: Persona) -> None:
     auth = card(bench).AuthenticateResident(card_pb2.AuthenticateResidentRequest(pin=member.auth_pin))
     assert auth.signature_valid
     request = frontyard(bench).CreateCertificateRequest(
-        fy.CreateCertificateRequestRequest(session=session, kind=fy.CERTIFICATE_KIND_JUMINHYO, copies=1)
+        certificate_pb2.CreateCertificateRequestRequest(
+            session=session, kind=certificate_pb2.CERTIFICATE_KIND_JUMINHYO, copies=1
+        )
     )
-    printed = frontyard(bench).PrintCertificateRequest(fy.PrintCertificateRequestRequest(name=request.name))
+    printed = frontyard(bench).PrintCertificateRequest(
+        certificate_pb2.PrintCertificateRequestRequest(name=request.name)
+    )
     assert printed.jobs
     paid = sale(bench, request.order_id, request.copies, request.fee_per_copy)
     assert paid.state == payment_pb2.PAYMENT_STATE_APPROVED, payment_pb2.PaymentState.Name(paid.state)
     remove(bench)
 
 
-def answer_everything(stub: frontyard_pb2_grpc.FrontyardServiceStub, visit: str) -> None:
-    pending = stub.ListPendingQuestions(fy.ListPendingQuestionsRequest(visit=visit)).questions
+def answer_everything(stub: FrontyardStub, visit: str) -> None:
+    pending = stub.ListPendingQuestions(visit_pb2.ListPendingQuestionsRequest(visit=visit)).questions
     for _ in range(200):
         if not pending:
             return
         question = pending[0]
         value: dict[str, Any] = {"bool_value": False}
-        if question.kind == fy.ANSWER_KIND_COUNT:
+        if question.kind == visit_pb2.ANSWER_KIND_COUNT:
             value = {"count_value": 0}
-        elif question.kind == fy.ANSWER_KIND_CHOICE:
+        elif question.kind == visit_pb2.ANSWER_KIND_CHOICE:
             value = {"choice_value": question.choices[0]}
-        elif question.kind in (fy.ANSWER_KIND_MEMBERS, fy.ANSWER_KIND_MULTI_CHOICE):
-            value = {"values_value": fy.AnswerValues()}  # none of them
-        request = fy.AnswerQuestionRequest(
+        elif question.kind in (visit_pb2.ANSWER_KIND_MEMBERS, visit_pb2.ANSWER_KIND_MULTI_CHOICE):
+            value = {"values_value": visit_pb2.AnswerValues()}  # none of them
+        request = visit_pb2.AnswerQuestionRequest(
             visit=visit, question_id=question.question_id, person_id=question.person_id, **value
         )
         pending = stub.AnswerQuestion(request).questions
@@ -137,43 +143,51 @@ def tennyu_visit(
 ) -> list[str]:
     """転入 of the reference household: card holders from card sessions, children typed; → applications."""
     kiosk = frontyard(bench)
-    visit = kiosk.CreateVisit(fy.CreateVisitRequest(life_event=fy.LIFE_EVENT_TENNYU, event_date="2025-09-09"))
+    visit = kiosk.CreateVisit(
+        visit_pb2.CreateVisitRequest(life_event=visit_pb2.LIFE_EVENT_TENNYU, event_date="2025-09-09")
+    )
     for member in household:
         if member.has_card:
             session = insert(bench, member)
             read_basic_info(bench, member)
             kiosk.AddMember(
-                fy.AddMemberRequest(
+                visit_pb2.AddMemberRequest(
                     visit=visit.name, from_card_session=session, relationship=member.relationship
                 )
             )
             remove(bench)
         else:
-            typed = fy.MemberInput(
+            typed = visit_pb2.MemberInput(
                 relationship=member.relationship,
                 name=member.full_name,
                 furigana=f"{member.family_kana}\u3000{member.given_kana}",
                 birth_date=member.birth_date,
                 sex=SEXES[member.sex],
             )
-            kiosk.AddMember(fy.AddMemberRequest(visit=visit.name, member=typed))
-    facts = fy.HouseholdFacts(new_address=address, old_address=old, phone=phone)
-    kiosk.SetHouseholdFacts(fy.SetHouseholdFactsRequest(visit=visit.name, facts=facts))
+            kiosk.AddMember(visit_pb2.AddMemberRequest(visit=visit.name, member=typed))
+    facts = visit_pb2.HouseholdFacts(new_address=address, old_address=old, phone=phone)
+    kiosk.SetHouseholdFacts(visit_pb2.SetHouseholdFactsRequest(visit=visit.name, facts=facts))
     answer_everything(kiosk, visit.name)
-    evaluation = kiosk.EvaluateVisit(fy.EvaluateVisitRequest(visit=visit.name))
+    evaluation = kiosk.EvaluateVisit(visit_pb2.EvaluateVisitRequest(visit=visit.name))
     assert evaluation.forms, "the 転入 visit needs forms"
-    printed = kiosk.PrintVisitDocuments(fy.PrintVisitDocumentsRequest(visit=visit.name))
+    printed = kiosk.PrintVisitDocuments(visit_pb2.PrintVisitDocumentsRequest(visit=visit.name))
     assert printed.jobs
-    completed = kiosk.CompleteVisit(fy.CompleteVisitRequest(visit=visit.name, satisfaction=8, ease_rating=4))
+    completed = kiosk.CompleteVisit(
+        visit_pb2.CompleteVisitRequest(visit=visit.name, satisfaction=8, ease_rating=4)
+    )
     return list(completed.applications)
 
 
-def release_and_export(bench: PrivacyBench) -> fy.ExportApplicationsResponse:
+def release_and_export(bench: PrivacyBench) -> application_pb2.ExportApplicationsResponse:
     staff = frontyard(bench, "staff")
-    waiting = staff.ListApplications(fy.ListApplicationsRequest(status=fy.APPLICATION_STATUS_AWAITING_CHECK))
+    waiting = staff.ListApplications(
+        application_pb2.ListApplicationsRequest(status=application_pb2.APPLICATION_STATUS_AWAITING_CHECK)
+    )
     for application in waiting.applications:
-        staff.ReleaseApplication(fy.ReleaseApplicationRequest(name=application.name, staff_id="pv-0001"))
-    return staff.ExportApplications(fy.ExportApplicationsRequest())
+        staff.ReleaseApplication(
+            application_pb2.ReleaseApplicationRequest(name=application.name, staff_id="pv-0001")
+        )
+    return staff.ExportApplications(application_pb2.ExportApplicationsRequest())
 
 
 def read_licence(bench: PrivacyBench, member: Persona) -> camera_pb2.DocumentReading:
@@ -216,7 +230,7 @@ def wait_for_print_jobs(bench: PrivacyBench, timeout: float = 60) -> list[printe
     return jobs
 
 
-def licence_flow(bench: PrivacyBench, licence: LicencePersona) -> fy.Visit:
+def licence_flow(bench: PrivacyBench, licence: LicencePersona) -> visit_pb2.Visit:
     """A 運転免許証 on the reader: PIN status, ReadLicence, a 転入 member by licence, evaluation, cancel."""
     assert bench.watch is not None
     bench.card.post("insert_licence", persona=licence.id)
@@ -229,10 +243,12 @@ def licence_flow(bench: PrivacyBench, licence: LicencePersona) -> fy.Visit:
     read = stub.ReadLicence(card_pb2.ReadLicenceRequest(pin=licence.pin or ""))
     assert read.session == event.session
     kiosk = frontyard(bench)
-    visit = kiosk.CreateVisit(fy.CreateVisitRequest(life_event=fy.LIFE_EVENT_TENNYU, event_date="2025-09-09"))
-    visit = kiosk.AddMember(fy.AddMemberRequest(visit=visit.name, from_licence_session=read.session))
-    kiosk.EvaluateVisit(fy.EvaluateVisitRequest(visit=visit.name))
-    kiosk.CancelVisit(fy.CancelVisitRequest(visit=visit.name))
+    visit = kiosk.CreateVisit(
+        visit_pb2.CreateVisitRequest(life_event=visit_pb2.LIFE_EVENT_TENNYU, event_date="2025-09-09")
+    )
+    visit = kiosk.AddMember(visit_pb2.AddMemberRequest(visit=visit.name, from_licence_session=read.session))
+    kiosk.EvaluateVisit(visit_pb2.EvaluateVisitRequest(visit=visit.name))
+    kiosk.CancelVisit(visit_pb2.CancelVisitRequest(visit=visit.name))
     remove(bench)
     return visit
 
@@ -285,11 +301,15 @@ def names_in_every_field(bench: PrivacyBench) -> Refusals:
     kiosk, staff = frontyard(bench), frontyard(bench, "staff")
     invalid = grpc.StatusCode.INVALID_ARGUMENT
     run = Refusals(typed_names(bench))
-    visit = kiosk.CreateVisit(fy.CreateVisitRequest(life_event=fy.LIFE_EVENT_TENNYU, event_date="2025-09-09"))
+    visit = kiosk.CreateVisit(
+        visit_pb2.CreateVisitRequest(life_event=visit_pb2.LIFE_EVENT_TENNYU, event_date="2025-09-09")
+    )
     for what, call in _frontyard_calls(kiosk, visit.name).items():
         run.refused(what, call, invalid)
-    kiosk.CancelVisit(fy.CancelVisitRequest(visit=visit.name))
-    waiting = staff.ListApplications(fy.ListApplicationsRequest(status=fy.APPLICATION_STATUS_AWAITING_CHECK))
+    kiosk.CancelVisit(visit_pb2.CancelVisitRequest(visit=visit.name))
+    waiting = staff.ListApplications(
+        application_pb2.ListApplicationsRequest(status=application_pb2.APPLICATION_STATUS_AWAITING_CHECK)
+    )
     application = waiting.applications[0].name
     for what, call in _staff_calls(staff, application).items():
         run.refused(what, call, invalid)
@@ -313,89 +333,97 @@ def _terminal_sales(bench: PrivacyBench) -> int:
     return len([r for r in bench.zvt.control("log")["log"] if r["kind"] == "SALE"])
 
 
-def _frontyard_calls(
-    stub: frontyard_pb2_grpc.FrontyardServiceStub, visit: str
-) -> dict[str, Callable[[str], Any]]:
-    facts = fy.HouseholdFacts
+def _frontyard_calls(stub: FrontyardStub, visit: str) -> dict[str, Callable[[str], Any]]:
+    facts = visit_pb2.HouseholdFacts
     return {
-        "GetVisit.name": lambda n: stub.GetVisit(fy.GetVisitRequest(name=n)),
-        "AddMember.visit": lambda n: stub.AddMember(fy.AddMemberRequest(visit=n, relationship="世帯主")),
+        "GetVisit.name": lambda n: stub.GetVisit(visit_pb2.GetVisitRequest(name=n)),
+        "AddMember.visit": lambda n: stub.AddMember(
+            visit_pb2.AddMemberRequest(visit=n, relationship="世帯主")
+        ),
         "AddMember.from_card_session": lambda n: stub.AddMember(
-            fy.AddMemberRequest(visit=visit, from_card_session=n)
+            visit_pb2.AddMemberRequest(visit=visit, from_card_session=n)
         ),
         "AddMember.from_licence_session": lambda n: stub.AddMember(
-            fy.AddMemberRequest(visit=visit, from_licence_session=n)
+            visit_pb2.AddMemberRequest(visit=visit, from_licence_session=n)
         ),
         "AddMember.from_document_reading": lambda n: stub.AddMember(
-            fy.AddMemberRequest(visit=visit, from_document_reading=n)
+            visit_pb2.AddMemberRequest(visit=visit, from_document_reading=n)
         ),
         "AddMember.relationship": lambda n: stub.AddMember(
-            fy.AddMemberRequest(visit=visit, member=fy.MemberInput(), relationship=n)
+            visit_pb2.AddMemberRequest(visit=visit, member=visit_pb2.MemberInput(), relationship=n)
         ),
         "AddMember.member.relationship": lambda n: stub.AddMember(
-            fy.AddMemberRequest(visit=visit, member=fy.MemberInput(relationship=n))
+            visit_pb2.AddMemberRequest(visit=visit, member=visit_pb2.MemberInput(relationship=n))
         ),
         "SetHouseholdFacts.head_person_id": lambda n: stub.SetHouseholdFacts(
-            fy.SetHouseholdFactsRequest(visit=visit, facts=facts(head_person_id=n))
+            visit_pb2.SetHouseholdFactsRequest(visit=visit, facts=facts(head_person_id=n))
         ),
         "ListPendingQuestions.visit": lambda n: stub.ListPendingQuestions(
-            fy.ListPendingQuestionsRequest(visit=n)
+            visit_pb2.ListPendingQuestionsRequest(visit=n)
         ),
         "AnswerQuestion.question_id": lambda n: stub.AnswerQuestion(
-            fy.AnswerQuestionRequest(visit=visit, question_id=n, bool_value=True)
+            visit_pb2.AnswerQuestionRequest(visit=visit, question_id=n, bool_value=True)
         ),
         "AnswerQuestion.person_id": lambda n: stub.AnswerQuestion(
-            fy.AnswerQuestionRequest(visit=visit, question_id="has_mn_card", person_id=n, bool_value=True)
-        ),
-        "AnswerQuestion.choice_value": lambda n: stub.AnswerQuestion(
-            fy.AnswerQuestionRequest(visit=visit, question_id="insurance", person_id="p1", choice_value=n)
-        ),
-        "AnswerQuestion.values_value": lambda n: stub.AnswerQuestion(
-            fy.AnswerQuestionRequest(
-                visit=visit, question_id="insurance", values_value=fy.AnswerValues(values=[n])
+            visit_pb2.AnswerQuestionRequest(
+                visit=visit, question_id="has_mn_card", person_id=n, bool_value=True
             )
         ),
-        "EvaluateVisit.visit": lambda n: stub.EvaluateVisit(fy.EvaluateVisitRequest(visit=n)),
-        "PrintVisitDocuments.visit": lambda n: stub.PrintVisitDocuments(
-            fy.PrintVisitDocumentsRequest(visit=n)
+        "AnswerQuestion.choice_value": lambda n: stub.AnswerQuestion(
+            visit_pb2.AnswerQuestionRequest(
+                visit=visit, question_id="insurance", person_id="p1", choice_value=n
+            )
         ),
-        "CompleteVisit.visit": lambda n: stub.CompleteVisit(fy.CompleteVisitRequest(visit=n)),
-        "CancelVisit.visit": lambda n: stub.CancelVisit(fy.CancelVisitRequest(visit=n)),
-        "CallStaff.screen": lambda n: stub.CallStaff(fy.CallStaffRequest(screen=n, reason="pin_wrong")),
-        "CallStaff.reason": lambda n: stub.CallStaff(fy.CallStaffRequest(screen="pin", reason=n)),
+        "AnswerQuestion.values_value": lambda n: stub.AnswerQuestion(
+            visit_pb2.AnswerQuestionRequest(
+                visit=visit, question_id="insurance", values_value=visit_pb2.AnswerValues(values=[n])
+            )
+        ),
+        "EvaluateVisit.visit": lambda n: stub.EvaluateVisit(visit_pb2.EvaluateVisitRequest(visit=n)),
+        "PrintVisitDocuments.visit": lambda n: stub.PrintVisitDocuments(
+            visit_pb2.PrintVisitDocumentsRequest(visit=n)
+        ),
+        "CompleteVisit.visit": lambda n: stub.CompleteVisit(visit_pb2.CompleteVisitRequest(visit=n)),
+        "CancelVisit.visit": lambda n: stub.CancelVisit(visit_pb2.CancelVisitRequest(visit=n)),
+        "CallStaff.screen": lambda n: stub.CallStaff(
+            visit_pb2.CallStaffRequest(screen=n, reason="pin_wrong")
+        ),
+        "CallStaff.reason": lambda n: stub.CallStaff(visit_pb2.CallStaffRequest(screen="pin", reason=n)),
         "AdviseChannel.session": lambda n: stub.AdviseChannel(
-            fy.AdviseChannelRequest(kind=fy.CERTIFICATE_KIND_JUMINHYO, session=n)
+            certificate_pb2.AdviseChannelRequest(kind=certificate_pb2.CERTIFICATE_KIND_JUMINHYO, session=n)
         ),
         "CreateCertificateRequest.session": lambda n: stub.CreateCertificateRequest(
-            fy.CreateCertificateRequestRequest(session=n, kind=fy.CERTIFICATE_KIND_JUMINHYO, copies=1)
+            certificate_pb2.CreateCertificateRequestRequest(
+                session=n, kind=certificate_pb2.CERTIFICATE_KIND_JUMINHYO, copies=1
+            )
         ),
         "GetCertificateRequest.name": lambda n: stub.GetCertificateRequest(
-            fy.GetCertificateRequestRequest(name=n)
+            certificate_pb2.GetCertificateRequestRequest(name=n)
         ),
         "PrintCertificateRequest.name": lambda n: stub.PrintCertificateRequest(
-            fy.PrintCertificateRequestRequest(name=n)
+            certificate_pb2.PrintCertificateRequestRequest(name=n)
         ),
     }
 
 
-def _staff_calls(
-    stub: frontyard_pb2_grpc.FrontyardServiceStub, application: str
-) -> dict[str, Callable[[str], Any]]:
-    correction = fy.FieldCorrection(key="household.phone", value="0993-22-0000")
+def _staff_calls(stub: FrontyardStub, application: str) -> dict[str, Callable[[str], Any]]:
+    correction = application_pb2.FieldCorrection(key="household.phone", value="0993-22-0000")
     return {
-        "GetApplication.name": lambda n: stub.GetApplication(fy.GetApplicationRequest(name=n)),
+        "GetApplication.name": lambda n: stub.GetApplication(application_pb2.GetApplicationRequest(name=n)),
         "ReleaseApplication.name": lambda n: stub.ReleaseApplication(
-            fy.ReleaseApplicationRequest(name=n, staff_id="pv-0001")
+            application_pb2.ReleaseApplicationRequest(name=n, staff_id="pv-0001")
         ),
         "ReleaseApplication.staff_id": lambda n: stub.ReleaseApplication(
-            fy.ReleaseApplicationRequest(name=application, staff_id=n)
+            application_pb2.ReleaseApplicationRequest(name=application, staff_id=n)
         ),
         "CorrectApplication.staff_id": lambda n: stub.CorrectApplication(
-            fy.CorrectApplicationRequest(name=application, staff_id=n, corrections=[correction])
+            application_pb2.CorrectApplicationRequest(name=application, staff_id=n, corrections=[correction])
         ),
         "CorrectApplication.corrections.key": lambda n: stub.CorrectApplication(
-            fy.CorrectApplicationRequest(
-                name=application, staff_id="pv-0001", corrections=[fy.FieldCorrection(key=n, value="x")]
+            application_pb2.CorrectApplicationRequest(
+                name=application,
+                staff_id="pv-0001",
+                corrections=[application_pb2.FieldCorrection(key=n, value="x")],
             )
         ),
     }

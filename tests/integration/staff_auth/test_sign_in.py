@@ -25,7 +25,7 @@ from tests.support.staff import TEST_STAFF, StaffMember, add_account
 pytestmark = pytest.mark.integration
 
 LOCKED = StaffMember("L0001", "a password to be guessed", frozenset({StaffRole.COUNTER}))
-LIST = "/staff/api/rpc/FrontyardService/ListApplications"
+LIST = "/staff/api/rpc/ApplicationService/ListApplications"
 UNKNOWN_APPLICATION = "applications/" + "0" * 32
 
 
@@ -87,7 +87,7 @@ def test_sign_in_sets_a_strict_httponly_cookie_and_calls_carry_the_person(
         assert TEST_STAFF.password not in signed.text
         csrf = signed.json()["csrf_token"]
         release = client.post(
-            "/staff/api/rpc/FrontyardService/ReleaseApplication",
+            "/staff/api/rpc/ApplicationService/ReleaseApplication",
             json={"name": UNKNOWN_APPLICATION, "staff_id": "S-0099"},
             headers={"X-CSRF-Token": csrf},
         )
@@ -156,7 +156,7 @@ def test_a_kiosk_page_cannot_call_a_staff_route(base: str) -> None:
         stream = kiosk_page.get("/staff/api/stream/DeviceService/WatchEvents")
         assert stream.status_code == 401
         # the kiosk bridge does not carry staff methods at all
-        assert kiosk_page.post("/api/rpc/FrontyardService/ListApplications", json={}).status_code == 404
+        assert kiosk_page.post("/api/rpc/ApplicationService/ListApplications", json={}).status_code == 404
         # nor may anyone reach the daemon's sign-in method through the bridge
         assert kiosk_page.post("/staff/api/rpc/StaffService/SignIn", json={}).status_code == 401
 

@@ -25,7 +25,7 @@ json_values = st.recursive(
 
 @given(json_values)
 def test_malformed_bodies_raise_only_bad_request(body: Any) -> None:
-    for key in ("CardService/ReadBasicInfo", "FrontyardService/AddMember", "PaymentService/Sale"):
+    for key in ("CardService/ReadBasicInfo", "VisitService/AddMember", "PaymentService/Sale"):
         try:
             parse_request(METHODS[key], body)
         except BadRequest as exc:

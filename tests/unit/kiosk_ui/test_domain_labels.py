@@ -86,7 +86,7 @@ def test_furigana_markup_is_balanced() -> None:
 
 
 def test_every_certificate_kind_has_labels() -> None:
-    proto = (ROOT / "proto" / "kiosk" / "v1" / "frontyard.proto").read_text(encoding="utf-8")
+    proto = (ROOT / "proto" / "kiosk" / "v1" / "certificate.proto").read_text(encoding="utf-8")
     kinds = re.findall(r"(CERTIFICATE_KIND_[A-Z_]+) = [1-9]", proto)
     assert kinds
     for kind in kinds:

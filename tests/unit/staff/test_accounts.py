@@ -87,7 +87,7 @@ def test_totp_is_required_when_enrolled(accounts: StaffAccounts) -> None:
 
 def test_role_matrix() -> None:
     void = "/kiosk.v1.PaymentService/VoidPayment"
-    release = "/kiosk.v1.FrontyardService/ReleaseApplication"
+    release = "/kiosk.v1.ApplicationService/ReleaseApplication"
     assert not may_call(frozenset({StaffRole.COUNTER}), void)
     assert may_call(frozenset({StaffRole.CASHIER}), void)
     assert may_call(frozenset({StaffRole.ADMIN}), void)

@@ -13,8 +13,7 @@ from pathlib import Path
 
 import pytest
 from google.protobuf import text_format
-from kiosk.v1 import common_pb2, events_pb2
-from kiosk.v1 import frontyard_pb2 as pb
+from kiosk.v1 import certificate_pb2, common_pb2, events_pb2, visit_pb2
 
 from daemon.camera.store import ReadingStore
 from daemon.errors import FailedPrecondition
@@ -78,12 +77,15 @@ def daemon(tmp_path: Path) -> Parts:
 
 async def test_request_is_filled_from_the_card_and_printed_with_a_reception_qr(daemon: Parts) -> None:
     runner = daemon.runner
-    servicer = runner.servicer
+    servicer = runner.certificates
     session = daemon.sessions.start()
     session.set_basic_info(INFO)
     request = await servicer.CreateCertificateRequest(
-        pb.CreateCertificateRequestRequest(
-            session=session.name, kind=pb.CERTIFICATE_KIND_JUMINHYO, options=["世帯全員"], copies=2
+        certificate_pb2.CreateCertificateRequestRequest(
+            session=session.name,
+            kind=certificate_pb2.CERTIFICATE_KIND_JUMINHYO,
+            options=["世帯全員"],
+            copies=2,
         ),
         None,  # type: ignore[arg-type]
     )
@@ -94,7 +96,7 @@ async def test_request_is_filled_from_the_card_and_printed_with_a_reception_qr(d
     assert request.advice.reason in {"konbini_available", "outside_hours"}
 
     printed = await servicer.PrintCertificateRequest(
-        pb.PrintCertificateRequestRequest(name=request.name),
+        certificate_pb2.PrintCertificateRequestRequest(name=request.name),
         None,  # type: ignore[arg-type]
     )
     assert len(printed.jobs) == 3 and printed.order_id == request.order_id
@@ -107,7 +109,7 @@ async def test_request_is_filled_from_the_card_and_printed_with_a_reception_qr(d
     assert f"{printed.ticket_number:03d}" in "\n".join(ticket.text_lines())
 
     resolved = await servicer.ResolveReception(
-        pb.ResolveReceptionRequest(code=printed.reception_code),
+        certificate_pb2.ResolveReceptionRequest(code=printed.reception_code),
         None,  # type: ignore[arg-type]
     )
     assert resolved.certificate_request.name == request.name
@@ -120,7 +122,7 @@ async def test_request_is_filled_from_the_card_and_printed_with_a_reception_qr(d
     assert INFO.address not in shown
     with pytest.raises(FailedPrecondition) as again:
         await servicer.PrintCertificateRequest(
-            pb.PrintCertificateRequestRequest(name=request.name),
+            certificate_pb2.PrintCertificateRequestRequest(name=request.name),
             None,  # type: ignore[arg-type]
         )
     assert again.value.reason == "certificate_request_printed"
@@ -131,15 +133,15 @@ async def test_request_is_filled_from_the_card_and_printed_with_a_reception_qr(d
 
 async def test_a_card_member_joins_a_visit_and_an_ended_session_is_refused(daemon: Parts) -> None:
     runner = daemon.runner
-    servicer = runner.servicer
+    servicer = runner.visits
     session = daemon.sessions.start()
     session.set_basic_info(INFO)
     visit = await servicer.CreateVisit(
-        pb.CreateVisitRequest(life_event=pb.LIFE_EVENT_TENNYU, event_date="2025-09-09"),
+        visit_pb2.CreateVisitRequest(life_event=visit_pb2.LIFE_EVENT_TENNYU, event_date="2025-09-09"),
         None,  # type: ignore[arg-type]
     )
     visit = await servicer.AddMember(
-        pb.AddMemberRequest(visit=visit.name, from_card_session=session.name),
+        visit_pb2.AddMemberRequest(visit=visit.name, from_card_session=session.name),
         None,  # type: ignore[arg-type]
     )
     (member,) = visit.members
@@ -150,7 +152,7 @@ async def test_a_card_member_joins_a_visit_and_an_ended_session_is_refused(daemo
     daemon.sessions.end(session.name)
     with pytest.raises(SessionNotFound):
         await servicer.AddMember(
-            pb.AddMemberRequest(visit=visit.name, from_card_session=session.name, relationship="妻"),
+            visit_pb2.AddMemberRequest(visit=visit.name, from_card_session=session.name, relationship="妻"),
             None,  # type: ignore[arg-type]
         )
     assert [e.visit_changed.change for e in daemon.events.published] == ["created"]

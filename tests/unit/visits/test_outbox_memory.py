@@ -16,12 +16,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from kiosk.v1 import common_pb2, events_pb2
-from kiosk.v1 import frontyard_pb2 as pb
+from kiosk.v1 import application_pb2, common_pb2, events_pb2, visit_pb2
 
 from daemon.camera.store import ReadingStore
 from daemon.options import FrontyardOptions
-from daemon.services.frontyard import FrontyardService, FrontyardServiceRunner
+from daemon.services.frontyard import FrontyardServiceRunner
+from daemon.services.visit import VisitService
 from daemon.sessions import ResidentSessions
 from daemon.visits.outbox_store import PersistentOutbox, form_to_json
 from daemon.visits.settings import frontyard_settings
@@ -67,32 +67,34 @@ def frontyard_runner(directory: Path) -> FrontyardServiceRunner:
     )
 
 
-async def complete_one_visit(servicer: FrontyardService) -> list[str]:
+async def complete_one_visit(servicer: VisitService) -> list[str]:
     visit = await servicer.CreateVisit(
-        pb.CreateVisitRequest(life_event=pb.LIFE_EVENT_TENNYU, event_date="2025-09-09"), CONTEXT
+        visit_pb2.CreateVisitRequest(life_event=visit_pb2.LIFE_EVENT_TENNYU, event_date="2025-09-09"), CONTEXT
     )
-    member = pb.MemberInput(relationship="世帯主", name=NAME, furigana="キオク シケン",
+    member = visit_pb2.MemberInput(relationship="世帯主", name=NAME, furigana="キオク シケン",
                             birth_date="1980-04-01", sex=common_pb2.SEX_FEMALE, has_mn_card=True)  # fmt: skip
-    await servicer.AddMember(pb.AddMemberRequest(visit=visit.name, member=member), CONTEXT)
-    pending = await servicer.ListPendingQuestions(pb.ListPendingQuestionsRequest(visit=visit.name), CONTEXT)
+    await servicer.AddMember(visit_pb2.AddMemberRequest(visit=visit.name, member=member), CONTEXT)
+    pending = await servicer.ListPendingQuestions(
+        visit_pb2.ListPendingQuestionsRequest(visit=visit.name), CONTEXT
+    )
     for _ in range(100):
         if not pending.questions:
             break
         question = pending.questions[0]
-        answer = pb.AnswerQuestionRequest(
+        answer = visit_pb2.AnswerQuestionRequest(
             visit=visit.name, question_id=question.question_id, person_id=question.person_id
         )
-        if question.kind == pb.ANSWER_KIND_COUNT:
+        if question.kind == visit_pb2.ANSWER_KIND_COUNT:
             answer.count_value = 0
-        elif question.kind == pb.ANSWER_KIND_CHOICE:
+        elif question.kind == visit_pb2.ANSWER_KIND_CHOICE:
             answer.choice_value = question.choices[0] if question.choices else ""
-        elif question.kind in (pb.ANSWER_KIND_MEMBERS, pb.ANSWER_KIND_MULTI_CHOICE):
+        elif question.kind in (visit_pb2.ANSWER_KIND_MEMBERS, visit_pb2.ANSWER_KIND_MULTI_CHOICE):
             answer.values_value.SetInParent()  # none of them
         else:
             answer.bool_value = False
         pending = await servicer.AnswerQuestion(answer, CONTEXT)
     completed = await servicer.CompleteVisit(
-        pb.CompleteVisitRequest(visit=visit.name, satisfaction=9), CONTEXT
+        visit_pb2.CompleteVisitRequest(visit=visit.name, satisfaction=9), CONTEXT
     )
     return list(completed.applications)
 
@@ -111,7 +113,7 @@ def personal_objects() -> list[object]:
 async def test_completed_visits_leave_no_form_in_memory_and_get_reads_it_back(tmp_path: Path) -> None:
     runner = frontyard_runner(tmp_path)
     try:
-        names = [name for _ in range(VISITS) for name in await complete_one_visit(runner.servicer)]
+        names = [name for _ in range(VISITS) for name in await complete_one_visit(runner.visits)]
         assert len(names) >= VISITS and len(runner.flows.book) == 0
 
         outbox = runner.flows.outbox
@@ -121,10 +123,14 @@ async def test_completed_visits_leave_no_form_in_memory_and_get_reads_it_back(tm
         assert runner.flows.kpis.visits() and len(runner.flows.kpis) == VISITS
         assert vars(runner.flows.kpis)["_visits"] == [], "KPI rows stay in SQLite"
 
-        listed = await runner.servicer.ListApplications(pb.ListApplicationsRequest(), CONTEXT)
+        listed = await runner.applications.ListApplications(
+            application_pb2.ListApplicationsRequest(), CONTEXT
+        )
         assert [a.name for a in listed.applications] == names
         assert all(not a.HasField("form") for a in listed.applications)
-        got = await runner.servicer.GetApplication(pb.GetApplicationRequest(name=names[0]), CONTEXT)
+        got = await runner.applications.GetApplication(
+            application_pb2.GetApplicationRequest(name=names[0]), CONTEXT
+        )
         assert NAME in [f.value for f in got.form.fields]
         assert got.title == listed.applications[0].title and got.form_id
         del got, listed

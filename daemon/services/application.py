@@ -1,0 +1,114 @@
+"""kiosk.v1.ApplicationService: the staff side of completed visits (application outbox, KPI report).
+
+The KPI report lives here rather than in a ReportService of its own: it is one staff-only read over what
+CompleteVisit recorded, beside the outbox that the same call fills.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import grpc
+from kiosk.v1 import application_pb2 as pb
+from kiosk.v1 import application_pb2_grpc
+
+from frontyard.corrections import FieldCorrection
+from frontyard.errors import CorrectionError
+from frontyard.kpi import KpiRow
+
+from .. import inputs
+from ..errors import InvalidArgument
+from ..staff.identity import staff_id_from
+from ..visits import messages
+from ..visits.flows import Frontyard
+
+_LOGGER = logging.getLogger(__name__)
+
+Context = grpc.aio.ServicerContext[Any, Any]
+
+
+class ApplicationService(application_pb2_grpc.ApplicationServiceServicer):
+    def __init__(self, flows: Frontyard) -> None:
+        self.flows = flows
+
+    async def ListApplications(
+        self, request: pb.ListApplicationsRequest, context: Context
+    ) -> pb.ListApplicationsResponse:
+        status = messages.STATUSES_BACK.get(request.status)
+        packages = sorted(self.flows.outbox.list(status), key=lambda package: package.created_at)
+        return pb.ListApplicationsResponse(applications=[messages.application(p) for p in packages])
+
+    async def GetApplication(self, request: pb.GetApplicationRequest, context: Context) -> pb.Application:
+        inputs.check(inputs.APPLICATION, "name", request.name)
+        # A direct read: one small SQLite row, and no executor future left holding the package afterwards.
+        package = self.flows.outbox.get(request.name.removeprefix("applications/"))
+        return messages.application(package, with_form=True)
+
+    async def CorrectApplication(
+        self, request: pb.CorrectApplicationRequest, context: Context
+    ) -> pb.Application:
+        inputs.check(inputs.APPLICATION, "name", request.name)
+        # a typed id is checked even though the signed-in person wins: a name is refused here too
+        inputs.check(inputs.STAFF_ID, "staff_id", request.staff_id, optional=True)
+        staff_id = staff_id_from(context) or request.staff_id  # the signed-in person wins (daemon.staff)
+        if not staff_id:
+            raise InvalidArgument("staff_id is required", reason="staff_id_required")
+        inputs.check(inputs.STAFF_ID, "staff_id", staff_id)
+        inputs.check_all(inputs.FIELD_KEY, "corrections.key", (item.key for item in request.corrections))
+        corrections = [
+            FieldCorrection(item.key, item.value, item.furigana if item.HasField("furigana") else None)
+            for item in request.corrections
+        ]
+        try:
+            package = await self.flows.off_loop(self.flows.correct, request.name, staff_id, corrections)
+        except CorrectionError as exc:
+            raise InvalidArgument(str(exc), reason=exc.reason, message_ja=exc.message_ja) from exc
+        _LOGGER.info(
+            "application corrected",
+            extra={"application": request.name, "fields": list(package.summary.corrected_fields)},
+        )
+        self.flows.application_changed(package.summary)
+        return messages.application(package, with_form=True)
+
+    async def ReleaseApplication(
+        self, request: pb.ReleaseApplicationRequest, context: Context
+    ) -> pb.Application:
+        inputs.check(inputs.APPLICATION, "name", request.name)
+        # a typed id is checked even though the signed-in person wins: a name is refused here too
+        inputs.check(inputs.STAFF_ID, "staff_id", request.staff_id, optional=True)
+        staff_id = staff_id_from(context) or request.staff_id  # the signed-in person wins (daemon.staff)
+        if not staff_id:
+            raise InvalidArgument("staff_id is required", reason="staff_id_required")
+        inputs.check(inputs.STAFF_ID, "staff_id", staff_id)
+        return messages.application(self.flows.release(request.name, staff_id))
+
+    async def ExportApplications(
+        self, request: pb.ExportApplicationsRequest, context: Context
+    ) -> pb.ExportApplicationsResponse:
+        exported, purged = await self.flows.off_loop(self.flows.export)
+        return pb.ExportApplicationsResponse(
+            applications=list(exported), directory=str(self.flows.settings.export_dir), purged=purged
+        )
+
+    async def GetKpiReport(self, request: pb.GetKpiReportRequest, context: Context) -> pb.KpiReport:
+        rows: tuple[KpiRow, ...] = self.flows.kpis.report(self.flows.municipality)
+        report = pb.KpiReport(rows=[messages.kpi_row(row) for row in rows])
+        before = self.flows.municipality.report_writes_before
+        after = self.flows.municipality.report_writes_after
+        if before is not None:
+            report.report_writes_before.CopyFrom(messages.figures(before))
+        if after is not None:
+            report.report_writes_after.CopyFrom(messages.figures(after))
+        baseline = self.flows.municipality.kpi_before
+        if baseline is not None:
+            report.before.CopyFrom(
+                pb.KpiBaseline(
+                    avg_wait_s=baseline.avg_wait_s,
+                    avg_procedure_s=baseline.avg_procedure_s,
+                    writes=baseline.writes,
+                    source_ja=baseline.source,
+                    unconfirmed=baseline.unknown,
+                )
+            )
+        return report
