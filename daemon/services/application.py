@@ -22,6 +22,7 @@ from ..errors import InvalidArgument
 from ..staff.identity import staff_id_from
 from ..visits import messages
 from ..visits.flows import Frontyard
+from . import application_paging
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -35,9 +36,12 @@ class ApplicationService(application_pb2_grpc.ApplicationServiceServicer):
     async def ListApplications(
         self, request: pb.ListApplicationsRequest, context: Context
     ) -> pb.ListApplicationsResponse:
+        size = application_paging.page_size(request.page_size)
         status = messages.STATUSES_BACK.get(request.status)
-        packages = sorted(self.flows.outbox.list(status), key=lambda package: package.created_at)
-        return pb.ListApplicationsResponse(applications=[messages.application(p) for p in packages])
+        found = application_paging.page(self.flows.outbox.list(status), size, request.page_token)
+        return pb.ListApplicationsResponse(
+            applications=[messages.application(p) for p in found.rows], next_page_token=found.next_page_token
+        )
 
     async def GetApplication(self, request: pb.GetApplicationRequest, context: Context) -> pb.Application:
         inputs.check(inputs.APPLICATION, "name", request.name)

@@ -39,12 +39,27 @@ async function release(name, status, done) {
   }
 }
 
+const MAX_PAGES = 100; // 500 a page: far more than a day's outbox
+
+// ListApplications a page at a time, until the last page (or MAX_PAGES).
+async function everyApplication(status) {
+  const applications = [];
+  let page_token = "";
+  for (let pages = 0; pages < MAX_PAGES; pages++) {
+    const reply = await rpc("ApplicationService", "ListApplications", { status, page_size: 500, page_token });
+    applications.push(...(reply.applications || []));
+    page_token = reply.next_page_token || "";
+    if (!page_token) break;
+  }
+  return { applications };
+}
+
 export async function outbox(screen) {
   const status = h("div", { id: "outbox-status", "aria-live": "polite" });
   screen.replaceChildren(h("h1", {}, "申請の確認 / Application outbox"), staffIdField(), status);
   let reply;
   try {
-    reply = await rpc("ApplicationService", "ListApplications", { status: "APPLICATION_STATUS_AWAITING_CHECK" });
+    reply = await everyApplication("APPLICATION_STATUS_AWAITING_CHECK");
   } catch (error) {
     return screen.append(problem(error));
   }
