@@ -125,11 +125,11 @@ async def certificate_flow(channel: grpc.aio.Channel, rig: Rig) -> None:
             fee_code="juminhyo",
             subject="住民票",
             quantity=request.copies,
-            unit_price_yen=request.fee_per_copy,
+            unit_price=request.fee_per_copy,
         )
         sale = payment_pb2.SaleRequest(
             order_id=request.order_id,
-            amount_yen=request.total_fee,
+            amount=request.total_fee,
             lines=[line],
             method=payment_pb2.PAYMENT_METHOD_CREDIT,
         )

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import grpc
-from kiosk.v1 import device_pb2, device_pb2_grpc, events_pb2, payment_pb2, payment_pb2_grpc
+from kiosk.v1 import common_pb2, device_pb2, device_pb2_grpc, events_pb2, payment_pb2, payment_pb2_grpc
 
 from bench._processes import daemon_args, simulator_args, started
 from daemon.payments import OpState, PaymentJournal, PaymentState, SaleOrder
@@ -94,7 +94,9 @@ def run(quick: bool = False) -> dict[str, float | int | str]:
                     through = []
                     for index in range(repeats):
                         request = payment_pb2.SaleRequest(
-                            order_id=f"b-{index}", amount_yen=300, method=payment_pb2.PAYMENT_METHOD_QR
+                            order_id=f"b-{index}",
+                            amount=common_pb2.Money(yen=300),
+                            method=payment_pb2.PAYMENT_METHOD_QR,
                         )
                         began = time.perf_counter()
                         final = list(stub.Sale(request, timeout=20))[-1].payment

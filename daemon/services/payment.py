@@ -26,7 +26,7 @@ from typing import Any, TypeVar
 
 import grpc
 from google.protobuf.timestamp_pb2 import Timestamp
-from kiosk.v1 import events_pb2, payment_pb2, payment_pb2_grpc
+from kiosk.v1 import common_pb2, events_pb2, payment_pb2, payment_pb2_grpc
 
 from drivers.base import DeviceError
 from drivers.payment import PaymentTerminal, SaleProgress
@@ -85,13 +85,13 @@ def payment_message(payment: Payment) -> payment_pb2.Payment:
     return payment_pb2.Payment(
         name=payment.name,
         order_id=payment.order_id,
-        amount_yen=payment.amount_yen,
+        amount=common_pb2.Money(yen=payment.amount_yen),
         lines=[
             payment_pb2.FeeLine(
                 fee_code=line.fee_code,
                 subject=line.subject,
                 quantity=line.quantity,
-                unit_price_yen=line.unit_price_yen,
+                unit_price=common_pb2.Money(yen=line.unit_price_yen),
             )
             for line in payment.lines
         ],
@@ -118,11 +118,11 @@ def subject_totals_message(item: SubjectTotal) -> payment_pb2.SubjectTotals:
         method=METHODS.get(item.method, payment_pb2.PAYMENT_METHOD_UNSPECIFIED),
         brand=item.brand,
         sales_count=item.counts.sales_count,
-        sales_yen=item.counts.sales_yen,
+        sales_amount=common_pb2.Money(yen=item.counts.sales_yen),
         voids_count=item.counts.voids_count,
-        voids_yen=item.counts.voids_yen,
+        voids_amount=common_pb2.Money(yen=item.counts.voids_yen),
         refunds_count=item.counts.refunds_count,
-        refunds_yen=item.counts.refunds_yen,
+        refunds_amount=common_pb2.Money(yen=item.counts.refunds_yen),
     )
 
 
@@ -371,10 +371,10 @@ class PaymentServicer(payment_pb2_grpc.PaymentServiceServicer):
         if method is None:
             raise InvalidArgument("method is required", reason="invalid_order")
         lines = tuple(
-            FeeLine(line.fee_code, subject_of(line, self.runner.fees), line.quantity, line.unit_price_yen)
+            FeeLine(line.fee_code, subject_of(line, self.runner.fees), line.quantity, line.unit_price.yen)
             for line in request.lines
         )
-        order = SaleOrder(request.order_id, request.amount_yen, method, lines)
+        order = SaleOrder(request.order_id, request.amount.yen, method, lines)
         task, queue = self.runner.sale_task(order)
         try:
             while not task.done():
@@ -484,11 +484,11 @@ class PaymentServicer(payment_pb2_grpc.PaymentServiceServicer):
                 payment_pb2.BrandReconciliation(
                     brand=check.brand,
                     journal_sales_count=check.journal.sales_count,
-                    journal_sales_yen=check.journal.sales_yen,
+                    journal_sales_amount=common_pb2.Money(yen=check.journal.sales_yen),
                     terminal_sales_count=check.terminal.sales_count,
-                    terminal_sales_yen=check.terminal.sales_yen,
-                    journal_net_yen=check.journal.net_yen,
-                    terminal_net_yen=check.terminal.net_yen,
+                    terminal_sales_amount=common_pb2.Money(yen=check.terminal.sales_yen),
+                    journal_net_amount=common_pb2.Money(yen=check.journal.net_yen),
+                    terminal_net_amount=common_pb2.Money(yen=check.terminal.net_yen),
                     matches=check.matches,
                 )
                 for check in report.brands

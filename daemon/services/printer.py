@@ -79,7 +79,7 @@ class ReceiptBuilder:
             receipts.CertificateLine(
                 line.name,
                 _nonnegative(line.copies, "copies"),
-                _nonnegative(line.fee_per_copy, "fee_per_copy"),
+                _nonnegative(line.fee_per_copy.yen, "fee_per_copy"),
             )
             for line in message.certificates
         )
@@ -99,7 +99,7 @@ class ReceiptBuilder:
             receipts.PaymentInput(
                 municipality=self._town(message.municipality),
                 order_id=message.order_id,
-                items=tuple(receipts.PaymentItem(item.subject, item.amount) for item in message.items),
+                items=tuple(receipts.PaymentItem(item.subject, item.amount.yen) for item in message.items),
                 method=message.method,
                 brand=message.brand,
                 approval_number=message.approval_number,
@@ -115,7 +115,7 @@ class ReceiptBuilder:
             receipts.UnknownPaymentInput(
                 municipality=self._town(message.municipality),
                 order_id=message.order_id,
-                amount=message.amount,
+                amount=message.amount.yen,
                 terminal_sequence=message.terminal_sequence,
                 occurred_at=_when(message.occur_time, message.HasField("occur_time")),
             )

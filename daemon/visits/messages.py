@@ -58,6 +58,10 @@ STATUSES_BACK = {value: key for key, value in STATUSES.items()}
 CHANNELS = {"konbini": certificate_pb2.ISSUE_CHANNEL_KONBINI, "window": certificate_pb2.ISSUE_CHANNEL_WINDOW}
 
 
+def yen(amount: int) -> common_pb2.Money:
+    return common_pb2.Money(yen=amount)
+
+
 def timestamp(moment: dt.datetime | None) -> Timestamp | None:
     if moment is None:
         return None
@@ -276,7 +280,7 @@ def certificate_types(municipality: Municipality) -> list[certificate_pb2.Certif
             certificate_pb2.CertificateType(
                 kind=CERTIFICATE_KINDS[item.kind], name_ja=item.name_ja, konbini=item.konbini,
                 koseki=item.koseki,
-                options=list(item.options), window_fee=price.window, konbini_fee=price.konbini,
+                options=list(item.options), window_fee=yen(price.window), konbini_fee=yen(price.konbini),
                 fee_unconfirmed=price.unknown,
             )
         )  # fmt: skip
@@ -289,7 +293,7 @@ def advice(value: ChannelAdvice) -> certificate_pb2.ChannelAdvice:
         reason=value.reason,
         reason_ja=value.reason_ja,
         konbini_next_time=value.konbini_next_time,
-        saving_yen=value.saving_yen,
+        saving=yen(value.saving_yen),
         fee_unconfirmed=value.fee_unknown,
     )
 
@@ -301,8 +305,8 @@ def certificate_request(record: CertificateRecord) -> certificate_pb2.Certificat
         certificate_name=certificate_type(record.kind).name_ja,
         options=list(record.options),
         copies=record.copies,
-        fee_per_copy=record.fee.window,
-        total_fee=record.fee.window * record.copies,
+        fee_per_copy=yen(record.fee.window),
+        total_fee=yen(record.fee.window * record.copies),
         fee_unconfirmed=record.fee.unknown,
         order_id=record.order_id,
         form=form(record.form),

@@ -14,6 +14,7 @@ import grpc
 from kiosk.v1 import (
     camera_pb2,
     camera_pb2_grpc,
+    common_pb2,
     device_pb2,
     device_pb2_grpc,
     events_pb2,
@@ -172,9 +173,11 @@ def payments(bench: DeviceBench, role: str = "kiosk") -> payment_pb2_grpc.Paymen
 
 
 def sale(bench: DeviceBench, order_id: str, timeout: float = 30) -> pay.Payment:
-    line = pay.FeeLine(fee_code="juminhyo", subject="住民票", quantity=1, unit_price_yen=300)
+    line = pay.FeeLine(
+        fee_code="juminhyo", subject="住民票", quantity=1, unit_price=common_pb2.Money(yen=300)
+    )
     request = pay.SaleRequest(
-        order_id=order_id, amount_yen=300, lines=[line], method=pay.PAYMENT_METHOD_CREDIT
+        order_id=order_id, amount=common_pb2.Money(yen=300), lines=[line], method=pay.PAYMENT_METHOD_CREDIT
     )
     last = pay.Payment()
     for update in payments(bench).Sale(request, timeout=timeout):

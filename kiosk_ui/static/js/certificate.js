@@ -7,7 +7,7 @@ import { EXCLUSIVE_OPTIONS, domainLabel } from "./domain.js";
 import { cardIllustration, page, singleChoice, toggle } from "./layout.js";
 import { certificateOrder, paymentStart } from "./payment.js";
 import { askPin, callStaffScreen, context, home, printAndWait, render, showError, waitForCard, wipe } from "./shell.js";
-import { button, h, yen } from "./ui.js";
+import { button, h, yen, yenOf } from "./ui.js";
 
 const STEP = { card: 0, confirm: 1, certificate: 2, fee: 3, print: 4 };
 
@@ -203,7 +203,7 @@ async function certificateFee(cert, options, copies) {
 
 function canPay(request) {
   const app = context();
-  return app.config.services.includes("PaymentService") && request.total_fee > 0;
+  return app.config.services.includes("PaymentService") && yenOf(request.total_fee) > 0;
 }
 
 function payAndPrint(request) {
@@ -261,7 +261,7 @@ function nextTime(advice) {
       title: t("next.title"),
       content: [
         h("p", { class: "lead", id: "next-advice", html: t(konbini ? "next.konbini" : "next.window") }),
-        konbini && advice.saving_yen ? h("p", { html: t("next.saving", { yen: yen(advice.saving_yen) }) }) : null,
+        konbini && yenOf(advice.saving) ? h("p", { html: t("next.saving", { yen: yen(advice.saving) }) }) : null,
       ],
       next: { key: "common.home", onclick: home, id: "next-home" },
     }),

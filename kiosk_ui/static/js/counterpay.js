@@ -6,7 +6,7 @@ import { follow, rpc } from "./api.js";
 import { t } from "./i18n.js";
 import { certificateOrder, paymentStart } from "./payment.js";
 import { context, home, render, showError } from "./shell.js";
-import { h, yen } from "./ui.js";
+import { h, yen, yenOf } from "./ui.js";
 import { page } from "./layout.js";
 import { certificateName } from "./certificate.js";
 
@@ -60,7 +60,7 @@ async function resolve(code) {
     return showError(error, { retry: counterPaymentStart });
   }
   const request = reply.certificate_request;
-  if (!request || !(request.total_fee > 0)) return showError("no_fee_to_pay", { retry: counterPaymentStart });
+  if (!request || !(yenOf(request.total_fee) > 0)) return showError("no_fee_to_pay", { retry: counterPaymentStart });
   const order = certificateOrder(request);
   context().flow.afterPayment = () => handOver(reply.reception_id);
   render("counter-order", () =>

@@ -13,12 +13,12 @@ const METHODS = ["PAYMENT_METHOD_CREDIT", "PAYMENT_METHOD_EMONEY", "PAYMENT_METH
 export function certificateOrder(request) {
   return {
     order_id: request.order_id,
-    amount_yen: request.total_fee,
-    lines: [{ fee_code: request.fee_code, subject: request.certificate_name, quantity: request.copies, unit_price_yen: request.fee_per_copy }],
+    amount: request.total_fee,
+    lines: [{ fee_code: request.fee_code, subject: request.certificate_name, quantity: request.copies, unit_price: request.fee_per_copy }],
   };
 }
 
-// order: {order_id, amount_yen, lines}; issue(): prints and returns the print job name for the commit;
+// order: {order_id, amount (Money), lines}; issue(): prints and returns the print job name for the commit;
 // back(): the screen before (the fee), offered with やめる on the method screen.
 export function paymentStart(order, issue, back = null) {
   const flow = context().flow && context().flow.name === "certificate" ? "certificate" : null;
@@ -28,7 +28,7 @@ export function paymentStart(order, issue, back = null) {
       flow,
       step: 3,
       content: [
-        h("p", { class: "amount", id: "pay-amount", html: t("fee.yen", { yen: yen(order.amount_yen) }) }),
+        h("p", { class: "amount", id: "pay-amount", html: t("fee.yen", { yen: yen(order.amount) }) }),
         h("p", { class: "lead", html: t("pay.choose") }),
         h(
           "div",
@@ -47,7 +47,7 @@ async function sale(order, method, issue, back) {
   const status = h("p", { class: "progress-step", id: "pay-step", role: "status", "aria-live": "polite", html: t("pay.step.SALE_STEP_PRESENT_CARD") });
   const bar = h("progress", { max: String(steps.length), value: "1", "aria-label": plain("pay.progress") });
   render("pay-progress", () =>
-    page({ title: t("pay.present"), content: [h("p", { class: "amount", html: t("fee.yen", { yen: yen(order.amount_yen) }) }), bar, status] }),
+    page({ title: t("pay.present"), content: [h("p", { class: "amount", html: t("fee.yen", { yen: yen(order.amount) }) }), bar, status] }),
   );
   let payment = null;
   try {
@@ -86,7 +86,7 @@ async function sale(order, method, issue, back) {
     page({
       title: t("pay.approved"),
       content: [
-        h("p", { class: "lead", id: "pay-result", html: t(brand ? "pay.approved_body" : "pay.approved_plain", { yen: yen(payment.amount_yen), brand }) }),
+        h("p", { class: "lead", id: "pay-result", html: t(brand ? "pay.approved_body" : "pay.approved_plain", { yen: yen(payment.amount), brand }) }),
         h("p", { html: t("pay.slip") }),
       ],
       next: { onclick: () => context().flow.afterPayment(), id: "pay-next" },

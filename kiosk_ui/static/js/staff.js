@@ -6,7 +6,7 @@ import { outbox } from "./outbox.js";
 import { requireStaff, signedInStaff } from "./staffauth.js";
 import { button, problem } from "./staffui.js";
 import { brandLabel, describeEvent, kindLabel, paymentStateLabel, reasonLabel, slotLabel, stateLabel } from "./stafflabels.js";
-import { h } from "./ui.js";
+import { h, yen, yenOf } from "./ui.js";
 
 setBase("/staff/api");
 const screen = document.getElementById("screen");
@@ -146,7 +146,7 @@ async function payments() {
       "tr",
       { "data-state": p.state },
       h("td", {}, p.order_id),
-      h("td", {}, `¥${Number(p.amount_yen).toLocaleString("ja-JP")}`),
+      h("td", {}, `¥${yen(p.amount)}`),
       h("td", {}, paymentStateLabel(p.state)),
       h("td", {}, brandLabel(p.brand) || "—"),
       h("td", {}, p.reason ? reasonLabel(p.reason) : "—"),
@@ -183,7 +183,7 @@ async function resolve(payment, outcome) {
 async function dailyClose(target, dryRun) {
   try {
     const reply = await rpc("PaymentService", "DailyClose", { dry_run: dryRun });
-    const rows = (items) => (items || []).map((row) => h("tr", {}, h("td", {}, row.subject), h("td", {}, brandLabel(row.brand) || "—"), h("td", {}, String(row.sales_count)), h("td", {}, `¥${row.sales_yen}`)));
+    const rows = (items) => (items || []).map((row) => h("tr", {}, h("td", {}, row.subject), h("td", {}, brandLabel(row.brand) || "—"), h("td", {}, String(row.sales_count)), h("td", {}, `¥${yenOf(row.sales_amount)}`)));
     const confirmed = reply.staff_confirmed || [];
     target.replaceChildren(
       h("h2", {}, reply.reconciled ? "✔ 照合一致 / Reconciled" : "✖ 照合不一致 / Not reconciled"),

@@ -33,6 +33,12 @@ export function show(container, screenName, ...content) {
   }
 }
 
-export function yen(amount) {
-  return `${Number(amount || 0).toLocaleString("ja-JP")}`;
+// A kiosk.v1 Money ({yen}; JSON carries the int64 as a string) as digits with separators: "1,200".
+export function yen(money) {
+  return `${yenOf(money).toLocaleString("ja-JP")}`;
+}
+
+// The whole yen of a Money, 0 when it is missing.
+export function yenOf(money) {
+  return Number((money && money.yen) || 0);
 }

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from kiosk.v1 import events_pb2, payment_pb2, payment_pb2_grpc
+from kiosk.v1 import common_pb2, events_pb2, payment_pb2, payment_pb2_grpc
 
 from tests.fixtures.daemon import RunningDaemon
 from tests.fixtures.escpos import EscposSimulator
@@ -97,9 +97,11 @@ def tool(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 def sale(stub: payment_pb2_grpc.PaymentServiceStub, order: str) -> payment_pb2.Payment:
-    line = payment_pb2.FeeLine(fee_code="juminhyo", subject="住民票", quantity=1, unit_price_yen=300)
+    line = payment_pb2.FeeLine(
+        fee_code="juminhyo", subject="住民票", quantity=1, unit_price=common_pb2.Money(yen=300)
+    )
     request = payment_pb2.SaleRequest(
-        order_id=order, amount_yen=300, lines=[line], method=payment_pb2.PAYMENT_METHOD_QR
+        order_id=order, amount=common_pb2.Money(yen=300), lines=[line], method=payment_pb2.PAYMENT_METHOD_QR
     )
     return list(stub.Sale(request, timeout=20))[-1].payment
 
@@ -179,7 +181,7 @@ def test_notify_metrics_backup_during_sales_and_restore(
     payments = payment_pb2_grpc.PaymentServiceStub(client.channel)
     for payment in paid:
         again = payments.GetPayment(payment_pb2.GetPaymentRequest(name=payment.name), timeout=5)
-        assert again.state == payment_pb2.PAYMENT_STATE_APPROVED and again.amount_yen == 300
+        assert again.state == payment_pb2.PAYMENT_STATE_APPROVED and again.amount.yen == 300
     escpos_sim.post("cover", {"open": False})
     client.wait_job(held.name, STATE.JOB_STATE_COMPLETED)
     metrics = scrape(restarted.process.ready["metrics"])

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import grpc
 import pytest
-from kiosk.v1 import events_pb2, payment_pb2, payment_pb2_grpc
+from kiosk.v1 import common_pb2, events_pb2, payment_pb2, payment_pb2_grpc
 
 from daemon.errors import error_reason
 from tests.fixtures.daemon import RunningDaemon
@@ -23,8 +23,12 @@ pytestmark = pytest.mark.integration
 def _sale_request(
     order_id: str, method: payment_pb2.PaymentMethod = payment_pb2.PAYMENT_METHOD_QR
 ) -> payment_pb2.SaleRequest:
-    line = payment_pb2.FeeLine(fee_code="juminhyo", subject="住民票", quantity=2, unit_price_yen=300)
-    return payment_pb2.SaleRequest(order_id=order_id, amount_yen=600, lines=[line], method=method)
+    line = payment_pb2.FeeLine(
+        fee_code="juminhyo", subject="住民票", quantity=2, unit_price=common_pb2.Money(yen=300)
+    )
+    return payment_pb2.SaleRequest(
+        order_id=order_id, amount=common_pb2.Money(yen=600), lines=[line], method=method
+    )
 
 
 def _start(
@@ -116,7 +120,7 @@ def test_unknown_outcome_blocks_the_order_and_reports_the_slip(
     )
     assert staff.ResolvePayment(resolve).state == payment_pb2.PAYMENT_STATE_APPROVED
     close = staff.DailyClose(payment_pb2.DailyCloseRequest(dry_run=True))
-    assert [(item.sales_count, item.sales_yen) for item in close.staff_confirmed] == [(1, 600)]
+    assert [(item.sales_count, item.sales_amount.yen) for item in close.staff_confirmed] == [(1, 600)]
     assert close.reconciled and not close.totals, "outside the terminal's totals, not reconciled with them"
     assert "端末計外" in close.csv.decode("utf-8-sig")
 

@@ -81,9 +81,14 @@ def read_basic_info(bench: PrivacyBench, member: Persona) -> card_pb2.BasicInfo:
 
 
 def sale(bench: PrivacyBench, order_id: str, copies: int, fee: int) -> payment_pb2.Payment:
-    line = payment_pb2.FeeLine(fee_code="juminhyo", subject="住民票", quantity=copies, unit_price_yen=fee)
+    line = payment_pb2.FeeLine(
+        fee_code="juminhyo", subject="住民票", quantity=copies, unit_price=common_pb2.Money(yen=fee)
+    )
     request = payment_pb2.SaleRequest(
-        order_id=order_id, amount_yen=copies * fee, lines=[line], method=payment_pb2.PAYMENT_METHOD_CREDIT
+        order_id=order_id,
+        amount=common_pb2.Money(yen=copies * fee),
+        lines=[line],
+        method=payment_pb2.PAYMENT_METHOD_CREDIT,
     )
     last = payment_pb2.Payment()
     for update in payments(bench).Sale(request, timeout=30):
@@ -113,7 +118,7 @@ def card_holder_flow(bench: PrivacyBench, member: Persona) -> None:
         certificate_pb2.PrintCertificateRequestRequest(name=request.name)
     )
     assert printed.jobs
-    paid = sale(bench, request.order_id, request.copies, request.fee_per_copy)
+    paid = sale(bench, request.order_id, request.copies, request.fee_per_copy.yen)
     assert paid.state == payment_pb2.PAYMENT_STATE_APPROVED, payment_pb2.PaymentState.Name(paid.state)
     remove(bench)
 
@@ -481,7 +486,8 @@ def _device_calls(
         "PrintReceipt.payment_slip.items.subject": lambda n: printer_stub.PrintReceipt(
             printer_pb2.PrintReceiptRequest(
                 payment_slip=printer_pb2.PaymentSlip(
-                    order_id="o-1", items=[printer_pb2.PaymentItem(subject=n, amount=300)]
+                    order_id="o-1",
+                    items=[printer_pb2.PaymentItem(subject=n, amount=common_pb2.Money(yen=300))],
                 )
             )
         ),
@@ -501,14 +507,19 @@ def _device_calls(
 
 
 def _certificate_receipt(name: str) -> printer_pb2.CertificateRequestReceipt:
-    line = printer_pb2.CertificateLine(name=name, copies=1, fee_per_copy=300)
+    line = printer_pb2.CertificateLine(name=name, copies=1, fee_per_copy=common_pb2.Money(yen=300))
     return printer_pb2.CertificateRequestReceipt(reception_number="0001", certificates=[line])
 
 
 def _sale(stub: payment_pb2_grpc.PaymentServiceStub, order_id: str, fee_code: str, subject: str) -> None:
-    line = payment_pb2.FeeLine(fee_code=fee_code, subject=subject, quantity=1, unit_price_yen=300)
+    line = payment_pb2.FeeLine(
+        fee_code=fee_code, subject=subject, quantity=1, unit_price=common_pb2.Money(yen=300)
+    )
     request = payment_pb2.SaleRequest(
-        order_id=order_id, amount_yen=300, lines=[line], method=payment_pb2.PAYMENT_METHOD_CREDIT
+        order_id=order_id,
+        amount=common_pb2.Money(yen=300),
+        lines=[line],
+        method=payment_pb2.PAYMENT_METHOD_CREDIT,
     )
     list(stub.Sale(request, timeout=30))
 

@@ -92,7 +92,7 @@ async def test_request_is_filled_from_the_card_and_printed_with_a_reception_qr(d
     values = {f.key: f.value for f in request.form.fields}
     assert INFO.name in values.values() and INFO.address in values.values()
     assert "1983-01-20" in values.values()
-    assert request.total_fee == request.fee_per_copy * 2 and request.order_id
+    assert request.total_fee.yen == request.fee_per_copy.yen * 2 and request.order_id
     assert request.advice.reason in {"konbini_available", "outside_hours"}
 
     printed = await servicer.PrintCertificateRequest(
