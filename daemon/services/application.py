@@ -29,6 +29,17 @@ _LOGGER = logging.getLogger(__name__)
 Context = grpc.aio.ServicerContext[Any, Any]
 
 
+def _acting_staff(context: Context, typed: str) -> str:
+    """Who acts: the signed-in person (daemon.staff) wins over a typed staff_id; either must be a 職員番号."""
+    # a typed id is checked even though the signed-in person wins: a name is refused here too
+    inputs.check(inputs.STAFF_ID, "staff_id", typed, optional=True)
+    staff_id = staff_id_from(context) or typed
+    if not staff_id:
+        raise InvalidArgument("staff_id is required", reason="staff_id_required")
+    inputs.check(inputs.STAFF_ID, "staff_id", staff_id)
+    return staff_id
+
+
 class ApplicationService(application_pb2_grpc.ApplicationServiceServicer):
     def __init__(self, flows: Frontyard) -> None:
         self.flows = flows
@@ -53,12 +64,7 @@ class ApplicationService(application_pb2_grpc.ApplicationServiceServicer):
         self, request: pb.CorrectApplicationRequest, context: Context
     ) -> pb.Application:
         inputs.check(inputs.APPLICATION, "name", request.name)
-        # a typed id is checked even though the signed-in person wins: a name is refused here too
-        inputs.check(inputs.STAFF_ID, "staff_id", request.staff_id, optional=True)
-        staff_id = staff_id_from(context) or request.staff_id  # the signed-in person wins (daemon.staff)
-        if not staff_id:
-            raise InvalidArgument("staff_id is required", reason="staff_id_required")
-        inputs.check(inputs.STAFF_ID, "staff_id", staff_id)
+        staff_id = _acting_staff(context, request.staff_id)
         inputs.check_all(inputs.FIELD_KEY, "corrections.key", (item.key for item in request.corrections))
         corrections = [
             FieldCorrection(item.key, item.value, item.furigana if item.HasField("furigana") else None)
@@ -79,12 +85,7 @@ class ApplicationService(application_pb2_grpc.ApplicationServiceServicer):
         self, request: pb.ReleaseApplicationRequest, context: Context
     ) -> pb.Application:
         inputs.check(inputs.APPLICATION, "name", request.name)
-        # a typed id is checked even though the signed-in person wins: a name is refused here too
-        inputs.check(inputs.STAFF_ID, "staff_id", request.staff_id, optional=True)
-        staff_id = staff_id_from(context) or request.staff_id  # the signed-in person wins (daemon.staff)
-        if not staff_id:
-            raise InvalidArgument("staff_id is required", reason="staff_id_required")
-        inputs.check(inputs.STAFF_ID, "staff_id", staff_id)
+        staff_id = _acting_staff(context, request.staff_id)
         return messages.application(self.flows.release(request.name, staff_id))
 
     async def ExportApplications(
