@@ -98,7 +98,11 @@ class Terminal:
             package = self.stores.outbox.add(sample_form(), PDF, f"20260401-SHIMIN-{number:04d}", now)
             self.stores.outbox.release(package.package_id, "1234", dt.datetime.now(dt.UTC))
         if number % 10 == 0:
-            state = events_pb2.DeviceState.ERROR if number % 20 else events_pb2.DeviceState.IDLE
+            state = (
+                events_pb2.DeviceState.DEVICE_STATE_ERROR
+                if number % 20
+                else events_pb2.DeviceState.DEVICE_STATE_IDLE
+            )
             change = events_pb2.DeviceStateChanged(state=state, reason="paper_out" if number % 20 else "")
             self.stores.events.publish(events_pb2.Event(device="devices/receipt", state_changed=change))
 

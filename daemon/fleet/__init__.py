@@ -27,7 +27,7 @@ def device_summary(registry: DeviceRegistry) -> dict[str, Any]:
     summary: dict[str, Any] = {}
     for slot_name, slot in list(registry.slots.items()):
         fault = slot.last_error.reason if slot.last_error is not None else ""
-        state = events_pb2.DeviceState.Name(slot.state)
+        state = events_pb2.DeviceState.Name(slot.state).removeprefix("DEVICE_STATE_")  # "IDLE", as stored
         summary[slot_name] = {"kind": str(slot.kind), "state": state, "fault": fault}
     return summary
 

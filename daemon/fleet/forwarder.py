@@ -229,8 +229,8 @@ class FleetForwarder:
         if self.events is None:
             return
         change = events_pb2.DeviceStateChanged(
-            previous_state=state.IDLE if warning else state.ERROR,
-            state=state.ERROR if warning else state.IDLE,
+            previous_state=state.DEVICE_STATE_IDLE if warning else state.DEVICE_STATE_ERROR,
+            state=state.DEVICE_STATE_ERROR if warning else state.DEVICE_STATE_IDLE,
             status_reasons=["fleet-backlog"] if warning else [],
             reason=BACKLOG_REASON if warning else "",
         )

@@ -275,14 +275,14 @@ class DeviceEventSource(Source):
             return None
         change = event.state_changed
         slot = event.device.removeprefix("devices/")
-        moment = event.time.ToDatetime(tzinfo=dt.UTC)
+        moment = event.event_time.ToDatetime(tzinfo=dt.UTC)
         return records.DeviceEventRecord(
             terminal_id=self.terminal_id,
             seq=int(row[0]),
             recorded_time=moment,
             slot=slot,
             device_kind=self.kinds.get(slot, slot),
-            state=events_pb2.DeviceState.Name(change.state),
+            state=_short_state(change.state),
             fault=change.reason or ",".join(change.status_reasons),
             event_time=moment,
         )
@@ -338,3 +338,8 @@ def close_all(sources: Iterable[Source]) -> None:
     for source in sources:
         with contextlib.suppress(sqlite3.Error):
             source.close()
+
+
+def _short_state(state: int) -> str:
+    """The central database's device state: "ERROR" for DEVICE_STATE_ERROR, as it has always been stored."""
+    return events_pb2.DeviceState.Name(state).removeprefix("DEVICE_STATE_")

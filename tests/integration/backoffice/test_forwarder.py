@@ -93,11 +93,11 @@ def test_every_stream_arrives_once_with_its_columns(
     try:
         for number in (1, 2, 3):
             stores.visit(number)
-        stores.device_change(events_pb2.DeviceState.ERROR, "paper_out")
+        stores.device_change(events_pb2.DeviceState.DEVICE_STATE_ERROR, "paper_out")
         stores.events.publish(
             events_pb2.Event(device="devices/receipt", progress=events_pb2.OperationProgress())
         )
-        stores.device_change(events_pb2.DeviceState.IDLE)
+        stores.device_change(events_pb2.DeviceState.DEVICE_STATE_IDLE)
         stores.audit.append(AuditEntry("1234", "application.released", "applications/abc"))
         _, sale = stores.payments.create_sale(SaleOrder("order-1", 300, "credit"))
         stores.payments.update_op(sale.sequence_number, OpState.SENT, payment_state=PaymentState.SENT)
