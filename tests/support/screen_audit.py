@@ -11,6 +11,10 @@ screen a walk reaches is checked in ja, やさしい日本語 and en, at 1080×1
 - controls lying on top of each other (an action bar whose buttons overlap);
 - an axe-core serious or critical violation (once per screen and language, portrait).
 
+A dialog over the screen (the idle countdown) is audited as the screen; it cannot stay open while the
+header's language button is used, so ``check(..., overlay=Overlay(open, close))`` closes it for each language
+switch and opens it again.
+
 ``ScreenAudit.check(page, name)`` records every finding (nothing is asserted there), so one walk reports all
 screens at once. With ``screenshots`` set, each screen is saved there (portrait, landscape and zoom in
 Japanese; portrait in the others); ``axe`` is a function returning the serious/critical violations.
@@ -49,6 +53,14 @@ ALLOWED_WORDS = frozenset({"nanaco", "cc"})
 _MEASURE = (Path(__file__).parent / "screen_audit.js").read_text(encoding="utf-8").split("\n", 1)[1].strip()
 
 
+@dataclass(frozen=True)
+class Overlay:
+    """How to open and close a dialog that covers the header (the idle countdown)."""
+
+    open: Callable[[Page], None]
+    close: Callable[[Page], None]
+
+
 @dataclass
 class ScreenAudit:
     findings: list[str] = field(default_factory=list)
@@ -58,11 +70,22 @@ class ScreenAudit:
     axe: Callable[[Page], list[dict[str, Any]]] | None = None
     screenshots: Path | None = None
 
-    def check(self, page: Page, name: str, languages: tuple[str, ...] = LANGUAGES) -> None:
-        """Audit the current screen in each language and viewport; switch back to Japanese after."""
+    def check(
+        self,
+        page: Page,
+        name: str,
+        languages: tuple[str, ...] = LANGUAGES,
+        overlay: Overlay | None = None,
+    ) -> None:
+        """Audit the current screen in each language and viewport; switch back to Japanese after (an
+        ``overlay`` is then closed)."""
         self.screens.append(name)
         before = page.viewport_size or VIEWPORTS["portrait"]
         for language in languages:
+            if overlay is not None and page.get_attribute("html", "data-language") != language:
+                overlay.close(page)
+                switch_language(page, language)
+                overlay.open(page)
             switch_language(page, language)
             for label, size in VIEWPORTS.items():
                 page.set_viewport_size(size)
@@ -78,6 +101,8 @@ class ScreenAudit:
                 if found:
                     self.findings.append(f"{name} [{language}]: axe {found}")
         if languages != ("ja",):
+            if overlay is not None:
+                overlay.close(page)
             switch_language(page, "ja")
         page.set_viewport_size(before)
 
@@ -116,6 +141,7 @@ def switch_language(page: Page, code: str) -> None:
     if page.locator("#language-button").count():
         page.click("#language-button")
         page.click(f"#language-chooser [data-language='{code}']")
-    else:  # the staff console: its own language switch
-        page.click(f"[data-staff-language='{code}']")
+    else:  # the staff console: its own switch, in the sign-in form while that is open (the page is inert)
+        in_dialog = page.locator(f"dialog[open] [data-staff-language='{code}']")
+        (in_dialog if in_dialog.count() else page.locator(f"header [data-staff-language='{code}']")).click()
     page.wait_for_function("c => document.documentElement.dataset.language === c", arg=code)
