@@ -353,7 +353,7 @@ def test_idle_countdown_is_large_centred_with_one_primary_action(kiosk: KioskSta
     open_resident(page, kiosk.ui_url)
     page.click("#start-life-event")  # the home screen has no idle timer: it is where a wipe goes
     on_screen(page, "life-event")
-    page.clock.pause_at(page.evaluate("() => Date.now()") + 1_000)
+    page.clock.pause_at(page.evaluate("() => Date.now()") / 1000 + 1)  # seconds
     idle_s = page.evaluate("() => fetch('/api/config').then((reply) => reply.json())")["idle_timeout_s"]
     page.clock.run_for(int(idle_s) * 1000 + 1_000)
     dialog = page.locator("#idle-dialog .idle-dialog")

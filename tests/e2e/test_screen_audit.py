@@ -205,8 +205,8 @@ def walk_life_event(kiosk: KioskStack, page: Page, audit: ScreenAudit) -> None:
 
 
 def idle_dialog(page: Page) -> Overlay:
-    """The page's own idle countdown on a page whose clock is paused: time is moved past the idle timeout
-    to open it (it then stays open, counting nothing), and 続ける closes it."""
+    """The page's own idle countdown on a page whose clock is held: time is moved past the idle timeout to
+    open it (it then stays open, counting nothing), 続ける closes it; the clock runs while axe-core does."""
     config = page.evaluate("() => fetch('/api/config').then((reply) => reply.json())")
     idle_ms = int(config["idle_timeout_s"]) * 1000
 
@@ -218,7 +218,12 @@ def idle_dialog(page: Page) -> Overlay:
         opened.click("#idle-extend")
         opened.wait_for_selector("#idle-dialog", state="detached")
 
-    return Overlay(open=open_it, close=close_it)
+    def hold(opened: Page) -> None:
+        opened.clock.pause_at(opened.evaluate("() => Date.now()") / 1000 + 0.1)  # seconds
+
+    return Overlay(
+        open=open_it, close=close_it, before_axe=lambda opened: opened.clock.resume(), after_axe=hold
+    )
 
 
 def walk_idle(kiosk: KioskStack, page: Page, audit: ScreenAudit) -> None:
@@ -226,8 +231,8 @@ def walk_idle(kiosk: KioskStack, page: Page, audit: ScreenAudit) -> None:
     open_resident(page, kiosk.ui_url)
     page.click("#start-life-event")  # the home screen has no idle timer: it is where a wipe goes
     on_screen(page, "life-event")
-    page.clock.pause_at(page.evaluate("() => Date.now()") + 1_000)
     dialog = idle_dialog(page)
+    page.clock.pause_at(page.evaluate("() => Date.now()") / 1000 + 1)  # seconds
     dialog.open(page)
     audit.check(page, "idle-countdown", overlay=dialog)
     assert page.locator("#idle-dialog").count() == 0  # closed by 続ける after the last language

@@ -1,5 +1,6 @@
-"""The screenshots in docs/screens/: every screen of the screen audit's walk, in Japanese on the portrait kiosk,
-at 540 px wide (half the kiosk's 1080) with a reduced palette, plus docs/screens/README.md listing them.
+"""The screenshots in docs/screens/: every screen of the screen audit's walk, in Japanese on the portrait
+kiosk, at 540 px wide (half the kiosk's 1080) with a reduced palette, plus docs/screens/README.md listing
+them.
 
 ``make screenshots`` runs the audit walk (tests/e2e/test_screen_audit.py saves every screen it checks to
 test-artifacts/screenshots/audit/) and then this module::
@@ -34,9 +35,10 @@ def index(names: list[str]) -> str:
     rows = "\n".join(f"| `{name}` | ![{name}]({name}.png) |" for name in names)
     return (
         "# Screens\n\n"
-        "Every screen the screen audit walks (tests/e2e/test_screen_audit.py), in Japanese on the portrait\n"
-        "kiosk (1080×1920, shown at 540 px). Regenerate with `make screenshots`; the audit itself also checks\n"
-        "やさしい日本語 and English, landscape and 200 % zoom (test-artifacts/screenshots/audit/).\n\n"
+        "Every screen the screen audit walks (tests/e2e/test_screen_audit.py), in Japanese on the\n"
+        "portrait kiosk (1080×1920, shown at 540 px). Regenerate with `make screenshots`; the audit\n"
+        "itself also checks やさしい日本語 and English, landscape and 200 % zoom\n"
+        "(test-artifacts/screenshots/audit/).\n\n"
         f"| screen | picture |\n|---|---|\n{rows}\n"
     )
 

@@ -53,12 +53,19 @@ ALLOWED_WORDS = frozenset({"nanaco", "cc"})
 _MEASURE = (Path(__file__).parent / "screen_audit.js").read_text(encoding="utf-8").split("\n", 1)[1].strip()
 
 
+def _nothing(page: Page) -> None:
+    pass
+
+
 @dataclass(frozen=True)
 class Overlay:
-    """How to open and close a dialog that covers the header (the idle countdown)."""
+    """How to open and close a dialog that covers the header (the idle countdown); ``before_axe`` and
+    ``after_axe`` let a page whose clock is held run its timers while axe-core (which uses them) runs."""
 
     open: Callable[[Page], None]
     close: Callable[[Page], None]
+    before_axe: Callable[[Page], None] = _nothing
+    after_axe: Callable[[Page], None] = _nothing
 
 
 @dataclass
@@ -97,7 +104,9 @@ class ScreenAudit:
                     page.screenshot(path=str(self.screenshots / f"{safe}.png"))
             if self.axe is not None:
                 page.set_viewport_size(VIEWPORTS["portrait"])
+                (overlay.before_axe if overlay else _nothing)(page)
                 found = self.axe(page)
+                (overlay.after_axe if overlay else _nothing)(page)
                 if found:
                     self.findings.append(f"{name} [{language}]: axe {found}")
         if languages != ("ja",):

@@ -4,16 +4,24 @@
 // unknown value is shown as "—" (never an identifier in the text).
 import { has, t } from "./i18n.js";
 
+// An enum value is looked up as sent, then without its leading words ("PAYMENT_STATE_APPROVED",
+// "PAYMENT_APPROVED" → "APPROVED"): the console keeps its words while the protos' enum names change.
+function candidates(value) {
+  const text = String(value ?? "");
+  if (!/^[A-Z0-9_]+$/.test(text)) return [text, text.toLowerCase()];
+  const parts = text.split("_");
+  return parts.map((_, i) => parts.slice(i).join("_"));
+}
+
 function lookup(table, value) {
-  const key = `staff.${table}.${value}`;
-  if (value !== undefined && value !== null && value !== "" && has(key)) return t(key);
-  const lower = `staff.${table}.${String(value || "").toLowerCase()}`;
-  return has(lower) ? t(lower) : "—";
+  if (value === undefined || value === null || value === "") return "—";
+  const key = candidates(value).map((name) => `staff.${table}.${name}`).find(has);
+  return key ? t(key) : "—";
 }
 
 export const slotLabel = (slot) => lookup("slot", slot);
 export const kindLabel = (kind) => lookup("kind", kind);
-export const stateLabel = (state) => lookup("state", String(state || "UNSPECIFIED").replace(/^DEVICE_STATE_/, ""));
+export const stateLabel = (state) => lookup("state", state || "UNSPECIFIED");
 export const reasonLabel = (reason) => lookup("reason", reason);
 export const eventLabel = (kind) => lookup("event", kind);
 export const paymentStateLabel = (state) => lookup("pay", state);
