@@ -356,19 +356,19 @@ def test_idle_countdown_is_large_centred_with_one_primary_action(kiosk: KioskSta
     page.clock.pause_at(page.evaluate("() => Date.now()") / 1000 + 1)  # seconds
     idle_s = page.evaluate("() => fetch('/api/config').then((reply) => reply.json())")["idle_timeout_s"]
     page.clock.run_for(int(idle_s) * 1000 + 1_000)
-    dialog = page.locator("#idle-dialog .idle-dialog")
+    dialog = page.locator("[role='alertdialog'] .dialog")
     expect(dialog).to_be_visible()
     box = dialog.bounding_box()
     assert box is not None
     assert abs(box["x"] + box["width"] / 2 - 540) < 20 and abs(box["y"] + box["height"] / 2 - 960) < 200, box
-    assert page.locator("#idle-dialog button").count() == 1  # one action
-    action = page.locator("#idle-dialog button").bounding_box()
+    assert page.locator("[role='alertdialog'] button").count() == 1  # one action
+    action = page.locator("[role='alertdialog'] button").bounding_box()
     assert action is not None and action["height"] >= 88 and action["width"] >= 0.8 * box["width"], action
     number = page.locator("#idle-number")
     assert float(number.evaluate("el => parseFloat(getComputedStyle(el).fontSize)")) >= 96
     assert number.inner_text().strip().isdigit()
     page.click("#idle-extend")
-    expect(page.locator("#idle-dialog")).to_have_count(0)
+    expect(page.locator("[role='alertdialog']")).to_have_count(0)
 
 
 def test_staff_console_and_sign_in_speak_the_chosen_language(kiosk: KioskStack, kiosk_page: Page) -> None:
