@@ -4,7 +4,8 @@ screen a walk reaches is checked in ja, やさしい日本語 and en, at 1080×1
 540×960 viewport), for what a resident or staff member would trip over:
 
 - identifier-like tokens in the visible text (snake_case, dotted keys, ENUM_NAMES, i18n keys; on
-  Japanese screens also bare lowercase ASCII words such as ``kokuho`` or ``visa``);
+  Japanese screens also bare lowercase ASCII words such as ``kokuho`` or ``visa``), and values the page
+  failed to put into words (``null``, ``undefined``, ``NaN``);
 - horizontal overflow (the page scrolls sideways, or an element sticks out on the right);
 - the primary action below the fold (the action bar's 次へ, else the first big choice);
 - a touch target under 44×44 CSS px, or a primary action under 88 px tall at 1080 wide;
@@ -47,6 +48,8 @@ IDENTIFIER = re.compile(
 # On a Japanese screen a bare lowercase ASCII word is an untranslated value (kokuho, employee, visa).
 ASCII_WORD = re.compile(r"(?<![A-Za-z0-9@-])[a-z]{3,}(?![A-Za-z0-9-])")
 ALLOWED_WORDS = frozenset({"nanaco", "cc"})
+# A value the page failed to put into words, on any screen (staff too): null, undefined, NaN.
+LEAKED = re.compile(r"\b(?:null|undefined|NaN)\b|\[object Object\]")
 
 # Runs in the page: the facts the checks need, in one round trip.
 # (the file's first line is a comment; Playwright wants the function expression itself)
@@ -117,7 +120,7 @@ class ScreenAudit:
 
     def _measure(self, page: Page, where: str, language: str, width: int) -> None:
         facts = page.evaluate(_MEASURE)
-        tokens = sorted(set(IDENTIFIER.findall(facts["text"])))
+        tokens = sorted(set(IDENTIFIER.findall(facts["text"])) | set(LEAKED.findall(facts["text"])))
         if language.startswith("ja") and not facts["staff"]:
             words = {w for w in ASCII_WORD.findall(facts["text"]) if w not in ALLOWED_WORDS}
             tokens = sorted(set(tokens) | words)

@@ -471,7 +471,7 @@ async function questions(pending = null, shown = null) {
           h("span", { class: "about-who", html: about(question) }),
           leftInGroup ? h("span", { class: "about-left", html: t(question.person_id ? "life.group_left_person" : "life.group_left_household", { left: leftInGroup }) }) : null,
         ),
-        left ? h("p", { class: "progress-step", html: t("life.question_count", { left }) }) : null,
+        left && left !== leftInGroup ? h("p", { class: "progress-step", html: t("life.question_count", { left }) }) : null,
         question.help && question.help.ja ? h("p", { class: "hint", html: domainLabel("question", "", { api: question.help }) }) : null,
         controlsOf(),
         question.allows_unknown ? h("div", { class: "choices" }, button("life.unknown", () => answer({ unknown: true }), "secondary big", { id: "answer-unknown" })) : null,

@@ -287,7 +287,7 @@ async function kpi() {
   const writesAfter = report.report_writes_after || {};
   const minutes = (seconds) => Number(seconds || 0) / 60;
   const unit = ` ${plain("staff.kpi.minutes")}`;
-  screen.append(
+  const parts = [
     h("p", { class: "chart-legend" }, h("span", { class: "before", html: t("staff.kpi.legend_before") }), h("span", { class: "after", html: t("staff.kpi.legend_after") })),
     before && before.unconfirmed ? h("p", { class: "note", id: "kpi-before-note", html: t("staff.kpi.placeholder") }) : null,
     before && before.source_ja ? h("p", { class: "note", id: "kpi-before-source", html: t("staff.kpi.source", { source: before.source_ja }) }) : null,
@@ -297,7 +297,8 @@ async function kpi() {
     barChart("staff.kpi.procedure", rows, (r) => minutes(r.avg_procedure_s), unit, before ? minutes(before.avg_procedure_s) : null),
     barChart("staff.kpi.writes_saved", rows, (r) => Number(r.writes_saved || 0), ""),
     barChart("staff.kpi.forms", rows, (r) => Number(r.forms_printed || 0), ""),
-  );
+  ];
+  screen.append(...parts.filter(Boolean)); // append() would write a null as the word "null"
 }
 
 // ---------------------------------------------------------------- simulators
