@@ -2,7 +2,7 @@
 // its fields (the daemon validates each value and renders the PDF again), release it. Every change is made
 // by the signed-in person (issue 17); values are sent only in the POST body, never in a URL.
 import { rpc } from "./api.js";
-import { escapeHtml, t, tHtml } from "./i18n.js";
+import { escapeHtml, has, t, tHtml } from "./i18n.js";
 import { button, onLanguage, problem } from "./staffui.js";
 import { fieldLabel } from "./stafflabels.js";
 import { requireStaff, signedInStaff } from "./staffauth.js";
@@ -81,6 +81,12 @@ export async function outbox(screen) {
   );
 }
 
+// A word of the staff console's language files; the back office (its own files, backoffice/labels.js) also
+// draws these fields, without the console's words loaded: there the Japanese word is shown, never the key.
+function word(key, japanese) {
+  return has(key) ? t(key) : escapeHtml(japanese);
+}
+
 // One input per field, by kind; the original value is kept to send only what staff changed.
 export function fieldEditor(field, index) {
   const id = `field-${index}`;
@@ -102,9 +108,9 @@ export function fieldEditor(field, index) {
   if (field.kind === "FORM_FIELD_KIND_NAME") {
     const furigana = h("input", { type: "text", id: `${id}-furigana`, "data-furigana-of": field.key, value: field.furigana || "", autocomplete: "off" });
     furigana.dataset.original = field.furigana || "";
-    parts.push(h("label", { for: `${id}-furigana`, html: t("staff.outbox.furigana") }), furigana);
+    parts.push(h("label", { for: `${id}-furigana`, html: word("staff.outbox.furigana", "ふりがな") }), furigana);
   }
-  if (missing) parts.push(h("span", { class: "warning", html: t("staff.outbox.missing") }));
+  if (missing) parts.push(h("span", { class: "warning", html: word("staff.outbox.missing", "⚠ 未記入") }));
   return h("div", { class: "form-field", "data-field": field.key }, ...parts);
 }
 
