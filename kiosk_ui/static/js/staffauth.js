@@ -2,7 +2,7 @@
 // The session lives in an HttpOnly cookie the page cannot read; the page keeps only the CSRF token (in
 // memory, never in storage) and sends it on every state-changing call under /staff/. A 401 from the
 // staff bridge (session expired or signed out elsewhere) asks for the sign-in again.
-import { language, t } from "./i18n.js";
+import { ensureLoaded, language, t } from "./i18n.js";
 import { languageSwitch, onLanguage } from "./staffui.js";
 import { h } from "./ui.js";
 
@@ -118,6 +118,7 @@ export function requireStaff() {
   if (current) return Promise.resolve(current);
   if (pending) return pending;
   pending = (async () => {
+    await ensureLoaded();
     const reply = await nativeFetch("/staff/auth/session", { cache: "no-store" });
     if (reply.ok) {
       signedIn(await reply.json());
