@@ -5,12 +5,13 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PYTEST_ARGS ?=
 
-.PHONY: help setup run test lint typecheck unit integration e2e certs audit lock clean install uninstall deb
+.PHONY: help setup run test lint typecheck unit integration e2e screenshots certs audit lock clean install uninstall deb
 
 help:
 	@echo "make run    start the daemon, every simulator and the kiosk UI on simulators"
 	@echo "make test   lint, type-check and run every test (unit, integration, e2e)"
 	@echo "make certs  issue a local CA and mutual-TLS certificates into certs/"
+	@echo "make screenshots  regenerate docs/screens/*.png from the screen audit's walk"
 	@echo "make lock   re-pin the dependencies (requirements.lock, with hashes)"
 	@echo "make clean  remove the virtual environment, generated code and run state"
 	@echo "make install    install as an appliance (root; DESTDIR= stages; README: Install on a kiosk PC)"
@@ -44,6 +45,11 @@ integration: setup
 
 e2e: setup
 	$(PY) -m pytest tests/e2e $(PYTEST_ARGS)
+
+# docs/screens/*.png: every screen of the screen audit's walk (not part of `make test`).
+screenshots: setup
+	$(PY) -m pytest -p no:cacheprovider tests/e2e/test_screen_audit.py $(PYTEST_ARGS)
+	$(PY) -m tests.support.doc_screens
 
 # Re-pin every dependency with hashes after a change to pyproject.toml (no machine-local index lines).
 lock: setup

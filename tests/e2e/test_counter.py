@@ -232,16 +232,16 @@ def test_staff_console_devices_simulators_outbox_payments_kpi(kiosk: KioskStack,
     kiosk.sign_in(page)
     page.wait_for_selector("body[data-ready='true']")
     for slot in ("card", "receipt", "forms", "payment"):
-        expect(page.locator(f"tr[data-device='{slot}'] .state")).to_have_text("待機中 / Ready")
+        expect(page.locator(f"tr[data-device='{slot}'] .state")).to_have_text("待機中")
     capture(page, "staff-devices")
 
     page.click("#tab-simulators")
     page.wait_for_selector("section[data-sim='simulators/escpos_printer']")
     capture(page, "staff-simulators")
     page.click("section[data-sim='simulators/escpos_printer'] button[data-action='cover']")
-    expect(page.locator("#sim-status")).to_contain_text("cover")
+    expect(page.locator("#sim-status")).to_contain_text("ふたを開ける")
     page.click("#tab-devices")
-    expect(page.locator("tr[data-device='receipt'] .state")).to_have_text("エラー / Error", timeout=15_000)
+    expect(page.locator("tr[data-device='receipt'] .state")).to_have_text("エラー", timeout=15_000)
     expect(page.locator("tr[data-device='receipt']")).to_contain_text("ふたが開いている")
     expect(page.locator("#event-log")).to_contain_text("状態の変化")  # a table in words, not keys
     capture(page, "staff-devices-cover-open")
@@ -260,7 +260,7 @@ def test_staff_console_devices_simulators_outbox_payments_kpi(kiosk: KioskStack,
     name_input.fill(CORRECTED)
     expect(page.locator("#acting-staff")).to_contain_text(TEST_STAFF.staff_id)  # signed in, not typed
     page.click("#save-corrections")
-    expect(page.locator("#outbox-status")).to_contain_text("Corrections saved")
+    expect(page.locator("#outbox-status")).to_contain_text("修正を保存しました")
     expect(page.locator("#corrected-by")).to_contain_text(TEST_STAFF.staff_id)
     expect(
         page.locator("#application-form .form-field:has([data-furigana-of]) input[data-key]").first

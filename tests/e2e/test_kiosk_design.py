@@ -134,6 +134,41 @@ def test_questions_name_the_person_and_go_back(kiosk: KioskStack, kiosk_page: Pa
     on_screen(page, "facts")
 
 
+def test_questions_come_grouped_under_whom_they_are_about(kiosk: KioskStack, kiosk_page: Page) -> None:
+    """Each question screen carries its group's heading (the household, or a member by name) and how many
+    questions that group has left; a member's questions come together, after the household's."""
+    page = kiosk_page
+    to_questions(kiosk, page)
+    groups: list[str] = []
+    for _ in range(80):
+        page.wait_for_selector("#screen[data-screen='question'], #screen[data-screen='summary']")
+        if page.get_attribute("#screen", "data-screen") == "summary":
+            break
+        group = page.get_attribute("#question-about", "data-group") or ""
+        heading = page.inner_text("#question-about")
+        expect(page.locator("#question-about .about-left")).to_contain_text(re.compile(r"\d"))
+        if group != "household":
+            assert "指宿" in heading, heading  # the member's name, as typed or read from the card
+        groups.append(group)
+        text = page.inner_text("#question-text")
+        picks = page.locator("#screen .content .choice-button[id^='answer-pick-']")
+        if picks.count() and group != "household":
+            page.click("#answer-next")  # a member's own list: none of them
+        elif picks.count():
+            for index in range(picks.count()):  # everyone: brings each member's own questions
+                picks.nth(index).click()
+            page.click("#answer-next")
+        else:
+            answer_one(page)
+        page.wait_for_function(
+            "t => { const q = document.querySelector('#question-text'); return !q || q.innerText !== t; }",
+            arg=text,
+        )
+    runs = [group for index, group in enumerate(groups) if index == 0 or groups[index - 1] != group]
+    assert groups[0] == "household" and len(set(groups)) >= 2, groups
+    assert len(runs) == len(set(runs)), f"a group asked in pieces: {runs}"
+
+
 def test_dog_count_is_asked_as_dogs(kiosk: KioskStack, kiosk_page: Page) -> None:
     page = kiosk_page
     to_questions(kiosk, page)
@@ -308,3 +343,46 @@ def test_staff_console_speaks_words_logs_a_table_and_inserts_any_card(
         on_screen(resident, "confirm")
     finally:
         context.close()
+
+
+def test_idle_countdown_is_large_centred_with_one_primary_action(kiosk: KioskStack, kiosk_page: Page) -> None:
+    """「まだ続けますか?」: centred on the screen, the seconds as one large number, one full-width primary
+    button (≥ 88 px), readable at arm's length; the page's clock is held so the dialog stays open."""
+    page = kiosk_page
+    page.clock.install()
+    open_resident(page, kiosk.ui_url)
+    page.click("#start-life-event")  # the home screen has no idle timer: it is where a wipe goes
+    on_screen(page, "life-event")
+    page.clock.pause_at(page.evaluate("() => Date.now()") / 1000 + 1)  # seconds
+    idle_s = page.evaluate("() => fetch('/api/config').then((reply) => reply.json())")["idle_timeout_s"]
+    page.clock.run_for(int(idle_s) * 1000 + 1_000)
+    dialog = page.locator("[role='alertdialog'] .dialog")
+    expect(dialog).to_be_visible()
+    box = dialog.bounding_box()
+    assert box is not None
+    assert abs(box["x"] + box["width"] / 2 - 540) < 20 and abs(box["y"] + box["height"] / 2 - 960) < 200, box
+    assert page.locator("[role='alertdialog'] button").count() == 1  # one action
+    action = page.locator("[role='alertdialog'] button").bounding_box()
+    assert action is not None and action["height"] >= 88 and action["width"] >= 0.8 * box["width"], action
+    number = page.locator("#idle-number")
+    assert float(number.evaluate("el => parseFloat(getComputedStyle(el).fontSize)")) >= 96
+    assert number.inner_text().strip().isdigit()
+    page.click("#idle-extend")
+    expect(page.locator("[role='alertdialog']")).to_have_count(0)
+
+
+def test_staff_console_and_sign_in_speak_the_chosen_language(kiosk: KioskStack, kiosk_page: Page) -> None:
+    """Staff read labels from the language files: the sign-in form has its own language switch, and in
+    English the device table shows no Japanese."""
+    page = kiosk_page
+    page.goto(kiosk.staff_url)
+    page.click("dialog[open] [data-staff-language='en']")
+    expect(page.locator("#sign-in-submit")).to_have_text("Sign in")
+    kiosk.sign_in(page)
+    page.wait_for_selector("#device-rows tr")
+    expect(page.locator("tr[data-device='card'] .state")).to_have_text("Ready")
+    assert not JAPANESE.search(page.inner_text("#screen table")), page.inner_text("#screen table")[:200]
+    page.click("header [data-staff-language='ja-easy']")
+    expect(page.locator("#tab-devices ruby rt").first).to_be_attached()  # furigana
+    page.click("header [data-staff-language='ja']")
+    expect(page.locator("tr[data-device='card'] .state")).to_have_text("待機中")

@@ -1,6 +1,7 @@
 """The screen audit (tests/e2e/audit.py) over every resident and staff screen: the certificate flow paid
 cashless, the life-event flow with a card member and a typed one (with its validation messages), the
-shell's screens (language chooser, call staff, error, wipe), and the staff console's tabs.
+shell's screens (language chooser, call staff, error, wipe), the idle countdown, the counter tablet and the
+staff console (sign-in, every tab, an application in the outbox), all in ja, やさしい日本語 and en.
 
 One browser and one kiosk stack for the module; each screen is measured in place (three languages, three
 viewports), so the walk stays a single pass through each flow."""
@@ -16,6 +17,7 @@ from playwright.sync_api import Browser, Page
 from tests.e2e.audit import ScreenAudit, e2e_audit
 from tests.e2e.conftest import PERSONA, PIN, enter_pin, on_screen, open_resident
 from tests.fixtures.kiosk import KioskStack
+from tests.support.screen_audit import Overlay
 
 pytestmark = pytest.mark.e2e
 
@@ -202,9 +204,46 @@ def walk_life_event(kiosk: KioskStack, page: Page, audit: ScreenAudit) -> None:
     on_screen(page, "home")
 
 
+def idle_dialog(page: Page) -> Overlay:
+    """The page's own idle countdown on a page whose clock is held: time is moved past the idle timeout to
+    open it (it then stays open, counting nothing), 続ける closes it; the clock runs while axe-core does."""
+    config = page.evaluate("() => fetch('/api/config').then((reply) => reply.json())")
+    idle_ms = int(config["idle_timeout_s"]) * 1000
+
+    def open_it(opened: Page) -> None:
+        opened.clock.run_for(idle_ms + 1_000)
+        opened.wait_for_selector("#idle-dialog #idle-extend")
+
+    def close_it(opened: Page) -> None:
+        opened.click("#idle-extend")
+        opened.wait_for_selector("#idle-dialog", state="detached")
+
+    def hold(opened: Page) -> None:
+        opened.clock.pause_at(opened.evaluate("() => Date.now()") / 1000 + 0.1)  # seconds
+
+    return Overlay(
+        open=open_it, close=close_it, before_axe=lambda opened: opened.clock.resume(), after_axe=hold
+    )
+
+
+def walk_idle(kiosk: KioskStack, page: Page, audit: ScreenAudit) -> None:
+    page.clock.install()
+    open_resident(page, kiosk.ui_url)
+    page.click("#start-life-event")  # the home screen has no idle timer: it is where a wipe goes
+    on_screen(page, "life-event")
+    dialog = idle_dialog(page)
+    page.clock.pause_at(page.evaluate("() => Date.now()") / 1000 + 1)  # seconds
+    dialog.open(page)
+    audit.check(page, "idle-countdown", overlay=dialog)
+    assert page.locator("#idle-dialog").count() == 0  # closed by 続ける after the last language
+
+
 def walk_counter_tablet(kiosk: KioskStack, page: Page, audit: ScreenAudit) -> None:
-    """The counter tablet's own screens: payment by the reception slip, a member read by the camera."""
+    """The counter tablet's own screens: its sign-in, payment by the reception slip, a member read by the
+    camera."""
     page.goto(kiosk.counter_url)
+    page.wait_for_selector("dialog[open] #sign-in-form")
+    audit.check(page, "counter-sign-in")
     kiosk.sign_in(page)  # the counter tablet is a staff page
     page.wait_for_selector("body[data-ready='true']")
     on_screen(page, "home")
@@ -230,6 +269,8 @@ def walk_counter_tablet(kiosk: KioskStack, page: Page, audit: ScreenAudit) -> No
 
 def walk_staff(kiosk: KioskStack, page: Page, audit: ScreenAudit) -> None:
     page.goto(kiosk.staff_url)
+    page.wait_for_selector("dialog[open] #sign-in-form")
+    audit.check(page, "staff-sign-in")
     kiosk.sign_in(page)
     page.wait_for_selector("body[data-ready='true']")
     page.wait_for_selector("#device-rows tr")
@@ -237,7 +278,13 @@ def walk_staff(kiosk: KioskStack, page: Page, audit: ScreenAudit) -> None:
     for tab in ("devices", "outbox", "payments", "kpi", "simulators"):
         page.click(f"#tab-{tab}")
         page.wait_for_selector(f"#screen[data-screen='{tab}'][data-loaded='true']")
-        audit.check(page, f"staff-{tab}", ("ja",))
+        audit.check(page, f"staff-{tab}")
+    page.click("#tab-outbox")
+    page.wait_for_selector("#screen[data-screen='outbox'][data-loaded='true']")
+    if page.locator(".open-application").count():  # an application from the life-event walk
+        page.locator(".open-application").first.click()
+        page.wait_for_selector("#application-form")
+        audit.check(page, "staff-outbox-detail")
 
 
 def findings_of(audit: ScreenAudit, walk: Callable[[], None]) -> list[str]:
@@ -261,6 +308,11 @@ def test_shell_screens(kiosk: KioskStack, portrait: Page, audit: ScreenAudit) ->
 def test_life_event_screens(kiosk: KioskStack, portrait: Page, audit: ScreenAudit) -> None:
     open_resident(portrait, kiosk.ui_url)
     found = findings_of(audit, lambda: walk_life_event(kiosk, portrait, audit))
+    assert not found, "\n".join(found)
+
+
+def test_idle_countdown(kiosk: KioskStack, portrait: Page, audit: ScreenAudit) -> None:
+    found = findings_of(audit, lambda: walk_idle(kiosk, portrait, audit))
     assert not found, "\n".join(found)
 
 

@@ -16,7 +16,8 @@
     }
     return false;
   };
-  const root = document.querySelector('#language-chooser') || document.body;
+  // A full-screen dialog (language chooser, idle countdown) is the screen while it is open.
+  const root = document.querySelector('#language-chooser, #idle-dialog') || document.body;
   const overflowing = [];
   for (const el of root.querySelectorAll('h1, h2, p, li, dd, dt, td, th, label, button, input, output, figure, svg, .reception-number')) {
     if (!visible(el)) continue;
@@ -32,7 +33,7 @@
   // The staff console scrolls like any desktop page: its primary control is the current tab.
   const selector = document.body.classList.contains('staff')
     ? '#tabs .tab[aria-current=page]'
-    : '.action-bar .action-next, #screen .button.primary, #screen .button.big, #screen .choice, #screen .choice-button, #screen .pin-key, #language-chooser .language';
+    : '#idle-dialog .button.primary, .action-bar .action-next, #screen .button.primary, #screen .button.big, #screen .choice, #screen .choice-button, #screen .pin-key, #language-chooser .language';
   const primaries = [...root.querySelectorAll(selector)].filter(visible);
   const primary = primaries[0];
   const primaryBox = primary ? primary.getBoundingClientRect() : null;

@@ -4,12 +4,17 @@ screen a walk reaches is checked in ja, やさしい日本語 and en, at 1080×1
 540×960 viewport), for what a resident or staff member would trip over:
 
 - identifier-like tokens in the visible text (snake_case, dotted keys, ENUM_NAMES, i18n keys; on
-  Japanese screens also bare lowercase ASCII words such as ``kokuho`` or ``visa``);
+  Japanese screens also bare lowercase ASCII words such as ``kokuho`` or ``visa``), and values the page
+  failed to put into words (``null``, ``undefined``, ``NaN``);
 - horizontal overflow (the page scrolls sideways, or an element sticks out on the right);
 - the primary action below the fold (the action bar's 次へ, else the first big choice);
 - a touch target under 44×44 CSS px, or a primary action under 88 px tall at 1080 wide;
 - controls lying on top of each other (an action bar whose buttons overlap);
 - an axe-core serious or critical violation (once per screen and language, portrait).
+
+A dialog over the screen (the idle countdown) is audited as the screen; it cannot stay open while the
+header's language button is used, so ``check(..., overlay=Overlay(open, close))`` closes it for each language
+switch and opens it again.
 
 ``ScreenAudit.check(page, name)`` records every finding (nothing is asserted there), so one walk reports all
 screens at once. With ``screenshots`` set, each screen is saved there (portrait, landscape and zoom in
@@ -43,10 +48,27 @@ IDENTIFIER = re.compile(
 # On a Japanese screen a bare lowercase ASCII word is an untranslated value (kokuho, employee, visa).
 ASCII_WORD = re.compile(r"(?<![A-Za-z0-9@-])[a-z]{3,}(?![A-Za-z0-9-])")
 ALLOWED_WORDS = frozenset({"nanaco", "cc"})
+# A value the page failed to put into words, on any screen (staff too): null, undefined, NaN.
+LEAKED = re.compile(r"\b(?:null|undefined|NaN)\b|\[object Object\]")
 
 # Runs in the page: the facts the checks need, in one round trip.
 # (the file's first line is a comment; Playwright wants the function expression itself)
 _MEASURE = (Path(__file__).parent / "screen_audit.js").read_text(encoding="utf-8").split("\n", 1)[1].strip()
+
+
+def _nothing(page: Page) -> None:
+    pass
+
+
+@dataclass(frozen=True)
+class Overlay:
+    """How to open and close a dialog that covers the header (the idle countdown); ``before_axe`` and
+    ``after_axe`` let a page whose clock is held run its timers while axe-core (which uses them) runs."""
+
+    open: Callable[[Page], None]
+    close: Callable[[Page], None]
+    before_axe: Callable[[Page], None] = _nothing
+    after_axe: Callable[[Page], None] = _nothing
 
 
 @dataclass
@@ -58,11 +80,22 @@ class ScreenAudit:
     axe: Callable[[Page], list[dict[str, Any]]] | None = None
     screenshots: Path | None = None
 
-    def check(self, page: Page, name: str, languages: tuple[str, ...] = LANGUAGES) -> None:
-        """Audit the current screen in each language and viewport; switch back to Japanese after."""
+    def check(
+        self,
+        page: Page,
+        name: str,
+        languages: tuple[str, ...] = LANGUAGES,
+        overlay: Overlay | None = None,
+    ) -> None:
+        """Audit the current screen in each language and viewport; switch back to Japanese after (an
+        ``overlay`` is then closed)."""
         self.screens.append(name)
         before = page.viewport_size or VIEWPORTS["portrait"]
         for language in languages:
+            if overlay is not None and page.get_attribute("html", "data-language") != language:
+                overlay.close(page)
+                switch_language(page, language)
+                overlay.open(page)
             switch_language(page, language)
             for label, size in VIEWPORTS.items():
                 page.set_viewport_size(size)
@@ -74,16 +107,20 @@ class ScreenAudit:
                     page.screenshot(path=str(self.screenshots / f"{safe}.png"))
             if self.axe is not None:
                 page.set_viewport_size(VIEWPORTS["portrait"])
+                (overlay.before_axe if overlay else _nothing)(page)
                 found = self.axe(page)
+                (overlay.after_axe if overlay else _nothing)(page)
                 if found:
                     self.findings.append(f"{name} [{language}]: axe {found}")
         if languages != ("ja",):
+            if overlay is not None:
+                overlay.close(page)
             switch_language(page, "ja")
         page.set_viewport_size(before)
 
     def _measure(self, page: Page, where: str, language: str, width: int) -> None:
         facts = page.evaluate(_MEASURE)
-        tokens = sorted(set(IDENTIFIER.findall(facts["text"])))
+        tokens = sorted(set(IDENTIFIER.findall(facts["text"])) | set(LEAKED.findall(facts["text"])))
         if language.startswith("ja") and not facts["staff"]:
             words = {w for w in ASCII_WORD.findall(facts["text"]) if w not in ALLOWED_WORDS}
             tokens = sorted(set(tokens) | words)
@@ -116,6 +153,7 @@ def switch_language(page: Page, code: str) -> None:
     if page.locator("#language-button").count():
         page.click("#language-button")
         page.click(f"#language-chooser [data-language='{code}']")
-    else:  # the staff console: its own language switch
-        page.click(f"[data-staff-language='{code}']")
+    else:  # the staff console: its own switch, in the sign-in form while that is open (the page is inert)
+        in_dialog = page.locator(f"dialog[open] [data-staff-language='{code}']")
+        (in_dialog if in_dialog.count() else page.locator(f"header [data-staff-language='{code}']")).click()
     page.wait_for_function("c => document.documentElement.dataset.language === c", arg=code)

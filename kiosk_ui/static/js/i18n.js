@@ -34,6 +34,14 @@ export async function setLanguage(code) {
   document.documentElement.dataset.language = code;
 }
 
+// The Japanese words without choosing a language for the page: a page with its own language files (the
+// back office) still shows the staff sign-in and badge in words, never as keys.
+export async function ensureLoaded() {
+  if (Object.keys(fallback).length) return;
+  fallback = await load("ja");
+  if (!Object.keys(dictionary).length) dictionary = fallback;
+}
+
 export function language() {
   return current;
 }

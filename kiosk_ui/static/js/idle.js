@@ -85,12 +85,18 @@ export class IdleTimer {
     return this.onExtend(this.session).catch(() => {});
   }
 
+  // The dialog (kiosk_ui/README.md, "Idle countdown"): centred over the screen, the seconds left as one large
+  // number, one sentence of what happens, and ONE primary action spanning the width ("続ける").
   warn(seconds) {
     this.closeDialog();
     let left = seconds;
     const sessionMode = Boolean(this.session);
+    const number = h("p", { class: "idle-number", id: "idle-number", "aria-hidden": "true" });
     const count = h("p", { class: "countdown", id: "idle-countdown", "aria-live": "polite", "data-mode": this.mode });
-    const update = () => (count.innerHTML = t("idle.countdown", { seconds: Math.max(0, left) }));
+    const update = () => {
+      number.textContent = String(Math.max(0, left));
+      count.innerHTML = t("idle.countdown", { seconds: Math.max(0, left) });
+    };
     update();
     const extend = button(
       "idle.extend",
@@ -100,15 +106,24 @@ export class IdleTimer {
           this.extendSession(true);
         } else this.reset();
       },
-      "primary",
+      "primary big",
       { id: "idle-extend" },
     );
     this.dialog = h(
       "div",
-      { class: "overlay", role: "alertdialog", "aria-modal": "true", "aria-labelledby": "idle-title" },
-      h("div", { class: "dialog" }, h("h2", { id: "idle-title", i18n: "idle.title" }), count, h("p", { i18n: "idle.explain" }), extend),
+      { class: "overlay idle-overlay", id: "idle-dialog", role: "alertdialog", "aria-modal": "true", "aria-labelledby": "idle-title", "aria-describedby": "idle-countdown idle-explain" },
+      h(
+        "div",
+        { class: "dialog idle-dialog" },
+        h("h2", { id: "idle-title", i18n: "idle.title" }),
+        number,
+        count,
+        h("p", { class: "idle-explain", id: "idle-explain", i18n: "idle.explain" }),
+        extend,
+      ),
     );
     document.body.append(this.dialog);
+    document.body.dataset.idleDialog = "open";
     extend.focus();
     this.tick = setInterval(() => {
       left -= 1;
@@ -125,5 +140,6 @@ export class IdleTimer {
     clearInterval(this.tick);
     if (this.dialog) this.dialog.remove();
     this.dialog = null;
+    delete document.body.dataset.idleDialog;
   }
 }

@@ -361,6 +361,17 @@ function choiceText(question, choice, index) {
   return domainLabel("choice", `${question.question_id}.${choice}`, { api, fallback: choice });
 }
 
+// Questions are grouped by whom they are about (the household, then each member: the daemon's order, as
+// household answers bring members' questions). The next one stays in the group just answered while that
+// group has questions left, so a member's questions come together under one heading.
+function sameGroup(a, b) {
+  return (a.person_id || "") === (b.person_id || "");
+}
+
+function nextQuestion(pending, last) {
+  return (last && pending.find((q) => sameGroup(q, last))) || pending[0];
+}
+
 // Answered questions, newest last: 戻る shows the previous one again (answering it again replaces it).
 async function questions(pending = null, shown = null) {
   const app = context();
@@ -371,9 +382,10 @@ async function questions(pending = null, shown = null) {
       return showError(error, { retry: () => questions() });
     }
   }
-  const question = shown || (pending.questions || [])[0];
+  const question = shown || nextQuestion(pending.questions || [], app.flow.answered[app.flow.answered.length - 1]);
   if (!question) return summary();
   const left = shown ? null : pending.questions.length;
+  const leftInGroup = shown ? null : pending.questions.filter((q) => sameGroup(q, question)).length;
   const answer = async (value) => {
     try {
       const next = await rpc("VisitService", "AnswerQuestion", {
@@ -453,8 +465,13 @@ async function questions(pending = null, shown = null) {
       step: STEP.questions,
       className: "question-page",
       content: [
-        h("p", { class: "about", id: "question-about", html: about(question) }),
-        left ? h("p", { class: "progress-step", html: t("life.question_count", { left }) }) : null,
+        h(
+          "p",
+          { class: `about ${question.person_id ? "about-person" : "about-household"}`, id: "question-about", "data-group": question.person_id || "household" },
+          h("span", { class: "about-who", html: about(question) }),
+          leftInGroup ? h("span", { class: "about-left", html: t(question.person_id ? "life.group_left_person" : "life.group_left_household", { left: leftInGroup }) }) : null,
+        ),
+        left && left !== leftInGroup ? h("p", { class: "progress-step", html: t("life.question_count", { left }) }) : null,
         question.help && question.help.ja ? h("p", { class: "hint", html: domainLabel("question", "", { api: question.help }) }) : null,
         controlsOf(),
         question.allows_unknown ? h("div", { class: "choices" }, button("life.unknown", () => answer({ unknown: true }), "secondary big", { id: "answer-unknown" })) : null,

@@ -2,7 +2,8 @@
 // its fields (the daemon validates each value and renders the PDF again), release it. Every change is made
 // by the signed-in person (issue 17); values are sent only in the POST body, never in a URL.
 import { rpc } from "./api.js";
-import { button, problem } from "./staffui.js";
+import { escapeHtml, has, t, tHtml } from "./i18n.js";
+import { button, onLanguage, problem } from "./staffui.js";
 import { fieldLabel } from "./stafflabels.js";
 import { requireStaff, signedInStaff } from "./staffauth.js";
 import { h } from "./ui.js";
@@ -14,14 +15,15 @@ sessionStorage.removeItem("frontyard.staff_id");
 // Who acts: the signed-in person (staffauth.js); the daemon records the verified id, not a typed one.
 function staffIdField() {
   const staff = signedInStaff();
-  return h("p", { class: "field", id: "acting-staff" }, "職員 / Staff: ", staff ? `${staff.display_name}（${staff.staff_id}）` : "");
+  const who = staff ? t("staff.auth.who", { name: staff.display_name, id: staff.staff_id }) : "";
+  return h("p", { class: "field", id: "acting-staff", html: tHtml("staff.outbox.staff", { who }) });
 }
 
 // The signed-in person's staff id, or null after asking them to sign in again.
 function staffId(status) {
   const staff = signedInStaff();
   if (!staff) {
-    status.replaceChildren(problem({ reason: "staff_sign_in_required", messageJa: "職員のサインインが必要です。 Please sign in." }));
+    status.replaceChildren(h("p", { class: "error-text", role: "alert", "data-reason": "staff_sign_in_required", html: `✖ ${t("staff.outbox.sign_in_required")}` }));
     requireStaff();
     return null;
   }
@@ -56,7 +58,7 @@ async function everyApplication(status) {
 
 export async function outbox(screen) {
   const status = h("div", { id: "outbox-status", "aria-live": "polite" });
-  screen.replaceChildren(h("h1", {}, "申請の確認 / Application outbox"), staffIdField(), status);
+  screen.replaceChildren(h("h1", { html: t("staff.outbox.title") }), staffIdField(), status);
   let reply;
   try {
     reply = await everyApplication("APPLICATION_STATUS_AWAITING_CHECK");
@@ -71,21 +73,33 @@ export async function outbox(screen) {
       h("td", {}, a.reception_id),
       h("td", {}, a.title),
       h("td", {}, a.counter),
-      h("td", {}, (a.missing || []).length ? h("ul", { class: "missing" }, ...a.missing.map((key) => h("li", { title: key }, `⚠ ${fieldLabel(key)}`))) : "—"),
+      h("td", {}, (a.missing || []).length ? h("ul", { class: "missing" }, ...a.missing.map((key) => h("li", { html: `⚠ ${fieldLabel(key)}` }))) : "—"),
       h("td", {}, a.corrected_by ? `✎ ${a.corrected_by}` : "—"),
       h(
         "td",
         {},
-        button("確認・修正 Check", () => detail(screen, a.name), "secondary", { class: "button secondary open-application" }),
+        button(t("staff.outbox.check"), () => detail(screen, a.name), "secondary", { class: "button secondary open-application" }),
         " ",
-        button("確認して送る Release", () => release(a.name, status, again), "primary", { class: "button primary release-application" }),
+        button(t("staff.outbox.release"), () => release(a.name, status, again), "primary", { class: "button primary release-application" }),
       ),
     ),
   );
-  const headings = ["受付 Reception", "書類 Form", "窓口 Counter", "未記入 Missing", "修正 Corrected", ""];
+  const headings = ["staff.outbox.col.reception", "staff.outbox.col.form", "staff.outbox.col.counter", "staff.outbox.col.missing", "staff.outbox.col.corrected", "staff.col.action"];
   screen.append(
-    h("table", {}, h("caption", {}, `確認待ち / Awaiting check: ${rows.length}`), h("thead", {}, h("tr", {}, ...headings.map((c) => h("th", { scope: "col" }, c)))), h("tbody", {}, ...rows)),
+    h(
+      "table",
+      {},
+      h("caption", { html: t("staff.outbox.awaiting", { count: rows.length }) }),
+      h("thead", {}, h("tr", {}, ...headings.map((key) => h("th", { scope: "col", html: t(key) })))),
+      h("tbody", {}, ...rows),
+    ),
   );
+}
+
+// A word of the staff console's language files; the back office (its own files, backoffice/labels.js) also
+// draws these fields, without the console's words loaded: there the Japanese word is shown, never the key.
+function word(key, japanese) {
+  return has(key) ? t(key) : escapeHtml(japanese);
 }
 
 // One input per field, by kind; the original value is kept to send only what staff changed.
@@ -109,9 +123,9 @@ export function fieldEditor(field, index) {
   if (field.kind === "FORM_FIELD_KIND_NAME") {
     const furigana = h("input", { type: "text", id: `${id}-furigana`, "data-furigana-of": field.key, value: field.furigana || "", autocomplete: "off" });
     furigana.dataset.original = field.furigana || "";
-    parts.push(h("label", { for: `${id}-furigana` }, "ふりがな"), furigana);
+    parts.push(h("label", { for: `${id}-furigana`, html: word("staff.outbox.furigana", "ふりがな") }), furigana);
   }
-  if (missing) parts.push(h("span", { class: "warning" }, "⚠ 未記入 Missing"));
+  if (missing) parts.push(h("span", { class: "warning", html: word("staff.outbox.missing", "⚠ 未記入") }));
   return h("div", { class: "form-field", "data-field": field.key }, ...parts);
 }
 
@@ -138,7 +152,7 @@ async function detail(screen, name, notice = "") {
     return screen.replaceChildren(problem(error));
   }
   screen.dataset.screen = "outbox-detail";
-  const status = h("div", { id: "outbox-status", "aria-live": "polite" }, notice ? h("p", { class: "notice" }, notice) : null);
+  const status = h("div", { id: "outbox-status", "aria-live": "polite" }, notice ? h("p", { class: "notice", html: notice }) : null);
   const form = h("form", { id: "application-form", onsubmit: (event) => event.preventDefault() }, ...application.form.fields.map(fieldEditor));
   const back = () => {
     screen.dataset.screen = "outbox";
@@ -148,10 +162,10 @@ async function detail(screen, name, notice = "") {
     const staff = staffId(status);
     if (!staff) return;
     const corrections = changes(form);
-    if (!corrections.length) return status.replaceChildren(h("p", { class: "notice" }, "変更はありません / Nothing changed"));
+    if (!corrections.length) return status.replaceChildren(h("p", { class: "notice", html: t("staff.outbox.nothing_changed") }));
     try {
       await rpc("ApplicationService", "CorrectApplication", { name, staff_id: staff, corrections });
-      detail(screen, name, "✔ 修正を保存しました / Corrections saved");
+      detail(screen, name, t("staff.outbox.saved"));
     } catch (error) {
       status.replaceChildren(problem(error));
     }
@@ -160,16 +174,21 @@ async function detail(screen, name, notice = "") {
     h("h1", {}, `${application.title} — ${application.reception_id}`),
     staffIdField(),
     application.form.note ? h("p", {}, application.form.note) : null,
-    application.corrected_by ? h("p", { id: "corrected-by" }, `✎ ${application.corrected_by}: ${(application.corrected_fields || []).map(fieldLabel).join(", ")}`) : null,
+    application.corrected_by ? h("p", { id: "corrected-by", html: `✎ ${escapeHtml(application.corrected_by)}: ${(application.corrected_fields || []).map(fieldLabel).join(", ")}` }) : null,
     status,
     form,
     h(
       "div",
       { class: "actions" },
-      button("修正を保存 Save corrections", save, "primary", { id: "save-corrections" }),
-      button("確認して送る Release", () => release(name, status, back), "primary", { id: "release-application" }),
-      button("戻る Back", back, "secondary", { id: "back-to-outbox" }),
+      button(t("staff.outbox.save"), save, "primary", { id: "save-corrections" }),
+      button(t("staff.outbox.release"), () => release(name, status, back), "primary", { id: "release-application" }),
+      button(t("staff.outbox.back"), back, "secondary", { id: "back-to-outbox" }),
     ),
   ];
   screen.replaceChildren(...parts.filter(Boolean));
+  // A language change draws this application again (unsaved edits are dropped, as on the tab's own redraw).
+  const forget = onLanguage(() => {
+    forget();
+    if (screen.dataset.screen === "outbox-detail") detail(screen, name);
+  });
 }

@@ -76,9 +76,10 @@ function watchSession() {
 // ---------------------------------------------------------------- start
 
 async function start() {
+  await setLanguage("ja"); // first: the counter tablet's sign-in dialog is in the language files' words
   if (window.location.pathname.startsWith("/staff/")) await requireStaff(); // the counter tablet
   app.config = await getJson("/api/config");
-  await setLanguage("ja");
+  if (document.documentElement.dataset.language !== "ja") await setLanguage("ja"); // the resident's own start
   app.timer = new IdleTimer({
     timeoutS: app.config.idle_timeout_s,
     warningS: app.config.idle_warning_s,

@@ -3,8 +3,9 @@
 import { follow, getJson, postJson, rpc, setBase } from "./api.js";
 import { accounts, MANAGER_ROLE } from "./accounts.js";
 import { outbox } from "./outbox.js";
+import { escapeHtml, plain, t, tHtml } from "./i18n.js";
 import { requireStaff, signedInStaff } from "./staffauth.js";
-import { button, problem } from "./staffui.js";
+import { button, languageSwitch, onLanguage, problem, startLanguage } from "./staffui.js";
 import { brandLabel, describeEvent, kindLabel, paymentStateLabel, reasonLabel, slotLabel, stateLabel } from "./stafflabels.js";
 import { h, yen, yenOf } from "./ui.js";
 
@@ -18,14 +19,16 @@ function loaded() {
   screen.dataset.loaded = "true";
 }
 
+// [id, the daemon service the tab needs, open]; the tab's label is `staff.tab.<id>`.
 const TABS = [
-  ["devices", "機器の状態 / Devices", devices],
-  ["outbox", "申請の確認 / Outbox", () => outbox(screen), "ApplicationService"],
-  ["payments", "支払い / Payments", payments, "PaymentService"],
-  ["kpi", "KPI", kpi, "ApplicationService"],
-  ["simulators", "シミュレーター / Simulators", () => simulators()],
-  ["accounts", "職員アカウント / Accounts", () => accounts(screen), "StaffService"],
+  ["devices", null, devices],
+  ["outbox", "ApplicationService", () => outbox(screen)],
+  ["payments", "PaymentService", payments],
+  ["kpi", "ApplicationService", kpi],
+  ["simulators", null, () => simulators()],
+  ["accounts", "StaffService", () => accounts(screen)],
 ];
+let current = null; // [id, open] of the tab shown: drawn again after a language change
 
 // Whether the signed-in person may see a tab (the daemon checks every call again).
 function mayOpen(id) {
@@ -36,14 +39,16 @@ function mayOpen(id) {
 
 function tabs(active) {
   const nav = document.getElementById("tabs");
+  nav.setAttribute("aria-label", plain("staff.sections"));
   nav.replaceChildren(
-    ...TABS.filter(([id, , , service]) => mayOpen(id) && (!service || config.services.includes(service))).map(([id, label, open]) =>
-      h("button", { type: "button", class: "tab", id: `tab-${id}`, "aria-current": id === active ? "page" : false, onclick: () => go(id, open) }, label),
+    ...TABS.filter(([id, service]) => mayOpen(id) && (!service || config.services.includes(service))).map(([id, , open]) =>
+      h("button", { type: "button", class: "tab", id: `tab-${id}`, "aria-current": id === active ? "page" : false, onclick: () => go(id, open), html: t(`staff.tab.${id}`) }),
     ),
   );
 }
 
 async function go(id, open) {
+  current = [id, open];
   tabs(id);
   screen.dataset.screen = id;
   delete screen.dataset.loaded;
@@ -51,25 +56,37 @@ async function go(id, open) {
   loaded();
 }
 
+// Column headings of a table, from the language files.
+function headings(keys) {
+  return h("thead", {}, h("tr", {}, ...keys.map((key) => h("th", { scope: "col", html: key ? t(key) : "" }))));
+}
+
 // ---------------------------------------------------------------- devices
 
 function eventRow(event) {
   const { what, detail } = describeEvent(event);
   const time = event.event_time ? new Date(event.event_time).toLocaleTimeString("ja-JP", { hour12: false }) : "";
-  return h("tr", {}, h("td", {}, String(event.sequence || "")), h("td", {}, time), h("td", {}, event.device ? slotLabel(event.device.replace(/^devices\//, "")) : "—"), h("td", {}, what), h("td", {}, detail || "—"));
+  const device = event.device ? slotLabel(event.device.replace(/^devices\//, "")) : "—";
+  return h("tr", {}, h("td", {}, String(event.sequence || "")), h("td", {}, time), h("td", { html: device }), h("td", { html: what }), h("td", { html: detail || "—" }));
 }
 
 async function devices() {
   const body = h("tbody", { id: "device-rows" });
   const log = h("tbody", {}, ...eventRows.map(eventRow));
   screen.replaceChildren(
-    h("h1", {}, "機器の状態 / Devices"),
-    h("table", {}, h("caption", {}, "デバイス一覧 / Device list"), h("thead", {}, h("tr", {}, ...["機器 / Device", "種類 / Kind", "状態 / State", "詳細 / Details", "最後のエラー / Last error", "操作 / Action"].map((c) => h("th", { scope: "col" }, c)))), body),
-    h("h2", { id: "event-log-title" }, "イベント / Live events"),
+    h("h1", { html: t("staff.tab.devices") }),
+    h(
+      "table",
+      {},
+      h("caption", { html: t("staff.devices.caption") }),
+      headings(["staff.devices.col.device", "staff.devices.col.kind", "staff.devices.col.state", "staff.devices.col.details", "staff.devices.col.error", "staff.col.action"]),
+      body,
+    ),
+    h("h2", { id: "event-log-title", html: t("staff.events.title") }),
     h(
       "div",
       { class: "event-table-wrap", tabindex: "0", role: "region", "aria-labelledby": "event-log-title" },
-      h("table", { class: "event-table", id: "event-log" }, h("thead", {}, h("tr", {}, ...["番号 / No.", "時刻 / Time", "機器 / Device", "出来事 / Event", "内容 / Details"].map((c) => h("th", { scope: "col" }, c)))), log),
+      h("table", { class: "event-table", id: "event-log" }, headings(["staff.events.col.number", "staff.events.col.time", "staff.devices.col.device", "staff.events.col.event", "staff.events.col.details"]), log),
     ),
   );
   const refresh = async () => {
@@ -80,12 +97,12 @@ async function devices() {
           h(
             "tr",
             { "data-device": d.slot },
-            h("th", { scope: "row" }, slotLabel(d.slot)),
-            h("td", {}, kindLabel(d.kind)),
-            h("td", { class: `state state-${String(d.state).replace(/^DEVICE_STATE_/, "")}` }, stateLabel(d.state)),
-            h("td", {}, (d.status_reasons || []).map((r) => reasonLabel(String(r).replaceAll("-", "_"))).join(", ") || "—"),
-            h("td", {}, d.last_error && d.last_error.reason ? `${reasonLabel(d.last_error.reason)} ${d.last_error.message_ja || ""}` : "—"),
-            h("td", {}, button("点検 / Check", () => rpc("DeviceService", "CheckHealth", { name: d.name }).then(refresh, refresh), "secondary", { "aria-label": `点検 / Check: ${slotLabel(d.slot)}` })),
+            h("th", { scope: "row", html: slotLabel(d.slot) }),
+            h("td", { html: kindLabel(d.kind) }),
+            h("td", { class: `state state-${String(d.state).replace(/^DEVICE_STATE_/, "")}`, html: stateLabel(d.state) }),
+            h("td", { html: (d.status_reasons || []).map((r) => reasonLabel(String(r).replaceAll("-", "_"))).join(", ") || "—" }),
+            h("td", { html: d.last_error && d.last_error.reason ? reasonLabel(d.last_error.reason) : "—" }),
+            h("td", {}, button(t("staff.devices.check"), () => rpc("DeviceService", "CheckHealth", { name: d.name }).then(refresh, refresh), "secondary", { "aria-label": plain("staff.devices.check_label", { device: plainOf(slotLabel(d.slot)) }) })),
           ),
         ),
       );
@@ -111,21 +128,27 @@ async function devices() {
   });
 }
 
-// Where the resident was when they called (the page's screen keys) in words.
-const SCREENS = {
-  home: "最初の画面 / Home", "card-wait": "カード待ち / Waiting for the card", pin: "暗証番号 / PIN", confirm: "氏名住所の確認 / Name check",
-  certificates: "証明書の選択 / Certificates", "certificate-options": "証明書の項目 / Options", fee: "手数料 / Fee", "pay-method": "支払い方法 / Payment",
-  error: "エラー画面 / Error", members: "家族の追加 / Family", facts: "住所・電話 / Address", question: "質問 / Questions", summary: "手続きの確認 / Summary",
-  "typed-member": "家族の入力 / Typing a member", "take-card": "カードの取り忘れ / Take the card", printing: "印刷中 / Printing",
-};
+// An HTML label as plain text (for aria-label).
+function plainOf(html) {
+  const holder = document.createElement("div");
+  holder.innerHTML = html.replace(/<rt>.*?<\/rt>/g, "");
+  return holder.textContent;
+}
+
+// Where the resident was when they called (the page's screen key, `staff.screen.<key>`) in words.
+function screenLabel(key) {
+  const name = `staff.screen.${String(key || "").replaceAll("-", "_")}`;
+  return key && plain(name) !== name ? t(name) : "—";
+}
 
 function staffCalled(call) {
   // An alert on every tab: text and an icon, not colour alone.
+  const where = `${screenLabel(call.screen)}${call.reason ? ", " + reasonLabel(call.reason) : ""}`;
   const banner = h(
     "div",
     { class: "staff-call", role: "alert", id: "staff-call" },
-    `🔔 窓口端末で職員が呼ばれています / A resident is calling for staff (${SCREENS[call.screen] || "—"}${call.reason ? ", " + reasonLabel(call.reason) : ""})`,
-    button("対応します / On my way", () => banner.remove(), "primary"),
+    h("span", { html: tHtml("staff.call.banner", { where }) }),
+    button(t("staff.call.ack"), () => banner.remove(), "primary"),
   );
   document.getElementById("staff-call")?.remove();
   document.querySelector("header.top").append(banner);
@@ -134,7 +157,7 @@ function staffCalled(call) {
 // ---------------------------------------------------------------- payments
 
 async function payments() {
-  screen.replaceChildren(h("h1", {}, "支払い / Payments"));
+  screen.replaceChildren(h("h1", { html: t("staff.tab.payments") }));
   let reply;
   try {
     reply = await rpc("PaymentService", "ListPayments", { page_size: 100 });
@@ -147,16 +170,16 @@ async function payments() {
       { "data-state": p.state },
       h("td", {}, p.order_id),
       h("td", {}, `¥${yen(p.amount)}`),
-      h("td", {}, paymentStateLabel(p.state)),
-      h("td", {}, brandLabel(p.brand) || "—"),
-      h("td", {}, p.reason ? reasonLabel(p.reason) : "—"),
+      h("td", { html: paymentStateLabel(p.state) }),
+      h("td", { html: brandLabel(p.brand) || "—" }),
+      h("td", { html: p.reason ? reasonLabel(p.reason) : "—" }),
       h(
         "td",
         {},
         p.state === "PAYMENT_STATE_UNKNOWN"
           ? [
-              button("承認済みにする Approved", () => resolve(p, "PAYMENT_STATE_APPROVED"), "secondary"),
-              button("未決済にする Not charged", () => resolve(p, "PAYMENT_STATE_DECLINED"), "secondary"),
+              button(t("staff.payments.approve"), () => resolve(p, "PAYMENT_STATE_APPROVED"), "secondary"),
+              button(t("staff.payments.decline"), () => resolve(p, "PAYMENT_STATE_DECLINED"), "secondary"),
             ]
           : null,
       ),
@@ -164,8 +187,19 @@ async function payments() {
   );
   const close = h("div", { id: "daily-close" });
   screen.append(
-    h("table", {}, h("caption", {}, "支払い記録 / Journal"), h("thead", {}, h("tr", {}, ...["注文 Order", "金額 Amount", "状態 State", "ブランド Brand", "理由 Reason", ""].map((c) => h("th", { scope: "col" }, c)))), h("tbody", {}, ...rows)),
-    h("div", { class: "actions" }, button("日次締め(確認) Daily close (dry run)", () => dailyClose(close, true), "secondary", { id: "close-dry" }), button("日次締め Daily close", () => dailyClose(close, false), "primary", { id: "close-run" })),
+    h(
+      "table",
+      {},
+      h("caption", { html: t("staff.payments.caption") }),
+      headings(["staff.payments.col.order", "staff.payments.col.amount", "staff.payments.col.state", "staff.payments.col.brand", "staff.payments.col.reason", "staff.col.action"]),
+      h("tbody", {}, ...rows),
+    ),
+    h(
+      "div",
+      { class: "actions" },
+      button(t("staff.payments.close_dry"), () => dailyClose(close, true), "secondary", { id: "close-dry" }),
+      button(t("staff.payments.close"), () => dailyClose(close, false), "primary", { id: "close-run" }),
+    ),
     close,
   );
 }
@@ -183,13 +217,14 @@ async function resolve(payment, outcome) {
 async function dailyClose(target, dryRun) {
   try {
     const reply = await rpc("PaymentService", "DailyClose", { dry_run: dryRun });
-    const rows = (items) => (items || []).map((row) => h("tr", {}, h("td", {}, row.subject), h("td", {}, brandLabel(row.brand) || "—"), h("td", {}, String(row.sales_count)), h("td", {}, `¥${yenOf(row.sales_amount)}`)));
+    const rows = (items) => (items || []).map((row) => h("tr", {}, h("td", {}, row.subject), h("td", { html: brandLabel(row.brand) || "—" }), h("td", {}, String(row.sales_count)), h("td", {}, `¥${yenOf(row.sales_amount)}`)));
+    const columns = headings(["staff.payments.col.subject", "staff.payments.col.brand", "staff.payments.col.count", "staff.payments.col.amount"]);
     const confirmed = reply.staff_confirmed || [];
     target.replaceChildren(
-      h("h2", {}, reply.reconciled ? "✔ 照合一致 / Reconciled" : "✖ 照合不一致 / Not reconciled"),
-      h("table", {}, h("caption", {}, "科目別 / By subject"), h("tbody", {}, ...rows(reply.totals))),
+      h("h2", { html: t(reply.reconciled ? "staff.payments.reconciled" : "staff.payments.not_reconciled") }),
+      h("table", {}, h("caption", { html: t("staff.payments.by_subject") }), columns, h("tbody", {}, ...rows(reply.totals))),
       ...(confirmed.length
-        ? [h("table", { id: "staff-confirmed" }, h("caption", {}, "⚠ 職員確認・端末計外 / Confirmed by staff, not in the terminal's totals"), h("tbody", {}, ...rows(confirmed)))]
+        ? [h("table", { id: "staff-confirmed" }, h("caption", { html: t("staff.payments.staff_confirmed") }), columns.cloneNode(true), h("tbody", {}, ...rows(confirmed)))]
         : []),
     );
   } catch (error) {
@@ -201,10 +236,15 @@ async function dailyClose(target, dryRun) {
 
 // A horizontal bar chart: per row (period) a measured bar, and the city's 改革前 figure as a dashed bar on
 // top when it has one. Text and a legend say which is which (not colour alone).
-function barChart(title, rows, value, unit, before = null) {
+function barChart(titleKey, rows, value, unit, before = null) {
+  const title = plain(titleKey);
   const width = 900;
   const bar = 30;
-  const lines = [...(before === null ? [] : [{ label: "改革前 / Before", value: before, kind: "before" }]), ...rows.map((r) => ({ label: `改革後 / After ${r.period}`, value: value(r), kind: "after" }))];
+  const season = (name) => plain(`staff.kpi.season.${{ 繁忙期: "busy", 閑散期: "quiet" }[name] || "busy"}`);
+  const lines = [
+    ...(before === null ? [] : [{ label: plain("staff.kpi.before"), value: before, kind: "before" }]),
+    ...rows.map((r) => ({ label: plain("staff.kpi.after", { season: season(r.season) }), value: value(r), kind: "after" })),
+  ];
   const max = Math.max(1, ...lines.map((l) => l.value));
   const svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
   svg.setAttribute("class", "chart");
@@ -230,11 +270,11 @@ function barChart(title, rows, value, unit, before = null) {
     rect.setAttribute("class", line.kind);
     svg.append(text(0, y + 22, line.label), rect, text(310 + w, y + 22, `${line.value.toFixed(1)}${unit}`));
   });
-  return h("figure", { class: "kpi-chart" }, h("figcaption", {}, title), svg);
+  return h("figure", { class: "kpi-chart" }, h("figcaption", { html: t(titleKey) }), svg);
 }
 
 async function kpi() {
-  screen.replaceChildren(h("h1", {}, "KPI"));
+  screen.replaceChildren(h("h1", { html: t("staff.tab.kpi") }));
   let report;
   try {
     report = await rpc("ApplicationService", "GetKpiReport", {});
@@ -246,52 +286,52 @@ async function kpi() {
   const writesBefore = report.report_writes_before || {};
   const writesAfter = report.report_writes_after || {};
   const minutes = (seconds) => Number(seconds || 0) / 60;
-  screen.append(
-    h("p", { class: "chart-legend" }, h("span", { class: "before" }, "改革前(市の設定値) / Before (city's figure)"), h("span", { class: "after" }, "改革後(この端末の計測) / After (measured here)")),
-    before && before.unconfirmed ? h("p", { class: "note", id: "kpi-before-note" }, `⚠ 改革前の値は仮置きです / Before: placeholder figures. ${before.source_ja || ""}`) : null,
-    h("p", { id: "kpi-writes" }, `記入回数(参照世帯) / Writes (reference household): ${writesBefore.total || (before && before.writes) || 0} → ${writesAfter.total || 0}`),
-    rows.length ? null : h("p", { id: "kpi-empty" }, "まだ計測がありません / No measurements yet"),
-    barChart("平均待ち時間(分) / Average wait (min)", rows, (r) => minutes(r.avg_wait_s), " 分", before ? minutes(before.avg_wait_s) : null),
-    barChart("平均処理時間(分) / Average processing (min)", rows, (r) => minutes(r.avg_procedure_s), " 分", before ? minutes(before.avg_procedure_s) : null),
-    barChart("記入削減数 / Writes saved", rows, (r) => Number(r.writes_saved || 0), ""),
-    barChart("印刷書類数 / Forms printed", rows, (r) => Number(r.forms_printed || 0), ""),
-  );
+  const unit = ` ${plain("staff.kpi.minutes")}`;
+  const parts = [
+    h("p", { class: "chart-legend" }, h("span", { class: "before", html: t("staff.kpi.legend_before") }), h("span", { class: "after", html: t("staff.kpi.legend_after") })),
+    before && before.unconfirmed ? h("p", { class: "note", id: "kpi-before-note", html: t("staff.kpi.placeholder") }) : null,
+    before && before.source_ja ? h("p", { class: "note", id: "kpi-before-source", html: t("staff.kpi.source", { source: before.source_ja }) }) : null,
+    h("p", { id: "kpi-writes", html: t("staff.kpi.writes", { before: writesBefore.total || (before && before.writes) || 0, after: writesAfter.total || 0 }) }),
+    rows.length ? null : h("p", { id: "kpi-empty", html: t("staff.kpi.empty") }),
+    barChart("staff.kpi.wait", rows, (r) => minutes(r.avg_wait_s), unit, before ? minutes(before.avg_wait_s) : null),
+    barChart("staff.kpi.procedure", rows, (r) => minutes(r.avg_procedure_s), unit, before ? minutes(before.avg_procedure_s) : null),
+    barChart("staff.kpi.writes_saved", rows, (r) => Number(r.writes_saved || 0), ""),
+    barChart("staff.kpi.forms", rows, (r) => Number(r.forms_printed || 0), ""),
+  ];
+  screen.append(...parts.filter(Boolean)); // append() would write a null as the word "null"
 }
 
 // ---------------------------------------------------------------- simulators
 
-// Each simulator's actions as [label, action, parameters].
+// Each simulator's actions as [label key, action, parameters].
 const SIM_ACTIONS = {
-  "simulators/escpos_printer": [["用紙切れ / Paper out", "paper", { state: "out" }], ["用紙残りわずか / Paper low", "paper", { state: "near_end" }], ["用紙補充 / Refill", "refill", {}], ["ふたを開ける / Open cover", "cover", { open: true }], ["正常に戻す / Clear", "clear", {}]],
-  "simulators/ipp_printer": [["用紙切れ / Media empty", "media", { state: "empty" }], ["用紙あり / Media OK", "media", { state: "ok" }], ["紙づまり / Jam", "jam", { on: true }], ["正常に戻す / Clear", "clear", {}]],
-  "simulators/zvt_terminal": [["次は承認 / Next: approve", "script", { outcomes: ["approve"] }], ["次は拒否 / Next: decline", "script", { outcomes: ["decline"] }], ["次は結果不明 / Next: unknown", "script", { outcomes: ["unknown"] }], ["正常に戻す / Clear", "clear", {}]],
-  "simulators/camera": [["書類を取る / Remove document", "remove", {}], ["切断 / Disconnect", "disconnect", {}], ["再接続 / Reconnect", "reconnect", {}]],
-  "simulators/mynumber_card": [["カードを取る / Remove card", "remove", {}], ["残り1回にする / One try left", "set_tries", { key: "text", tries: 1 }], ["初期状態 / Reset", "reset", {}]],
+  "simulators/escpos_printer": [["staff.sim.paper_out", "paper", { state: "out" }], ["staff.sim.paper_low", "paper", { state: "near_end" }], ["staff.sim.refill", "refill", {}], ["staff.sim.open_cover", "cover", { open: true }], ["staff.sim.clear", "clear", {}]],
+  "simulators/ipp_printer": [["staff.sim.paper_out", "media", { state: "empty" }], ["staff.sim.media_ok", "media", { state: "ok" }], ["staff.sim.jam", "jam", { on: true }], ["staff.sim.clear", "clear", {}]],
+  "simulators/zvt_terminal": [["staff.sim.next_approve", "script", { outcomes: ["approve"] }], ["staff.sim.next_decline", "script", { outcomes: ["decline"] }], ["staff.sim.next_unknown", "script", { outcomes: ["unknown"] }], ["staff.sim.clear", "clear", {}]],
+  "simulators/camera": [["staff.sim.remove_document", "remove", {}], ["staff.sim.disconnect", "disconnect", {}], ["staff.sim.reconnect", "reconnect", {}]],
+  "simulators/mynumber_card": [["staff.sim.remove_card", "remove", {}], ["staff.sim.one_try", "set_tries", { key: "text", tries: 1 }], ["staff.sim.reset", "reset", {}]],
 };
-const SIM_NAMES = {
-  "simulators/escpos_printer": "番号札プリンター / Ticket printer",
-  "simulators/ipp_printer": "書類プリンター / Form printer",
-  "simulators/zvt_terminal": "決済端末 / Payment terminal",
-  "simulators/camera": "書類カメラ / Document camera",
-  "simulators/mynumber_card": "マイナンバーカード / My Number card",
-};
-const DOCUMENTS = {
-  licence: "運転免許証 / Driving licence",
-  mynumber_front: "マイナンバーカード表面 / My Number card (front)",
-  mynumber_back: "マイナンバーカード裏面 / My Number card (back)",
-  qr: "受付票のQR / Reception QR slip",
-};
+// Documents the camera simulator can be given (the reception QR is placed by the counter flow itself).
+const DOCUMENTS = ["licence", "mynumber_front", "mynumber_back"];
+
+// A simulator's name (`staff.sim.<name>`), or "—".
+function simName(name) {
+  const key = `staff.sim.${name.replace("simulators/", "")}`;
+  return plain(key) !== key ? t(key) : "—";
+}
 
 // State values in words (the panel shows no personal data: persona ids only).
 function stateSummary(state) {
   const parts = [];
-  if ("inserted" in state) parts.push(state.inserted ? `カードあり / Card in (${state.persona || "—"})` : "カードなし / No card");
-  if ("paper" in state) parts.push(`用紙 / Paper: ${{ ok: "あり / OK", out: "なし / Out", near_end: "残りわずか / Low" }[state.paper] || "—"}`);
-  if (state.cover_open) parts.push("ふた開 / Cover open");
-  if (state.offline) parts.push("オフライン / Offline");
-  if ("media" in state) parts.push(`用紙 / Media: ${{ ok: "あり / OK", empty: "なし / Empty", low: "残りわずか / Low" }[state.media] || "—"}`);
-  if ("receipts" in state) parts.push(`印刷枚数 / Printed: ${state.receipts}`);
-  if (state.tries && Object.keys(state.tries).length) parts.push(`暗証番号の残り回数 / PIN tries: ${state.tries.text ?? "—"}`);
+  const paperWords = { ok: "staff.sim.paper_ok", out: "staff.sim.paper_none", empty: "staff.sim.paper_none", near_end: "staff.sim.paper_near", low: "staff.sim.paper_near" };
+  const paper = (value) => t("staff.sim.paper", { state: paperWords[value] ? plain(paperWords[value]) : "—" });
+  if ("inserted" in state) parts.push(state.inserted ? t("staff.sim.card_in", { persona: state.persona || "—" }) : t("staff.sim.no_card"));
+  if ("paper" in state) parts.push(paper(state.paper));
+  if (state.cover_open) parts.push(t("staff.sim.cover_is_open"));
+  if (state.offline) parts.push(t("staff.sim.offline"));
+  if ("media" in state) parts.push(paper(state.media));
+  if ("receipts" in state) parts.push(t("staff.sim.printed", { count: state.receipts }));
+  if (state.tries && Object.keys(state.tries).length) parts.push(t("staff.sim.tries", { tries: state.tries.text ?? "—" }));
   return parts.join(" · ") || "—";
 }
 
@@ -299,22 +339,29 @@ function personaButtons(personas, label, onpick, prefix) {
   return h(
     "div",
     { class: "persona-buttons", role: "group", "aria-label": label },
-    ...personas.map((id) => button(`${id}`, () => onpick(id), "secondary", { "data-persona": id, id: `${prefix}-${id}`, "aria-label": `${label}: ${id}` })),
+    ...personas.map((id) => button(escapeHtml(id), () => onpick(id), "secondary", { "data-persona": id, id: `${prefix}-${id}`, "aria-label": `${label}: ${id}` })),
   );
 }
 
+// `message`: HTML of what was done (from the language files).
 async function simAction(path, params, message, status) {
   try {
     await postJson(path, params);
-    await simulators(`✔ ${message}`);
-  } catch (error) {
-    status.textContent = `✖ ${message}: ${error.reason || "error"}`;
+    await simulators(tHtml("staff.sim.done", { action: message }));
+  } catch {
+    status.innerHTML = tHtml("staff.sim.failed", { action: message });
   }
 }
 
+function actionButtons(name, pathOf) {
+  return (SIM_ACTIONS[name] || [["staff.sim.clear", "clear", {}]]).map(([key, action, params]) =>
+    button(t(key), () => simAction(pathOf(action), params, t(key), document.getElementById("sim-status")), "secondary", { "data-sim": name, "data-action": action }),
+  );
+}
+
 async function simulators(message = "") {
-  screen.replaceChildren(h("h1", {}, "シミュレーター / Simulators"));
-  const status = h("p", { role: "status", id: "sim-status" }, message);
+  screen.replaceChildren(h("h1", { html: t("staff.tab.simulators") }));
+  const status = h("p", { role: "status", id: "sim-status", html: message });
   screen.append(status);
   if (config.card_simulator) {
     let card = null;
@@ -325,17 +372,19 @@ async function simulators(message = "") {
     }
     if (card) {
       const name = "simulators/mynumber_card";
+      const insert = (id) => simAction("/staff/api/card-simulator/insert", { persona: id }, t("staff.sim.card_inserted", { persona: id }), status);
+      const insertLicence = (id) => simAction("/staff/api/card-simulator/insert_licence", { persona: id }, t("staff.sim.licence_inserted", { persona: id }), status);
       screen.append(
         h(
           "section",
           { class: "simulator", "data-sim": name },
-          h("h2", {}, SIM_NAMES[name]),
-          h("p", {}, stateSummary(card.state)),
-          h("h3", {}, "カードを置く / Insert a card"),
-          personaButtons(card.personas, "カードを置く / Insert card", (id) => simAction("/staff/api/card-simulator/insert", { persona: id }, `カードを置きました / Card inserted: ${id}`, status), "insert-card"),
-          (card.licences || []).length ? h("h3", {}, "運転免許証を置く / Insert a driving licence") : null,
-          personaButtons(card.licences || [], "運転免許証を置く / Insert licence", (id) => simAction("/staff/api/card-simulator/insert_licence", { persona: id }, `運転免許証を置きました / Licence inserted: ${id}`, status), "insert-licence"),
-          h("div", { class: "actions" }, ...SIM_ACTIONS[name].map(([label, action, params]) => button(label, () => simAction(`/staff/api/card-simulator/${action}`, params, label, status), "secondary", { "data-sim": name, "data-action": action }))),
+          h("h2", { html: simName(name) }),
+          h("p", { html: stateSummary(card.state) }),
+          h("h3", { html: t("staff.sim.insert_card") }),
+          personaButtons(card.personas, plain("staff.sim.insert_card"), insert, "insert-card"),
+          (card.licences || []).length ? h("h3", { html: t("staff.sim.insert_licence") }) : null,
+          personaButtons(card.licences || [], plain("staff.sim.insert_licence"), insertLicence, "insert-licence"),
+          h("div", { class: "actions" }, ...actionButtons(name, (action) => `/staff/api/card-simulator/${action}`)),
         ),
       );
     }
@@ -348,30 +397,41 @@ async function simulators(message = "") {
   }
   for (const sim of reply.simulators) {
     const short = sim.name.replace("simulators/", "");
-    const actions = (SIM_ACTIONS[sim.name] || [["正常に戻す / Clear", "clear", {}]]).map(([label, action, params]) =>
-      button(label, () => simAction(`/staff/api/simulators/${short}/${action}`, params, label, status), "secondary", { "data-sim": sim.name, "data-action": action }),
-    );
     const place =
       short === "camera" && sim.personas.length
-        ? Object.entries(DOCUMENTS)
-            .filter(([kind]) => kind !== "qr")
-            .map(([kind, label]) =>
-              h(
-                "div",
-                { class: "place-document", "data-document": kind },
-                h("h3", {}, `${label} を置く / place`),
-                personaButtons(sim.personas, label, (id) => simAction(`/staff/api/simulators/camera/place`, { document: kind, persona: id }, `${label}: ${id}`, status), `place-${kind}`),
-              ),
-            )
+        ? DOCUMENTS.map((kind) => {
+            const label = t(`staff.doc.${kind}`);
+            const placed = (id) => simAction(`/staff/api/simulators/camera/place`, { document: kind, persona: id }, tHtml("staff.sim.placed", { document: label, persona: escapeHtml(id) }), status);
+            return h(
+              "div",
+              { class: "place-document", "data-document": kind },
+              h("h3", { html: tHtml("staff.sim.place", { document: label }) }),
+              personaButtons(sim.personas, plain("staff.sim.place", { document: plain(`staff.doc.${kind}`) }), placed, `place-${kind}`),
+            );
+          })
         : [];
     screen.append(
-      h("section", { class: "simulator", "data-sim": sim.name }, h("h2", {}, `${sim.running ? "✔" : "✖"} ${SIM_NAMES[sim.name] || "—"}`), h("p", {}, stateSummary(sim.state)), ...place, h("div", { class: "actions" }, ...actions)),
+      h(
+        "section",
+        { class: "simulator", "data-sim": sim.name },
+        h("h2", {}, h("span", { html: t(sim.running ? "staff.sim.running" : "staff.sim.stopped") }), " ", h("span", { html: simName(sim.name) })),
+        h("p", { html: stateSummary(sim.state) }),
+        ...place,
+        h("div", { class: "actions" }, ...actionButtons(sim.name, (action) => `/staff/api/simulators/${short}/${action}`)),
+      ),
     );
   }
 }
 
 async function start() {
-  document.documentElement.dataset.language = "ja";
+  await startLanguage();
+  const top = document.querySelector("header.top");
+  top.querySelector(".brand").innerHTML = t("staff.brand");
+  top.append(languageSwitch());
+  onLanguage(() => {
+    top.querySelector(".brand").innerHTML = t("staff.brand");
+    if (current && config && screen.dataset.screen !== "outbox-detail") go(...current); // a detail draws itself
+  });
   await requireStaff();
   config = await getJson("/api/config");
   go("devices", devices);

@@ -2,6 +2,8 @@
 // The session lives in an HttpOnly cookie the page cannot read; the page keeps only the CSRF token (in
 // memory, never in storage) and sends it on every state-changing call under /staff/. A 401 from the
 // staff bridge (session expired or signed out elsewhere) asks for the sign-in again.
+import { ensureLoaded, language, t } from "./i18n.js";
+import { languageSwitch, onLanguage } from "./staffui.js";
 import { h } from "./ui.js";
 
 let csrf = "";
@@ -30,16 +32,23 @@ export function signedInStaff() {
   return current;
 }
 
+function badgeContent(badge) {
+  badge.replaceChildren(
+    h("span", { id: "signed-in-as", html: t("staff.auth.who", { name: current.display_name, id: current.staff_id }) }),
+    " ",
+    h("button", { type: "button", id: "sign-out", onclick: signOut, html: t("staff.auth.sign_out") }),
+  );
+}
+
 function signedIn(data) {
   csrf = data.csrf_token;
   current = { staff_id: data.staff_id, display_name: data.display_name, roles: data.roles };
   const badge = document.getElementById("staff-badge") || h("div", { id: "staff-badge", class: "staff-badge" });
-  badge.replaceChildren(
-    h("span", { id: "signed-in-as" }, `${data.display_name}（${data.staff_id}）`),
-    " ",
-    h("button", { type: "button", id: "sign-out", onclick: signOut }, "サインアウト / Sign Out"),
-  );
-  if (!badge.isConnected) document.body.prepend(badge);
+  badgeContent(badge);
+  if (!badge.isConnected) {
+    document.body.prepend(badge);
+    onLanguage(() => current && badgeContent(badge));
+  }
 }
 
 async function signOut() {
@@ -49,20 +58,30 @@ async function signOut() {
   window.location.reload();
 }
 
+// The sign-in form, in the language chosen with its own switch (the page behind the dialog is inert).
 function dialog(resolve) {
   const status = h("p", { id: "sign-in-status", role: "alert" });
-  const field = (id, label, type, autocomplete) =>
-    h("p", { class: "field" }, h("label", { for: id }, label), " ", h("input", { id, name: id, type, autocomplete }));
+  const label = (id, key) => h("label", { for: id, html: t(key), "data-key": key });
+  const field = (id, key, type, autocomplete) => h("p", { class: "field" }, label(id, key), " ", h("input", { id, name: id, type, autocomplete }));
+  const title = h("h1", { html: t("staff.auth.title") });
+  const submit = h("button", { type: "submit", id: "sign-in-submit", class: "button primary", html: t("staff.auth.submit") });
   const form = h(
     "form",
     { id: "sign-in-form" },
-    h("h1", {}, "職員サインイン / Staff sign-in"),
-    field("sign-in-staff-id", "職員番号 / Staff number", "text", "username"),
-    field("sign-in-password", "パスワード / Password", "password", "current-password"),
-    field("sign-in-totp", "確認コード（設定した人のみ） / Code, if enrolled", "text", "one-time-code"),
+    languageSwitch(),
+    title,
+    field("sign-in-staff-id", "staff.auth.staff_id", "text", "username"),
+    field("sign-in-password", "staff.auth.password", "password", "current-password"),
+    field("sign-in-totp", "staff.auth.totp", "text", "one-time-code"),
     status,
-    h("button", { type: "submit", id: "sign-in-submit", class: "primary" }, "サインイン / Sign in"),
+    submit,
   );
+  const forget = onLanguage(() => {
+    title.innerHTML = t("staff.auth.title");
+    submit.innerHTML = t("staff.auth.submit");
+    for (const each of form.querySelectorAll("label[data-key]")) each.innerHTML = t(each.dataset.key);
+    if (status.dataset.reason) status.innerHTML = t("staff.auth.failed");
+  });
   const box = h("dialog", { id: "staff-sign-in", class: "dialog" }, form);
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
@@ -81,9 +100,11 @@ function dialog(resolve) {
     if (!reply.ok) {
       const error = data.error || {};
       status.dataset.reason = error.reason || "internal";
-      status.textContent = error.message_ja || "サインインできませんでした。 Sign-in failed.";
+      if (language() === "ja" && error.message_ja) status.textContent = error.message_ja;
+      else status.innerHTML = t("staff.auth.failed");
       return;
     }
+    forget();
     signedIn(data);
     box.close();
     box.remove();
@@ -97,6 +118,7 @@ export function requireStaff() {
   if (current) return Promise.resolve(current);
   if (pending) return pending;
   pending = (async () => {
+    await ensureLoaded();
     const reply = await nativeFetch("/staff/auth/session", { cache: "no-store" });
     if (reply.ok) {
       signedIn(await reply.json());

@@ -34,11 +34,12 @@ def test_missing_parameter_and_bad_key() -> None:
 
 
 def test_kpi_before_figures_come_from_the_municipality_file() -> None:
-    """The staff console's 改革前 bars: configured per city, unconfirmed while placeholders."""
+    """The staff console's 改革前 bars: configured per city; Ibusuki's are its own report's figures."""
     from frontyard.municipality import load_municipality
 
-    before = load_municipality().kpi_before
-    assert before is not None
-    assert before.writes == 96  # the report's paper baseline per reference 転入
-    assert before.avg_wait_s > before.avg_procedure_s > 0
-    assert before.unknown and before.source
+    city = load_municipality()
+    before = city.kpi_before
+    assert before is not None and city.report_writes_before is not None
+    assert before.writes == city.report_writes_before.total  # the report's paper baseline per reference 転入
+    assert before.avg_wait_s > 0 and before.avg_procedure_s > 0
+    assert not before.unknown and "報告書" in before.source

@@ -102,7 +102,8 @@ async function detail(screen, key, notice = "") {
     }
   };
   const checkable = application.status === "released";
-  screen.replaceChildren(
+  // replaceChildren() would write a null as the word "null" (the screen audit's check): filtered out.
+  const parts = [
     h("h1", {}, `${application.title} — ${application.reception_id}`),
     h("p", {}, place(application)),
     application.corrected_by ? h("p", { id: "corrected-by" }, L("outbox.by", { who: application.corrected_by })) : null,
@@ -115,5 +116,6 @@ async function detail(screen, key, notice = "") {
       checkable ? action("outbox.release", () => release(key, status, back), "primary", { id: "release-application" }) : null,
       action("common.back", () => back(), "secondary", { id: "back-to-outbox" }),
     ),
-  );
+  ];
+  screen.replaceChildren(...parts.filter(Boolean));
 }
