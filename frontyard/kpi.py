@@ -39,6 +39,7 @@ class Visit:
     satisfaction: float | None = None  # 住民満足度 (10点満点)
     time_rating: float | None = None  # 手続時間 (5点満点)
     ease_rating: float | None = None  # 手続の簡便さ (5点満点)
+    life_event: str = ""  # the household's life event (e.g. "TENNYU"); "" for a certificate request
 
 
 @dataclass(frozen=True)

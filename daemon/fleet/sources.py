@@ -165,7 +165,7 @@ class VisitSource(Source):
             recorded_time=aware[2],
             visit_id=visit.visit_id,
             period=visit.period,
-            life_event="",
+            life_event=visit.life_event,
             counter=visit.counter,
             procedure_ids=visit.procedures,
             channel="kiosk",

@@ -173,6 +173,7 @@ class Frontyard:
             satisfaction=satisfaction,
             time_rating=time_rating,
             ease_rating=ease_rating,
+            life_event=record.household.event.value,
         )
         await self.off_loop(self.kpis.record, visit)
         for package in created:

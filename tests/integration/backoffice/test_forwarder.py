@@ -38,7 +38,7 @@ class Stores(TerminalStores):
         start = NOW + dt.timedelta(minutes=number)
         started, done = start + dt.timedelta(seconds=90), start + dt.timedelta(seconds=400)
         visit = Visit(f"R-{number:04d}", "改革後", "SHIMIN", ("JUKI_TENNYU",), start, started, done)
-        self.kpi.record(dataclasses.replace(visit, writes_baseline=12, writes_ours=2))
+        self.kpi.record(dataclasses.replace(visit, writes_baseline=12, writes_ours=2, life_event="tennyu"))
 
     def device_change(self, state: int, reason: str = "") -> None:
         change = events_pb2.DeviceStateChanged(state=state, reason=reason)  # type: ignore[arg-type]
@@ -120,9 +120,9 @@ def test_every_stream_arrives_once_with_its_columns(
 
     visits = central(
         backoffice_database,
-        "SELECT seq, visit_id, wait_s, handle_s, writes_saved FROM frontyard.visits ORDER BY seq",
+        "SELECT seq, visit_id, wait_s, handle_s, writes_saved, life_event FROM frontyard.visits ORDER BY seq",
     )
-    assert visits == [(n, f"R-{n:04d}", 90.0, 310.0, 10) for n in (1, 2, 3)]
+    assert visits == [(n, f"R-{n:04d}", 90.0, 310.0, 10, "tennyu") for n in (1, 2, 3)]
     events = central(
         backoffice_database,
         "SELECT seq, slot, device_kind, state, fault FROM frontyard.device_events ORDER BY seq",

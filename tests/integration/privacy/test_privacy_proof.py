@@ -55,13 +55,19 @@ def typed_needles() -> list[Needle]:
 
 
 # /tmp entries other test runs on a shared machine make (a kiosk fixture's daemon keeps held PDFs in its
-# print journal by design); this daemon's TMPDIR is its own, scanned in full.
-OTHER_RUNS = ("pytest-of-", "bash_jobs", "fy-kiosk-")
+# print journal by design; a back-office test's PostgreSQL keeps its fictional rows in its WAL); this
+# daemon's TMPDIR is its own, scanned in full.
+OTHER_RUNS = ("pytest-of-", "bash_jobs", "fy-kiosk-", "frontyard-pg-")
 
 
 def someone_elses(entry: Path) -> bool:
-    """A new /tmp entry the daemon cannot have made: another run's copy of this repository (it holds the
-    personas and the municipality data) or a Python source file."""
+    """A new /tmp entry the daemon cannot have made: another user's, another run's copy of this repository
+    (it holds the personas and the municipality data) or a Python source file."""
+    try:
+        if entry.lstat().st_uid != os.getuid():
+            return True  # another user's (a test's PostgreSQL runs as nobody)
+    except FileNotFoundError:
+        return True  # gone already: another run's, removed when it ended
     if entry.is_file():
         return entry.suffix == ".py"
     return any((entry / part).exists() for part in ("frontyard/data", "simulators/personas", "opt/frontyard"))

@@ -121,6 +121,7 @@ async def test_completed_visits_leave_no_form_in_memory_and_get_reads_it_back(tm
         assert all(not isinstance(value, dict | list | tuple | bytes) for value in held), held
         assert personal_objects() == []
         assert runner.flows.kpis.visits() and len(runner.flows.kpis) == VISITS
+        assert {visit.life_event for visit in runner.flows.kpis.visits()} == {"tennyu"}  # for the back office
         assert vars(runner.flows.kpis)["_visits"] == [], "KPI rows stay in SQLite"
 
         listed = await runner.applications.ListApplications(
