@@ -170,7 +170,9 @@ def _fleet(cluster: PostgresCluster, run: int, root: Path) -> Iterator[Fleet]:
             password_file=password,
         )
         forwarders.append(
-            FleetForwarder(options, terminal.sources(), Watermarks(terminal.storage / FILE_NAME))
+            FleetForwarder(
+                options, terminal.sources(), Watermarks(terminal.storage / FILE_NAME, options.terminal_id)
+            )
         )
     fleet = Fleet(cluster, database, terminals, forwarders, threading.Event())
     try:

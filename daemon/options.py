@@ -10,7 +10,7 @@ An unknown table or key is an error too (a typo would otherwise be ignored silen
     [options.payment]    municipality, slip_timeout_s, slip_grace_s
     [options.camera]     reading_ttl_s, ocr_engine
     [options.frontyard]  municipality, secret_file, outbox_dir, export_dir, retention_days,
-                         reception_counter, kpi_period, visit_ttl_hours
+                         reception_counter, kpi_period, visit_ttl_hours, channel
     [options.metrics]    listen, enabled (the table present turns the Prometheus endpoint on)
     [options.staff]      ldap_url, ldap_user_dn, ldap_ca_file, ldap_timeout_s (the city's directory)
 
@@ -80,6 +80,11 @@ class FrontyardOptions:
     reception_counter: str = "SHIMIN"
     kpi_period: str = "改革後"
     visit_ttl_hours: int = 10
+    channel: str = "kiosk"  # where this terminal's visits happen: CHANNELS (the back office's figures)
+
+
+# a terminal is a self-service kiosk or a tablet at a staffed counter (frontyard.kpi.Visit.channel)
+CHANNELS = ("kiosk", "counter")
 
 
 @dataclass(frozen=True)
@@ -271,6 +276,9 @@ def _frontyard(table: _Table, base: Path) -> FrontyardOptions:
     counter = table.text("reception_counter", defaults.reception_counter).upper()
     if not _COUNTER.fullmatch(counter):
         raise table.at.error(table.name, "reception_counter", "expected 1-12 of A-Z, 0-9 and '-'")
+    channel = table.text("channel", defaults.channel)
+    if channel not in CHANNELS:
+        raise table.at.error(table.name, "channel", f"expected one of {', '.join(CHANNELS)}, got {channel!r}")
     return FrontyardOptions(
         municipality=municipality,
         secret_file=table.path("secret_file", base),
@@ -280,6 +288,7 @@ def _frontyard(table: _Table, base: Path) -> FrontyardOptions:
         reception_counter=counter,
         kpi_period=table.text("kpi_period", defaults.kpi_period),
         visit_ttl_hours=table.integer("visit_ttl_hours", defaults.visit_ttl_hours, minimum=1),
+        channel=channel,
     )
 
 

@@ -107,7 +107,7 @@ def create_server(config: Config) -> Daemon:
         PrinterServiceRunner(print_queue, options.printing.municipality, town),
         CardServiceRunner(options.card, card_reader, sessions, events, town.my_number_purposes),
         FrontyardServiceRunner(
-            frontyard_settings(options.frontyard, config.storage_dir),
+            frontyard_settings(options.frontyard, config.storage_dir, fleet=config.fleet is not None),
             config.storage_dir,
             events=events,
             printer=print_queue,

@@ -40,6 +40,7 @@ class Visit:
     time_rating: float | None = None  # 手続時間 (5点満点)
     ease_rating: float | None = None  # 手続の簡便さ (5点満点)
     life_event: str = ""  # the household's life event (e.g. "TENNYU"); "" for a certificate request
+    channel: str = "kiosk"  # the terminal: "kiosk" (self-service) or "counter" (a staffed tablet)
 
 
 @dataclass(frozen=True)

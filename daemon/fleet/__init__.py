@@ -42,7 +42,7 @@ def fleet_forwarder(
     return FleetForwarder(
         config.fleet,
         files.sources(config.fleet.terminal_id, kinds),
-        Watermarks(config.storage_dir / FILE_NAME),
+        Watermarks(config.storage_dir / FILE_NAME, config.fleet.terminal_id),
         events,
         devices=lambda: device_summary(registry),
     )

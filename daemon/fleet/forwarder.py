@@ -12,6 +12,13 @@ When the database or the network fails, the connection is dropped and retried wi
 ``target_session_attrs=read-write`` finds the promoted standby on the next attempt. When the backlog grows
 past ``backlog_warn_rows`` the forwarder publishes a ``devices/fleet`` state change to ERROR with reason
 ``fleet_backlog`` (the staff console's device board shows it) and again IDLE once it has halved.
+
+A terminal restored from an older backup would number new rows with local sequences the database already
+has (and ``ON CONFLICT`` would drop them). So on its first connection the forwarder compares, per stream,
+the local store's highest sequence with the central one for this terminal: a stream whose local store is
+behind is refused (not forwarded, an ERROR log and a ``devices/fleet`` state change with reason
+``fleet_sequence_behind``), also after a restart (the watermark file keeps it), until the terminal is
+given a new ``terminal_id``.
 """
 
 from __future__ import annotations
@@ -41,6 +48,7 @@ from .watermarks import Watermarks
 _LOGGER = logging.getLogger(__name__)
 FLEET_DEVICE = "devices/fleet"
 BACKLOG_REASON = "fleet_backlog"
+BEHIND_REASON = "fleet_sequence_behind"
 _FIRST_RETRY_S = 0.5
 
 
@@ -54,6 +62,7 @@ class FleetStatus:
     failures: int = 0  # lost connections and failed transactions since start
     last_commit_time: float = 0.0
     backlog_warning: bool = False
+    refused: tuple[str, ...] = ()  # streams whose local store is behind the central one (a restore)
 
     @property
     def backlog_rows(self) -> int:
@@ -80,6 +89,8 @@ class FleetForwarder:
         self._thread: threading.Thread | None = None
         self._connection: psycopg.Connection[tuple[Any, ...]] | None = None
         self._next_heartbeat = 0.0
+        self._sequences_checked = False
+        self._refused: set[Stream] = set(watermarks.refused)  # refused before a restart stay refused
 
     # --- lifecycle -----------------------------------------------------------------------------------
 
@@ -129,9 +140,12 @@ class FleetForwarder:
 
     def forward_once(self) -> bool:
         """One pass over every stream (and the heartbeat when due); True when rows were sent."""
+        if not self._sequences_checked:
+            self._check_sequences()
         moved = False
         for source in self.sources:
-            moved |= self._forward(source)
+            if source.stream not in self._refused:
+                moved |= self._forward(source)
         self._refresh_backlog()
         if time.monotonic() >= self._next_heartbeat:
             self._heartbeat()
@@ -155,6 +169,34 @@ class FleetForwarder:
             self._status.forwarded[source.stream.value] += len(batch.records)
             self._status.last_commit_time = time.time()
         return True
+
+    def _check_sequences(self) -> None:
+        """Refuse each stream whose local store is behind what the database already has of it."""
+        connection = self._connect()
+        for source in self.sources:
+            if source.stream in self._refused:
+                continue
+            # the table name comes from the Stream enum; the terminal reads only its own keys (RLS)
+            sql = f"SELECT coalesce(max(seq), 0) FROM {records.SCHEMA}.{source.stream.value} WHERE terminal_id = %s"  # noqa: E501, S608
+            row = connection.execute(sql, (self.options.terminal_id,)).fetchone()
+            central, local = (int(row[0]) if row else 0), source.last_seq()
+            if local < central:
+                self._refused.add(source.stream)
+                self.watermarks.refuse(source.stream)
+                _LOGGER.error(
+                    "fleet stream behind the back office (restored from an older backup?)",
+                    extra={"stream": source.stream.value, "local_seq": local, "central_seq": central},
+                )
+        self._sequences_checked = True
+        with self._status_lock:
+            self._status.refused = tuple(sorted(stream.value for stream in self._refused))
+        if self._refused:
+            _LOGGER.error(
+                "fleet streams not forwarded: give this terminal a new terminal_id / 記録がバックオフィスより"
+                "古いため送信を止めました。新しい terminal_id を設定してください",
+                extra={"streams": ",".join(sorted(stream.value for stream in self._refused))},
+            )
+            self._publish_fleet_state(error=True, reason=BEHIND_REASON)
 
     def _heartbeat(self) -> None:
         beat = records.TerminalHeartbeat(
@@ -219,20 +261,24 @@ class FleetForwarder:
             self._publish_backlog_state(warning=not warned, rows=total)
 
     def _publish_backlog_state(self, *, warning: bool, rows: int) -> None:
-        state = events_pb2.DeviceState
         if warning:
             _LOGGER.warning(
                 "fleet backlog past its bound", extra={"rows": rows, "bound": self.options.backlog_warn_rows}
             )
         else:
             _LOGGER.info("fleet backlog back under its bound", extra={"rows": rows})
+        self._publish_fleet_state(error=warning, reason=BACKLOG_REASON)
+
+    def _publish_fleet_state(self, *, error: bool, reason: str) -> None:
+        """A ``devices/fleet`` state change: ERROR with ``reason``, or IDLE again."""
         if self.events is None:
             return
+        state = events_pb2.DeviceState
         change = events_pb2.DeviceStateChanged(
-            previous_state=state.DEVICE_STATE_IDLE if warning else state.DEVICE_STATE_ERROR,
-            state=state.DEVICE_STATE_ERROR if warning else state.DEVICE_STATE_IDLE,
-            status_reasons=["fleet-backlog"] if warning else [],
-            reason=BACKLOG_REASON if warning else "",
+            previous_state=state.DEVICE_STATE_IDLE if error else state.DEVICE_STATE_ERROR,
+            state=state.DEVICE_STATE_ERROR if error else state.DEVICE_STATE_IDLE,
+            status_reasons=[reason.replace("_", "-")] if error else [],
+            reason=reason if error else "",
         )
         self.events.publish(events_pb2.Event(device=FLEET_DEVICE, state_changed=change))
 

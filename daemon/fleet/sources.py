@@ -91,6 +91,12 @@ class Source:
         rows = self._query(sql, (after,))
         return int(rows[0][0]) if rows else 0
 
+    def last_seq(self) -> int:
+        """The highest local sequence in the store (0 when empty)."""
+        sql = f"SELECT coalesce(max({self.seq_column}), 0) FROM {self.table}"  # noqa: S608
+        rows = self._query(sql, ())
+        return int(rows[0][0]) if rows else 0
+
     def read(self, after: int, limit: int) -> Batch:
         rows = self._rows(after, min(limit, self.max_batch))
         if not rows:
@@ -168,7 +174,7 @@ class VisitSource(Source):
             life_event=visit.life_event,
             counter=visit.counter,
             procedure_ids=visit.procedures,
-            channel="kiosk",
+            channel=visit.channel,
             arrived_time=aware[0],
             started_time=aware[1],
             finished_time=aware[2],

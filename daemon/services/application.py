@@ -18,7 +18,7 @@ from frontyard.errors import CorrectionError
 from frontyard.kpi import KpiRow
 
 from .. import inputs
-from ..errors import InvalidArgument
+from ..errors import FailedPrecondition, InvalidArgument
 from ..staff.identity import staff_id_from
 from ..visits import messages
 from ..visits.flows import Frontyard
@@ -91,6 +91,16 @@ class ApplicationService(application_pb2_grpc.ApplicationServiceServicer):
     async def ExportApplications(
         self, request: pb.ExportApplicationsRequest, context: Context
     ) -> pb.ExportApplicationsResponse:
+        if not self.flows.settings.exports_here:
+            raise FailedPrecondition(
+                "this terminal forwards its applications to the back office ([fleet]): export them to "
+                "申請管理 from the back-office console",
+                reason="exported_by_back_office",
+                message_ja=(
+                    "この端末の申請はバックオフィスへ転送されます。"
+                    "申請管理への出力はバックオフィスの画面で行ってください。"
+                ),
+            )
         exported, purged = await self.flows.off_loop(self.flows.export)
         return pb.ExportApplicationsResponse(
             applications=list(exported), directory=str(self.flows.settings.export_dir), purged=purged

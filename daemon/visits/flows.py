@@ -174,6 +174,7 @@ class Frontyard:
             time_rating=time_rating,
             ease_rating=ease_rating,
             life_event=record.household.event.value,
+            channel=self.settings.channel,
         )
         await self.off_loop(self.kpis.record, visit)
         for package in created:
@@ -231,6 +232,7 @@ class Frontyard:
                     card_read=record.created,
                     printed=max(issued, record.created),
                     forms_printed=1,
+                    channel=self.settings.channel,
                 )
             )
         self.desk.forget_personal_data(record)

@@ -10,6 +10,10 @@ retention_days = 30              # exported packages are deleted after this
 reception_counter = "SHIMIN"     # counter code in the reception QR (A-Z, 0-9, -)
 kpi_period = "改革後"             # label of recorded visits in the KPI report
 visit_ttl_hours = 10             # an unfinished visit is dropped after this
+channel = "kiosk"                # this terminal: "kiosk" (self-service) or "counter" (a staffed tablet)
+
+With ``[fleet]`` the back office exports applications to 申請管理 (docs/FLEET.md), so ``exports_here``
+is false and the terminal's ExportApplications is refused: an application reaches 申請管理 once.
 """
 
 from __future__ import annotations
@@ -31,9 +35,13 @@ class FrontyardSettings:
     reception_counter: str
     kpi_period: str
     visit_ttl: dt.timedelta
+    channel: str = "kiosk"
+    exports_here: bool = True
 
 
-def frontyard_settings(options: FrontyardOptions, storage_dir: Path) -> FrontyardSettings:
+def frontyard_settings(
+    options: FrontyardOptions, storage_dir: Path, *, fleet: bool = False
+) -> FrontyardSettings:
     outbox_dir = options.outbox_dir or storage_dir / "outbox"
     return FrontyardSettings(
         municipality=options.municipality,
@@ -44,4 +52,6 @@ def frontyard_settings(options: FrontyardOptions, storage_dir: Path) -> Frontyar
         reception_counter=options.reception_counter,
         kpi_period=options.kpi_period,
         visit_ttl=dt.timedelta(hours=options.visit_ttl_hours),
+        channel=options.channel,
+        exports_here=not fleet,
     )

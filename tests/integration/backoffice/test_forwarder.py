@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,11 +17,12 @@ from kiosk.v1 import events_pb2
 from backoffice.records import Stream
 from backoffice.terminals import add_terminal
 from daemon.audit.log import AuditEntry
-from daemon.fleet.forwarder import BACKLOG_REASON, FLEET_DEVICE, FleetForwarder
+from daemon.fleet.forwarder import BACKLOG_REASON, BEHIND_REASON, FLEET_DEVICE, FleetForwarder
 from daemon.fleet.sources import LocalFiles
 from daemon.fleet.watermarks import FILE_NAME, Watermarks
 from daemon.options import FleetOptions
 from daemon.payments.model import OpState, PaymentState, SaleOrder
+from daemon.visits.kpi_store import visit_to_json
 from frontyard.kpi import Visit
 from tests.fixtures.postgres import BackofficeDatabase
 from tests.support.fleet_stores import TerminalStores, sample_form
@@ -77,7 +79,11 @@ def forwarder_for(
         "t1", {"receipt": "receipt_printer"}
     )
     return FleetForwarder(
-        fleet, sources, Watermarks(storage / FILE_NAME), events, devices=lambda: {"receipt": {}}
+        fleet,
+        sources,
+        Watermarks(storage / FILE_NAME, fleet.terminal_id),
+        events,
+        devices=lambda: {"receipt": {}},
     )
 
 
@@ -229,3 +235,67 @@ def test_sslmode_is_honoured_a_server_without_tls_is_never_used_in_plaintext(
         stores.close()
     assert central(backoffice_database, "SELECT count(*) FROM frontyard.visits") == [(0,)]
     assert forwarder.watermarks.get(Stream.VISITS) == 0
+
+
+def test_visits_carry_the_terminal_channel_and_an_older_row_arrives_as_kiosk(
+    backoffice_database: BackofficeDatabase, tmp_path: Path
+) -> None:
+    stores = Stores.open(tmp_path / "storage")
+    try:
+        stores.visit(1)
+        old = json.loads(visit_to_json(stores.kpi.visits()[0]))
+        del old["channel"]  # a row recorded by a release before the channel existed
+        with sqlite3.connect(stores.storage / "kpi.sqlite3") as kpi:
+            kpi.execute("INSERT INTO visits (visit) VALUES (?)", (json.dumps(old),))
+        start = NOW + dt.timedelta(hours=1)
+        stores.kpi.record(
+            Visit(
+                "R-0003", "改革後", "らくらく窓口", ("CERT_JUMINHYO",), start, start, start, channel="counter"
+            )
+        )
+        forwarder = forwarder_for(backoffice_database, stores.storage, tmp_path)
+        assert forwarder.forward_once()
+        forwarder.stop()
+    finally:
+        stores.close()
+    rows = central(backoffice_database, "SELECT seq, counter, channel FROM frontyard.visits ORDER BY seq")
+    assert rows == [(1, "SHIMIN", "kiosk"), (2, "SHIMIN", "kiosk"), (3, "らくらく窓口", "counter")]
+
+
+def test_a_terminal_restored_from_an_older_backup_refuses_the_streams_it_would_renumber(
+    backoffice_database: BackofficeDatabase, tmp_path: Path
+) -> None:
+    stores = Stores.open(tmp_path / "storage")
+    try:
+        for number in range(1, 6):
+            stores.visit(number)
+        forwarder = forwarder_for(backoffice_database, stores.storage, tmp_path)
+        assert forwarder.forward_once()
+        forwarder.stop()
+    finally:
+        stores.close()
+
+    restored = Stores.open(tmp_path / "restored")  # the backup held two visits, the watermarks none
+    published = Published()
+    try:
+        for number in (1, 2, 3):  # the third is new, under a sequence the back office has
+            restored.visit(number)
+        restored.audit.append(AuditEntry("1234", "application.released", "applications/abc"))
+        again = forwarder_for(backoffice_database, restored.storage, tmp_path, published)
+        assert again.forward_once()  # the audit stream is not behind: it is sent
+        status = again.status()
+        assert status.refused == ("visits",) and status.forwarded["visits"] == 0
+        assert status.forwarded["audit_rows"] == 1 and status.backlog["visits"] == 3
+        assert not again.forward_once()
+        again.stop()
+        for number in range(4, 8):  # past the central sequence now: still refused after a restart
+            restored.visit(number)
+        restarted = forwarder_for(backoffice_database, restored.storage, tmp_path)
+        restarted.forward_once()
+        assert restarted.status().refused == ("visits",) and restarted.status().forwarded["visits"] == 0
+        restarted.stop()
+    finally:
+        restored.close()
+    (warning,) = published.events
+    assert warning.device == FLEET_DEVICE and warning.state_changed.reason == BEHIND_REASON
+    assert central(backoffice_database, "SELECT count(*), max(seq) FROM frontyard.visits") == [(5, 5)]

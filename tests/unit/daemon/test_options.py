@@ -45,7 +45,8 @@ def test_every_table_parses_into_its_dataclass(tmp_path: Path) -> None:
         '[options.printing]\nhold_poll_s = 0.1\nmunicipality = "指宿市"\n'
         "[options.payment]\nslip_timeout_s = 5\nslip_grace_s = 0\n"
         '[options.camera]\nreading_ttl_s = 30\nocr_engine = "tesseract"\n'
-        '[options.frontyard]\noutbox_dir = "out"\nreception_counter = "madoguchi"\nretention_days = 0\n',
+        '[options.frontyard]\noutbox_dir = "out"\nreception_counter = "madoguchi"\nretention_days = 0\n'
+        'channel = "counter"\n',
     )
     assert options.card == CardOptions(60.0, 10.5, True)
     assert (options.printing.hold_poll_s, options.printing.municipality) == (0.1, "指宿市")
@@ -53,6 +54,7 @@ def test_every_table_parses_into_its_dataclass(tmp_path: Path) -> None:
     assert options.camera == CameraOptions(30.0, "tesseract")
     assert options.frontyard.outbox_dir == tmp_path.resolve() / "out"
     assert (options.frontyard.reception_counter, options.frontyard.retention_days) == ("MADOGUCHI", 0)
+    assert options.frontyard.channel == "counter"
 
 
 @pytest.mark.parametrize(
@@ -92,6 +94,7 @@ def test_every_table_parses_into_its_dataclass(tmp_path: Path) -> None:
             "options.frontyard.visit_ttl_hours: expected a whole",
         ),
         ('[options.frontyard]\nreception_counter = "窓口"\n', 5, "options.frontyard.reception_counter"),
+        ('[options.frontyard]\nchannel = "konbini"\n', 5, "options.frontyard.channel: expected one of"),
         ('[options.frontyard]\nmunicipality = "atlantis"\n', 5, "unknown municipality 'atlantis'"),
         ("[options.card]\nidle_timeout = 60\n", 5, "options.card.idle_timeout: unknown option"),
         ("[options.cards]\nidle_timeout_s = 60\n", 4, "options.cards: unknown options table"),

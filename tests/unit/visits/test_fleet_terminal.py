@@ -1,0 +1,84 @@
+"""A terminal with ``[fleet]``: its visits carry its channel, and it leaves the export to the back office."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+from kiosk.v1 import application_pb2, certificate_pb2
+
+from daemon.camera.store import ReadingStore
+from daemon.errors import FailedPrecondition
+from daemon.options import FrontyardOptions
+from daemon.services.frontyard import FrontyardServiceRunner
+from daemon.sessions import ResidentSessions
+from daemon.visits.kpi_store import visit_from_json, visit_to_json
+from daemon.visits.settings import frontyard_settings
+from frontyard.kpi import Visit
+from tests.unit.visits.test_certificate_flow import INFO, RecordingEvents, RecordingPrinter
+
+
+def counter_tablet(tmp_path: Path, *, fleet: bool) -> tuple[FrontyardServiceRunner, ResidentSessions]:
+    sessions = ResidentSessions(lambda event: None)
+    settings = frontyard_settings(FrontyardOptions(channel="counter"), tmp_path / "var", fleet=fleet)
+    runner = FrontyardServiceRunner(
+        settings,
+        tmp_path / "var",
+        events=RecordingEvents(),
+        printer=RecordingPrinter(),
+        sessions=sessions,
+        readings=ReadingStore(),
+    )
+    return runner, sessions
+
+
+async def test_a_certificate_request_at_a_counter_tablet_is_recorded_with_its_channel(tmp_path: Path) -> None:
+    runner, sessions = counter_tablet(tmp_path, fleet=True)
+    session = sessions.start()
+    session.set_basic_info(INFO)
+    request = await runner.certificates.CreateCertificateRequest(
+        certificate_pb2.CreateCertificateRequestRequest(
+            session=session.name, kind=certificate_pb2.CERTIFICATE_KIND_JUMINHYO, copies=1
+        ),
+        None,  # type: ignore[arg-type]
+    )
+    await runner.certificates.PrintCertificateRequest(
+        certificate_pb2.PrintCertificateRequestRequest(name=request.name),
+        None,  # type: ignore[arg-type]
+    )
+    (visit,) = runner.flows.kpis.visits()
+    assert (visit.channel, visit.counter) == ("counter", "らくらく窓口")
+    runner.flows.close()
+
+
+async def test_with_fleet_the_terminal_refuses_to_export_and_names_the_back_office(tmp_path: Path) -> None:
+    runner, _ = counter_tablet(tmp_path, fleet=True)
+    with pytest.raises(FailedPrecondition) as refused:
+        await runner.applications.ExportApplications(
+            application_pb2.ExportApplicationsRequest(),
+            None,  # type: ignore[arg-type]
+        )
+    assert refused.value.reason == "exported_by_back_office"
+    assert "back-office" in str(refused.value) and "バックオフィス" in refused.value.message_ja
+    runner.flows.close()
+
+    alone, _ = counter_tablet(tmp_path / "alone", fleet=False)
+    exported = await alone.applications.ExportApplications(
+        application_pb2.ExportApplicationsRequest(),
+        None,  # type: ignore[arg-type]
+    )
+    assert list(exported.applications) == []  # without [fleet] the terminal exports, as before
+    alone.flows.close()
+
+
+def test_a_visit_row_written_before_the_channel_existed_still_loads_as_a_kiosk_visit() -> None:
+    moment = dt.datetime(2026, 4, 1, 9, 0, tzinfo=dt.UTC)
+    visit = Visit(
+        "R-0001", "改革後", "書かない窓口", ("JUKI_TENNYU",), moment, moment, moment, channel="counter"
+    )
+    document = json.loads(visit_to_json(visit))
+    assert visit_from_json(json.dumps(document)).channel == "counter"
+    del document["channel"]  # a row of an older release
+    assert visit_from_json(json.dumps(document)).channel == "kiosk"
