@@ -18,15 +18,20 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import grpc
 import psycopg
 import pytest
+from kiosk.v1 import application_pb2, visit_pb2
 
 from backoffice.migrate import migrate
 from backoffice.terminals import add_terminal
+from daemon.errors import error_reason
 from daemon.visits.kpi_store import PersistentKpiRecorder, visit_to_json
 from frontyard.kpi import Visit
 from tests.fixtures.daemon import RunningDaemon
 from tests.fixtures.escpos import EscposSimulator
+from tests.integration.frontyard_service.test_frontyard_service import enter_reference_household
+from tests.support.frontyard import FrontyardStub
 from tests.support.postgres import PostgresCluster, new_cluster_root, started_cluster
 from tests.support.waiting import wait_until
 
@@ -99,7 +104,12 @@ def start_terminal(
     start_daemon: Callable[..., RunningDaemon], escpos_sim: EscposSimulator, tmp_path: Path
 ) -> Callable[..., Terminal]:
     def start(
-        cluster: PostgresCluster, terminal_id: str, database: str = "", backlog: int = 0, **extra: float
+        cluster: PostgresCluster,
+        terminal_id: str,
+        database: str = "",
+        backlog: int = 0,
+        options: str = "",
+        **extra: float,
     ) -> Terminal:
         """Start the terminal's daemon (again, on the same storage); ``backlog`` visits written before."""
         directory = tmp_path / terminal_id
@@ -114,7 +124,7 @@ def start_terminal(
         dsn = database or cluster.tcp_dsn(f"terminal_{terminal_id}", DATABASE)
         devices = {"receipt": ("escpos", escpos_sim.uri())}
         metrics = '\n[options.metrics]\nlisten = "127.0.0.1:0"\n'
-        daemon = start_daemon(devices, directory, fleet_table(terminal_id, dsn, **extra) + metrics)
+        daemon = start_daemon(devices, directory, fleet_table(terminal_id, dsn, **extra) + metrics + options)
         return Terminal(terminal_id, daemon, kpi_path, written + backlog)
 
     return start
@@ -250,3 +260,27 @@ def test_a_promoted_standby_takes_over_without_losing_a_row(start_terminal: Call
     finally:
         standby.destroy()
         primary.destroy()
+
+
+def test_a_counter_tablet_visit_arrives_with_its_channel_and_the_export_is_left_to_the_back_office(
+    cluster: PostgresCluster, start_terminal: Callable[..., Terminal]
+) -> None:
+    options = '\n[options.frontyard]\nchannel = "counter"\n'
+    terminal = start_terminal(cluster, "tablet-01", options=options)
+    kiosk, staff = (
+        FrontyardStub(terminal.daemon.channel("kiosk")),
+        FrontyardStub(terminal.daemon.channel("staff")),
+    )
+    name = enter_reference_household(kiosk)
+    kiosk.CompleteVisit(visit_pb2.CompleteVisitRequest(visit=name))
+    wait_until(lambda: arrived(cluster, terminal) == 1, timeout=30, what="the visit in the back office")
+    with psycopg.connect(cluster.admin_dsn(DATABASE)) as connection:
+        row = connection.execute(
+            "SELECT channel, counter, life_event FROM frontyard.visits WHERE terminal_id = 'tablet-01'"
+        ).fetchone()
+    assert row == ("counter", "書かない窓口", "tennyu")
+    with pytest.raises(grpc.RpcError) as refused:
+        staff.ExportApplications(application_pb2.ExportApplicationsRequest())
+    assert refused.value.code() == grpc.StatusCode.FAILED_PRECONDITION
+    assert error_reason(refused.value) == "exported_by_back_office"
+    terminal.daemon.stop()
