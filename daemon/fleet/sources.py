@@ -120,6 +120,11 @@ class ApplicationSource(Source):
     stream, table, seq_column = Stream.APPLICATIONS, "applications", "forward_seq"
     max_batch = 20  # each with its PDF: keep one central transaction to a few MB
 
+    def last_seq(self) -> int:
+        """The last sequence given, also when the newest released rows have been purged since."""
+        rows = self._query("SELECT last FROM forward_counter", ())
+        return max(int(rows[0][0]) if rows else 0, super().last_seq())
+
     def _rows(self, after: int, limit: int) -> list[tuple[Any, ...]]:
         return self._query(
             "SELECT a.forward_seq, a.package_id, a.reception_id, a.form_id, a.title, a.procedure_id,"

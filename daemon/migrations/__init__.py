@@ -20,7 +20,8 @@ current version without a backup (there was nothing to lose).
 | payments     | ``payments.sqlite3``              | 1; 2 ``issue_failed`` column; 3 index by state   |
 | kpi          | ``kpi.sqlite3``                   | 1                                                |
 | outbox       | ``outbox/outbox.sqlite3``         | 1 (its pre-1 layouts are converted by the store);|
-|              |                                   | 2 ``forward_seq`` (the fleet forwarder's order)  |
+|              |                                   | 2 ``forward_seq`` (the fleet forwarder's order); |
+|              |                                   | 3 ``forward_counter`` (the last one given)       |
 | audit        | ``audit.sqlite3``                 | 1 (``audit.anchor`` is backed up beside it)      |
 | staff        | ``staff.sqlite3``                 | 1                                                |
 
@@ -101,6 +102,14 @@ SCHEMAS: tuple[StoreSchema, ...] = (
                 "ALTER TABLE applications ADD COLUMN forward_seq INTEGER;"
                 "UPDATE applications SET forward_seq = seq WHERE released_at IS NOT NULL;"
                 "CREATE UNIQUE INDEX IF NOT EXISTS applications_by_forward_seq ON applications (forward_seq)",
+            ),
+            Step(
+                3,
+                "forward_counter: the last forward_seq given, so a purge never lets one be reused",
+                "CREATE TABLE IF NOT EXISTS forward_counter"
+                " (id INTEGER PRIMARY KEY CHECK (id = 1), last INTEGER NOT NULL);"
+                "INSERT OR IGNORE INTO forward_counter (id, last)"
+                " SELECT 1, COALESCE(MAX(forward_seq), 0) FROM applications",
             ),
         ),
     ),

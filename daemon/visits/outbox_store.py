@@ -90,6 +90,14 @@ _ADDED_COLUMNS = {
 }
 # The fleet forwarder's order of released applications (daemon.fleet): 1, 2, 3 … in order of release.
 FORWARD_INDEX = "CREATE UNIQUE INDEX IF NOT EXISTS applications_by_forward_seq ON applications (forward_seq)"
+# The last forward_seq given, kept apart from the rows: a purge that deletes the newest released rows
+# must not let the next release reuse a sequence the back office has (it would drop the row as a copy).
+FORWARD_COUNTER = (
+    "CREATE TABLE IF NOT EXISTS forward_counter"
+    " (id INTEGER PRIMARY KEY CHECK (id = 1), last INTEGER NOT NULL)",
+    "INSERT OR IGNORE INTO forward_counter (id, last)"
+    " SELECT 1, COALESCE(MAX(forward_seq), 0) FROM applications",
+)
 
 
 def _value_to_json(value: str | bool | dt.date | None) -> Any:
@@ -204,6 +212,8 @@ class PersistentOutbox:
             if column not in present:
                 db.execute(f"ALTER TABLE applications ADD COLUMN {column} {definition}")
         db.execute(FORWARD_INDEX)
+        for statement in FORWARD_COUNTER:
+            db.execute(statement)
         self._migrate_one_table_layout(db)
 
     def _migrate_one_table_layout(self, db: sqlite3.Connection) -> None:
@@ -320,9 +330,10 @@ class PersistentOutbox:
                 ),
             )
             if updated.status == PackageStatus.RELEASED:  # next in the fleet forwarder's order
+                db.execute("UPDATE forward_counter SET last = last + 1")
                 db.execute(
-                    "UPDATE applications SET forward_seq ="
-                    " (SELECT COALESCE(MAX(forward_seq), 0) + 1 FROM applications) WHERE package_id = ?",
+                    "UPDATE applications SET forward_seq = (SELECT last FROM forward_counter)"
+                    " WHERE package_id = ?",
                     (package_id,),
                 )
             db.execute("COMMIT")

@@ -11,12 +11,15 @@ from kiosk.v1 import application_pb2, certificate_pb2
 
 from daemon.camera.store import ReadingStore
 from daemon.errors import FailedPrecondition
+from daemon.fleet.sources import ApplicationSource
 from daemon.options import FrontyardOptions
 from daemon.services.frontyard import FrontyardServiceRunner
 from daemon.sessions import ResidentSessions
 from daemon.visits.kpi_store import visit_from_json, visit_to_json
+from daemon.visits.outbox_store import PersistentOutbox
 from daemon.visits.settings import frontyard_settings
 from frontyard.kpi import Visit
+from tests.support.fleet_stores import sample_form
 from tests.unit.visits.test_certificate_flow import INFO, RecordingEvents, RecordingPrinter
 
 
@@ -82,3 +85,24 @@ def test_a_visit_row_written_before_the_channel_existed_still_loads_as_a_kiosk_v
     assert visit_from_json(json.dumps(document)).channel == "counter"
     del document["channel"]  # a row of an older release
     assert visit_from_json(json.dumps(document)).channel == "kiosk"
+
+
+def test_a_release_after_a_purge_of_the_newest_released_rows_gets_a_new_forward_sequence(
+    tmp_path: Path,
+) -> None:
+    moment = dt.datetime(2026, 4, 1, 9, 0, tzinfo=dt.UTC)
+    outbox = PersistentOutbox(tmp_path / "outbox")
+    try:
+        for number in (1, 2):
+            package = outbox.add(sample_form(), b"%PDF-1.7", f"20260401-SHIMIN-000{number}", moment)
+            outbox.release(package.package_id, "1234", moment)
+            outbox.mark_exported(package.package_id, moment)
+        assert len(outbox.purge(moment, 0)) == 2  # every released row is gone
+        later = outbox.add(sample_form(), b"%PDF-1.7", "20260401-SHIMIN-0003", moment)
+        outbox.release(later.package_id, "1234", moment)
+    finally:
+        outbox.close()
+    source = ApplicationSource(tmp_path / "outbox" / "outbox.sqlite3", "t1")
+    (record,) = source.read(0, 10).records
+    assert record.seq == 3 and source.last_seq() == 3
+    source.close()
