@@ -107,7 +107,11 @@ def create_server(config: Config) -> Daemon:
         PrinterServiceRunner(print_queue, options.printing.municipality, town),
         CardServiceRunner(options.card, card_reader, sessions, events, town.my_number_purposes),
         FrontyardServiceRunner(
-            frontyard_settings(options.frontyard, config.storage_dir, fleet=config.fleet is not None),
+            frontyard_settings(
+                options.frontyard,
+                config.storage_dir,
+                fleet_terminal_id=config.fleet.terminal_id if config.fleet else "",
+            ),
             config.storage_dir,
             events=events,
             printer=print_queue,

@@ -18,6 +18,9 @@ from typing import ParamSpec, TypeVar
 
 from kiosk.v1 import application_pb2, events_pb2, visit_pb2
 
+from backoffice.records import Stream
+from daemon.fleet.watermarks import FILE_NAME as WATERMARKS_FILE
+from daemon.fleet.watermarks import Watermarks
 from daemon.receipts import CertificateLine, RequestInput, TicketInput, numbered_ticket, request_receipt
 from frontyard import exporter
 from frontyard.certificates import certificate_type
@@ -75,6 +78,7 @@ class Frontyard:
         self, settings: FrontyardSettings, storage_dir: Path, events: EventPublisher, printer: PrintSubmitter
     ) -> None:
         self.settings = settings
+        self.storage_dir = storage_dir
         self.events = events
         self.printer = printer
         self.municipality = load_municipality(settings.municipality)
@@ -265,5 +269,9 @@ class Frontyard:
     def purge(self, moment: dt.datetime) -> int:
         days = self.settings.retention_days
         removed = set(self.outbox.purge(moment, days))
+        if self.settings.fleet_terminal_id:  # the back office exports: purge what it has, after retention
+            watermarks = Watermarks(self.storage_dir / WATERMARKS_FILE, self.settings.fleet_terminal_id)
+            forwarded = watermarks.get(Stream.APPLICATIONS)
+            removed |= set(self.outbox.purge_forwarded(moment, days, forwarded))
         removed |= set(exporter.purge_exported(self.settings.export_dir, moment, days))
         return len(removed)

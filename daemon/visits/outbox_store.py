@@ -157,6 +157,13 @@ def _iso(moment: dt.datetime | None) -> str | None:
     return moment.isoformat() if moment is not None else None
 
 
+def _delete(db: sqlite3.Connection, package_ids: list[str]) -> None:
+    """Delete packages and their contents, then commit the caller's transaction."""
+    db.executemany("DELETE FROM application_contents WHERE package_id = ?", [(i,) for i in package_ids])
+    db.executemany("DELETE FROM applications WHERE package_id = ?", [(i,) for i in package_ids])
+    db.execute("COMMIT")
+
+
 def _summary(row: tuple[Any, ...]) -> PackageSummary:
     return PackageSummary(
         package_id=row[0],
@@ -390,9 +397,21 @@ class PersistentOutbox:
                 for summary in map(_summary, rows)
                 if purge_due(summary, now, retention_days)
             ]
-            db.executemany("DELETE FROM application_contents WHERE package_id = ?", [(i,) for i in old])
-            db.executemany("DELETE FROM applications WHERE package_id = ?", [(i,) for i in old])
-            db.execute("COMMIT")
+            _delete(db, old)
+        return tuple(old)
+
+    def purge_forwarded(self, now: dt.datetime, retention_days: int, forwarded: int) -> tuple[str, ...]:
+        """With ``[fleet]`` (the back office exports): delete released packages the back office has
+        (``forward_seq`` ≤ ``forwarded``, the forwarder's watermark) released over ``retention_days`` ago."""
+        cutoff = now - dt.timedelta(days=retention_days)
+        with self._locked() as db:
+            db.execute("BEGIN IMMEDIATE")
+            rows = db.execute(
+                "SELECT package_id, released_at FROM applications WHERE status = ? AND forward_seq <= ?",
+                (str(PackageStatus.RELEASED), forwarded),
+            ).fetchall()
+            old = [package_id for package_id, released in rows if (_time(released) or now) <= cutoff]
+            _delete(db, old)
         return tuple(old)
 
     def close(self) -> None:

@@ -13,7 +13,9 @@ visit_ttl_hours = 10             # an unfinished visit is dropped after this
 channel = "kiosk"                # this terminal: "kiosk" (self-service) or "counter" (a staffed tablet)
 
 With ``[fleet]`` the back office exports applications to 申請管理 (docs/FLEET.md), so ``exports_here``
-is false and the terminal's ExportApplications is refused: an application reaches 申請管理 once.
+is false and the terminal's ExportApplications is refused: an application reaches 申請管理 once. The
+terminal then deletes (at start) the released applications the back office has once the retention period
+has passed since their release.
 """
 
 from __future__ import annotations
@@ -36,11 +38,15 @@ class FrontyardSettings:
     kpi_period: str
     visit_ttl: dt.timedelta
     channel: str = "kiosk"
-    exports_here: bool = True
+    fleet_terminal_id: str = ""  # with [fleet]: its terminal id (the back office exports)
+
+    @property
+    def exports_here(self) -> bool:
+        return not self.fleet_terminal_id
 
 
 def frontyard_settings(
-    options: FrontyardOptions, storage_dir: Path, *, fleet: bool = False
+    options: FrontyardOptions, storage_dir: Path, *, fleet_terminal_id: str = ""
 ) -> FrontyardSettings:
     outbox_dir = options.outbox_dir or storage_dir / "outbox"
     return FrontyardSettings(
@@ -53,5 +59,5 @@ def frontyard_settings(
         kpi_period=options.kpi_period,
         visit_ttl=dt.timedelta(hours=options.visit_ttl_hours),
         channel=options.channel,
-        exports_here=not fleet,
+        fleet_terminal_id=fleet_terminal_id,
     )

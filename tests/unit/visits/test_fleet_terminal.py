@@ -9,9 +9,11 @@ from pathlib import Path
 import pytest
 from kiosk.v1 import application_pb2, certificate_pb2
 
+from backoffice.records import Stream
 from daemon.camera.store import ReadingStore
 from daemon.errors import FailedPrecondition
 from daemon.fleet.sources import ApplicationSource
+from daemon.fleet.watermarks import FILE_NAME, Watermarks
 from daemon.options import FrontyardOptions
 from daemon.services.frontyard import FrontyardServiceRunner
 from daemon.sessions import ResidentSessions
@@ -25,7 +27,9 @@ from tests.unit.visits.test_certificate_flow import INFO, RecordingEvents, Recor
 
 def counter_tablet(tmp_path: Path, *, fleet: bool) -> tuple[FrontyardServiceRunner, ResidentSessions]:
     sessions = ResidentSessions(lambda event: None)
-    settings = frontyard_settings(FrontyardOptions(channel="counter"), tmp_path / "var", fleet=fleet)
+    terminal_id = "tablet-01" if fleet else ""
+    options = FrontyardOptions(channel="counter")
+    settings = frontyard_settings(options, tmp_path / "var", fleet_terminal_id=terminal_id)
     runner = FrontyardServiceRunner(
         settings,
         tmp_path / "var",
@@ -106,3 +110,33 @@ def test_a_release_after_a_purge_of_the_newest_released_rows_gets_a_new_forward_
     (record,) = source.read(0, 10).records
     assert record.seq == 3 and source.last_seq() == 3
     source.close()
+
+
+def test_with_fleet_a_forwarded_release_past_its_retention_is_purged_at_the_terminal(tmp_path: Path) -> None:
+    moment = dt.datetime(2026, 4, 1, 9, 0, tzinfo=dt.UTC)
+    outbox = PersistentOutbox(tmp_path / "outbox")
+    try:
+        released = []
+        for number in (1, 2, 3):
+            package = outbox.add(sample_form(), b"%PDF-1.7", f"20260401-SHIMIN-000{number}", moment)
+            released.append(outbox.release(package.package_id, "1234", moment).package_id)
+        later = moment + dt.timedelta(days=31)
+        assert outbox.purge_forwarded(moment + dt.timedelta(days=29), 30, forwarded=3) == ()  # in retention
+        assert outbox.purge_forwarded(later, 30, forwarded=2) == tuple(released[:2])  # the third not sent
+        assert [summary.package_id for summary in outbox.list()] == released[2:]
+    finally:
+        outbox.close()
+
+
+def test_the_front_yard_purge_reads_the_forwarder_watermark_of_its_terminal(tmp_path: Path) -> None:
+    moment = dt.datetime(2026, 4, 1, 9, 0, tzinfo=dt.UTC)
+    runner, _ = counter_tablet(tmp_path, fleet=True)
+    flows = runner.flows
+    for number in (1, 2):
+        package = flows.outbox.add(sample_form(), b"%PDF-1.7", f"20260401-SHIMIN-000{number}", moment)
+        flows.outbox.release(package.package_id, "1234", moment)
+    later = moment + dt.timedelta(days=31)
+    assert flows.purge(later) == 0  # nothing forwarded yet
+    Watermarks(tmp_path / "var" / FILE_NAME, "tablet-01").advance(Stream.APPLICATIONS, 1)
+    assert flows.purge(later) == 1 and len(flows.outbox.list()) == 1
+    flows.close()
