@@ -292,7 +292,7 @@ def walk_staff(kiosk: KioskStack, page: Page, audit: ScreenAudit) -> None:
 
 # The account page's own words (not the accounts' data): in English, none of them may be Japanese.
 ACCOUNT_WORDS = (
-    "#accounts-page :is(h1, h2, caption, th[scope=col], legend, label, button, option, figcaption,"
+    "#screen :is(h1, h2, caption, th[scope=col], legend, label, button, option, figcaption,"
     " .account-state, #totp-enrolment p > span)"
 )
 JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
@@ -302,6 +302,7 @@ def japanese_account_words(page: Page) -> list[str]:
     switch_language(page, "en")
     words: list[str] = page.locator(ACCOUNT_WORDS).evaluate_all("all => all.map((e) => e.innerText)")
     switch_language(page, "ja")
+    assert len(words) > 20, words
     return [word for word in words if JAPANESE.search(word)]
 
 

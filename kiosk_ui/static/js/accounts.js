@@ -34,7 +34,7 @@ function roleBoxes(prefix) {
     h("legend", { html: t("staff.accounts.roles") }),
     ...ROLES.map(([value], index) => {
       const id = `${prefix}-role-${index}`;
-      return h("label", { class: "choice", for: id }, h("input", { type: "checkbox", name: "roles", value, id }), " ", h("span", { html: roleLabel(value) }));
+      return h("label", { class: "box-choice", for: id }, h("input", { type: "checkbox", name: "roles", value, id }), " ", h("span", { html: roleLabel(value) }));
     }),
   );
 }
@@ -93,7 +93,7 @@ function addForm(submit) {
     field("account-name", "staff.accounts.add.name", h("input", { id: "account-name", autocomplete: "off" })),
     roleBoxes("account-add"),
     field("account-password", "staff.accounts.add.password", h("input", { id: "account-password", type: "password", autocomplete: "new-password" })),
-    h("p", { class: "field" }, h("label", { for: "account-totp" }, h("input", { type: "checkbox", id: "account-totp" }), " ", h("span", { html: t("staff.accounts.add.totp") }))),
+    h("p", {}, h("label", { class: "box-choice", for: "account-totp" }, h("input", { type: "checkbox", id: "account-totp" }), " ", h("span", { html: t("staff.accounts.add.totp") }))),
     h("button", { type: "submit", class: "button primary", id: "account-add-submit", html: t("staff.accounts.add.submit") }),
   );
   form.addEventListener("submit", (event) => {
@@ -167,11 +167,15 @@ export async function accounts(screen) {
       const columns = ["staff.accounts.col.number", "staff.accounts.col.name", "staff.accounts.col.roles", "staff.accounts.col.state", "staff.accounts.col.totp", "staff.col.action"];
       parts.push(
         h(
-          "table",
-          { id: "account-table" },
-          h("caption", { html: t("staff.accounts.caption") }),
-          h("thead", {}, h("tr", {}, ...columns.map((key) => h("th", { scope: "col", html: t(key) })))),
-          h("tbody", {}, ...view.accounts.map((account) => accountRow(account, act))),
+          "div",
+          { class: "account-table-wrap" },
+          h(
+            "table",
+            { id: "account-table" },
+            h("caption", { html: t("staff.accounts.caption") }),
+            h("thead", {}, h("tr", {}, ...columns.map((key) => h("th", { scope: "col", html: t(key) })))),
+            h("tbody", {}, ...view.accounts.map((account) => accountRow(account, act))),
+          ),
         ),
         addForm(add),
       );
