@@ -16,16 +16,15 @@ from playwright.sync_api import Page
 
 from daemon.audit.actions import STARTED
 from daemon.audit.log import AuditLog
-from daemon.staff.roles import StaffRole
 from tests.e2e.conftest import capture
 from tests.fixtures.daemon import RunningDaemon
 from tests.fixtures.kiosk import start_ui_server
 from tests.support.shared_daemon import start_shared_daemon
-from tests.support.staff import TEST_STAFF, StaffMember, add_account
+from tests.support.staff import TEST_MANAGER, TEST_STAFF, StaffMember, add_account
 
 pytestmark = pytest.mark.e2e
 
-MANAGER = StaffMember("M0001", "the manager's own password", frozenset({StaffRole.ADMIN}), "管理 一")
+MANAGER = TEST_MANAGER
 NEWCOMER = "N0007"
 FIRST_PASSWORD = "a first password for N0007"
 SECOND_PASSWORD = "a second password for N0007"

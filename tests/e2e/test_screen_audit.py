@@ -1,7 +1,8 @@
 """The screen audit (tests/e2e/audit.py) over every resident and staff screen: the certificate flow paid
 cashless, the life-event flow with a card member and a typed one (with its validation messages), the
 shell's screens (language chooser, call staff, error, wipe), the idle countdown, the counter tablet and the
-staff console (sign-in, every tab, an application in the outbox), all in ja, やさしい日本語 and en.
+staff console (sign-in, every tab, an application in the outbox, the 管理者's account page with a TOTP
+enrolment), all in ja, やさしい日本語 and en.
 
 One browser and one kiosk stack for the module; each screen is measured in place (three languages, three
 viewports), so the walk stays a single pass through each flow."""
@@ -9,15 +10,17 @@ viewports), so the walk stays a single pass through each flow."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterator
 
 import pytest
 from playwright.sync_api import Browser, Page
 
-from tests.e2e.audit import ScreenAudit, e2e_audit
+from tests.e2e.audit import ScreenAudit, e2e_audit, switch_language
 from tests.e2e.conftest import PERSONA, PIN, enter_pin, on_screen, open_resident
 from tests.fixtures.kiosk import KioskStack
 from tests.support.screen_audit import Overlay
+from tests.support.staff import TEST_MANAGER, add_account
 
 pytestmark = pytest.mark.e2e
 
@@ -287,6 +290,53 @@ def walk_staff(kiosk: KioskStack, page: Page, audit: ScreenAudit) -> None:
         audit.check(page, "staff-outbox-detail")
 
 
+# The account page's own words (not the accounts' data): in English, none of them may be Japanese.
+ACCOUNT_WORDS = (
+    "#screen :is(h1, h2, caption, th[scope=col], legend, label, button, option, figcaption,"
+    " .account-state, #totp-enrolment p > span)"
+)
+JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+
+
+def japanese_account_words(page: Page) -> list[str]:
+    switch_language(page, "en")
+    words: list[str] = page.locator(ACCOUNT_WORDS).evaluate_all("all => all.map((e) => e.innerText)")
+    switch_language(page, "ja")
+    assert len(words) > 20, words
+    return [word for word in words if JAPANESE.search(word)]
+
+
+def walk_accounts(kiosk: KioskStack, page: Page, audit: ScreenAudit) -> None:
+    """The 管理者's account page: the list with the add and reset forms, then a new account's TOTP
+    enrolment (its QR is shown once: it stays on screen through every language switch)."""
+    add_account(kiosk.directory / "storage", TEST_MANAGER)  # the daemon reads its accounts at each sign-in
+    page.goto(kiosk.staff_url)
+    page.wait_for_selector("dialog[open] #sign-in-form")
+    kiosk.sign_in(page, TEST_MANAGER)
+    page.wait_for_selector("body[data-ready='true']")
+    page.click("#tab-accounts")
+    page.wait_for_selector("#screen[data-screen='accounts'][data-loaded='true']")
+    page.click(f"[data-account='{TEST_MANAGER.staff_id}'] button.secondary")  # 再設定: the reset form
+    page.wait_for_selector("#account-reset")
+    page.fill("#account-name", "audit")  # typed, not sent: kept through the language switches
+    audit.check(page, "staff-accounts")
+    assert page.input_value("#account-name") == "audit"
+    assert not japanese_account_words(page)
+    page.fill("#account-staff-id", "A0042")
+    page.fill("#account-name", "監査 見本")
+    page.check("#account-add-role-0")
+    page.fill("#account-password", "a first password for A0042")
+    page.check("#account-totp")
+    page.click("#account-add-submit")
+    page.wait_for_selector("#totp-qr svg")
+    secret = page.inner_text("#totp-secret")
+    audit.check(page, "staff-accounts-totp")
+    assert page.inner_text("#totp-secret") == secret  # still the one enrolment, shown once
+    assert not japanese_account_words(page)
+    page.click("#totp-done")
+    page.wait_for_selector("#totp-enrolment", state="detached")
+
+
 def findings_of(audit: ScreenAudit, walk: Callable[[], None]) -> list[str]:
     """Walk; the findings this walk added."""
     before = len(audit.findings)
@@ -325,3 +375,8 @@ def test_staff_screens(kiosk: KioskStack, portrait: Page, audit: ScreenAudit) ->
     found = findings_of(audit, lambda: walk_staff(kiosk, portrait, audit))
     assert not found, "\n".join(found)
     assert len(audit.screens) >= 25, audit.screens
+
+
+def test_staff_account_screens(kiosk: KioskStack, portrait: Page, audit: ScreenAudit) -> None:
+    found = findings_of(audit, lambda: walk_accounts(kiosk, portrait, audit))
+    assert not found, "\n".join(found)

@@ -32,6 +32,8 @@ class StaffMember:
 TEST_STAFF = StaffMember(
     "T0001", "correct horse battery staple", frozenset({StaffRole.COUNTER, StaffRole.CASHIER})
 )
+# A 管理者 (the account page); tests add it to the storage themselves.
+TEST_MANAGER = StaffMember("M0001", "the manager's own password", frozenset({StaffRole.ADMIN}), "管理 一")
 
 
 def add_account(storage: Path, staff: StaffMember = TEST_STAFF) -> None:

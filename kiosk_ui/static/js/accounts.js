@@ -2,77 +2,101 @@
 // password (and TOTP). Every change goes to the daemon's StaffService as the signed-in 管理者, who checks
 // the role and writes the audit rows. A new TOTP secret is shown once, as a QR code for an authenticator
 // app (drawn by the UI server, /staff/api/qr) and as text; it is never stored in the browser.
+// Every word is a `staff.accounts.*` key of the language files; a language change draws the page again in
+// place, keeping what was typed, the last change's notice and a TOTP enrolment on screen.
 import { postJson, rpc } from "./api.js";
+import { plain, t } from "./i18n.js";
 import { signedInStaff } from "./staffauth.js";
-import { button, problem } from "./staffui.js";
+import { button, onLanguage, problem, restoreControls, typedControls } from "./staffui.js";
 import { h } from "./ui.js";
 
-const ROLES = ["窓口", "会計", "管理者"];
+// The daemon's role values (StaffRole) and their words, `staff.accounts.role.<word>`.
+const ROLES = [
+  ["窓口", "counter"],
+  ["会計", "cashier"],
+  ["管理者", "admin"],
+];
 export const MANAGER_ROLE = "管理者";
 
-function field(id, label, input) {
-  return h("p", { class: "field" }, h("label", { for: id }, label), " ", input);
+function roleLabel(value) {
+  const role = ROLES.find(([known]) => known === value);
+  return role ? t(`staff.accounts.role.${role[1]}`) : "—";
+}
+
+function field(id, key, input) {
+  return h("p", { class: "field" }, h("label", { for: id, html: t(key) }), " ", input);
 }
 
 function roleBoxes(prefix) {
   return h(
     "fieldset",
     { id: `${prefix}-roles` },
-    h("legend", {}, "役割 / Roles"),
-    ...ROLES.map((role, index) =>
-      h("label", { class: "choice" }, h("input", { type: "checkbox", name: "roles", value: role, id: `${prefix}-role-${index}` }), ` ${role}`),
-    ),
+    h("legend", { html: t("staff.accounts.roles") }),
+    ...ROLES.map(([value], index) => {
+      const id = `${prefix}-role-${index}`;
+      return h("label", { class: "box-choice", for: id }, h("input", { type: "checkbox", name: "roles", value, id }), " ", h("span", { html: roleLabel(value) }));
+    }),
   );
 }
 
-// The secret of a new enrolment: QR + text, with a button that hides it for good.
-async function enrolment(secret, status) {
+// A new TOTP secret: its QR (drawn once, when the secret comes back) and the key as text.
+async function enrolmentOf(secret) {
   if (!secret.totp_uri) return null;
-  const figure = h("figure", { class: "qr", id: "totp-qr" }, h("figcaption", {}, `${secret.account.staff_id}: 認証アプリで読み取ってください（一度だけ表示） / Scan with an authenticator app (shown once)`));
+  const enrolment = { staff_id: secret.account.staff_id, key: secret.totp_secret, svg: "", error: null };
   try {
-    const reply = await postJson("/staff/api/qr", { text: secret.totp_uri });
-    figure.prepend(h("div", { class: "qr-image", html: reply.svg }));
+    enrolment.svg = (await postJson("/staff/api/qr", { text: secret.totp_uri })).svg;
   } catch (error) {
-    status.replaceChildren(problem(error));
+    enrolment.error = error;
   }
-  const box = h("div", { id: "totp-enrolment" }, figure, h("p", {}, "キー / Key: ", h("code", { id: "totp-secret" }, secret.totp_secret)));
-  box.append(button("登録しました / Done", () => box.remove(), "primary", { id: "totp-done" }));
-  return box;
+  return enrolment;
+}
+
+function enrolmentBox(enrolment, done) {
+  const figure = h("figure", { class: "qr", id: "totp-qr" }, h("figcaption", { html: t("staff.accounts.enrol.caption", { id: enrolment.staff_id }) }));
+  if (enrolment.svg) figure.prepend(h("div", { class: "qr-image", html: enrolment.svg }));
+  return h(
+    "div",
+    { id: "totp-enrolment" },
+    enrolment.error ? problem(enrolment.error) : null,
+    figure,
+    h("p", {}, h("span", { html: t("staff.accounts.enrol.key") }), " ", h("code", { id: "totp-secret" }, enrolment.key)),
+    button(t("staff.accounts.enrol.done"), done, "primary", { id: "totp-done" }),
+  );
 }
 
 function accountRow(account, act) {
-  const state = account.disabled ? "停止中 / Disabled" : "有効 / Enabled";
+  const own = account.staff_id === signedInStaff()?.staff_id;
   return h(
     "tr",
     { "data-account": account.staff_id },
     h("th", { scope: "row" }, account.staff_id),
     h("td", {}, account.display_name),
-    h("td", {}, (account.roles || []).join("・")),
-    h("td", { class: "account-state" }, state),
-    h("td", {}, account.has_totp ? "✔" : "—"),
+    h("td", { html: (account.roles || []).map(roleLabel).join("・") || "—" }),
+    h("td", { class: "account-state", html: t(account.disabled ? "staff.accounts.disabled" : "staff.accounts.enabled") }),
+    h("td", { html: t(account.has_totp ? "staff.accounts.totp_on" : "staff.accounts.totp_off") }),
     h(
       "td",
       {},
-      account.disabled || account.staff_id === signedInStaff()?.staff_id ? "" : button("停止 / Disable", () => act("disable", account), "danger", { "aria-label": `停止 / Disable: ${account.staff_id}` }),
+      account.disabled || own ? "" : button(t("staff.accounts.disable"), () => act("disable", account), "danger", { "aria-label": plain("staff.accounts.disable_label", { id: account.staff_id }) }),
       " ",
-      button("再設定 / Reset", () => act("reset", account), "secondary", { "aria-label": `再設定 / Reset: ${account.staff_id}` }),
+      button(t("staff.accounts.reset"), () => act("reset", account), "secondary", { "aria-label": plain("staff.accounts.reset_label", { id: account.staff_id }) }),
     ),
   );
 }
 
-function addForm(onAdded, status) {
+function addForm(submit) {
   const form = h(
     "form",
     { id: "account-add" },
-    h("h2", {}, "職員を追加 / Add staff"),
-    field("account-staff-id", "職員番号 / Staff number", h("input", { id: "account-staff-id", autocomplete: "off" })),
-    field("account-name", "表示名 / Display name", h("input", { id: "account-name", autocomplete: "off" })),
+    h("h2", { html: t("staff.accounts.add.title") }),
+    field("account-staff-id", "staff.accounts.add.staff_id", h("input", { id: "account-staff-id", autocomplete: "off" })),
+    field("account-name", "staff.accounts.add.name", h("input", { id: "account-name", autocomplete: "off" })),
     roleBoxes("account-add"),
-    field("account-password", "初期パスワード（12文字以上） / Initial password (12+ characters)", h("input", { id: "account-password", type: "password", autocomplete: "new-password" })),
-    h("p", { class: "field" }, h("label", {}, h("input", { type: "checkbox", id: "account-totp" }), " 確認コード(TOTP)を使う / Require a TOTP code")),
-    h("button", { type: "submit", class: "button primary", id: "account-add-submit" }, "追加 / Add"),
+    field("account-password", "staff.accounts.add.password", h("input", { id: "account-password", type: "password", autocomplete: "new-password" })),
+    h("p", {}, h("label", { class: "box-choice", for: "account-totp" }, h("input", { type: "checkbox", id: "account-totp" }), " ", h("span", { html: t("staff.accounts.add.totp") }))),
+    h("button", { type: "submit", class: "button primary", id: "account-add-submit", html: t("staff.accounts.add.submit") }),
   );
-  form.addEventListener("submit", async (event) => {
+  form.addEventListener("submit", (event) => {
     event.preventDefault();
     const password = form.elements["account-password"];
     const request = {
@@ -82,84 +106,142 @@ function addForm(onAdded, status) {
       password: password.value,
       totp: form.elements["account-totp"].checked,
     };
-    password.value = "";
-    try {
-      onAdded(await rpc("StaffService", "AddAccount", request));
-      form.reset();
-    } catch (error) {
-      status.replaceChildren(problem(error));
-    }
+    password.value = ""; // cleared as it is sent
+    submit(request, form);
   });
   return form;
 }
 
-function resetForm(account, onReset, status) {
+function resetForm(staffId, submit) {
+  const option = (value, key) => h("option", { value, html: t(key) });
   const form = h(
     "form",
-    { id: "account-reset", "data-account": account.staff_id },
-    h("h2", {}, `パスワード再設定 / Reset: ${account.staff_id}`),
-    field("reset-password", "新しいパスワード（12文字以上） / New password (12+ characters)", h("input", { id: "reset-password", type: "password", autocomplete: "new-password" })),
+    { id: "account-reset", "data-account": staffId },
+    h("h2", { html: t("staff.accounts.reset.title", { id: staffId }) }),
+    field("reset-password", "staff.accounts.reset.password", h("input", { id: "reset-password", type: "password", autocomplete: "new-password" })),
     field(
       "reset-totp",
-      "確認コード / TOTP",
+      "staff.accounts.reset.totp",
       h(
         "select",
         { id: "reset-totp" },
-        h("option", { value: "TOTP_CHANGE_UNSPECIFIED" }, "変更しない / Keep"),
-        h("option", { value: "TOTP_CHANGE_NEW_SECRET" }, "新しく登録 / New secret"),
-        h("option", { value: "TOTP_CHANGE_REMOVE" }, "使わない / Remove"),
+        option("TOTP_CHANGE_UNSPECIFIED", "staff.accounts.totp.keep"),
+        option("TOTP_CHANGE_NEW_SECRET", "staff.accounts.totp.new"),
+        option("TOTP_CHANGE_REMOVE", "staff.accounts.totp.remove"),
       ),
     ),
-    h("button", { type: "submit", class: "button primary", id: "account-reset-submit" }, "再設定 / Reset"),
+    h("button", { type: "submit", class: "button primary", id: "account-reset-submit", html: t("staff.accounts.reset.submit") }),
   );
-  form.addEventListener("submit", async (event) => {
+  form.addEventListener("submit", (event) => {
     event.preventDefault();
     const password = form.elements["reset-password"];
-    const request = { staff_id: account.staff_id, password: password.value, totp: form.elements["reset-totp"].value };
+    const request = { staff_id: staffId, password: password.value, totp: form.elements["reset-totp"].value };
     password.value = "";
-    try {
-      onReset(await rpc("StaffService", "ResetAccount", request));
-    } catch (error) {
-      status.replaceChildren(problem(error));
-    }
+    submit(request);
   });
   return form;
 }
 
-export async function accounts(screen, notice = null) {
-  const status = h("div", { id: "accounts-status", "aria-live": "polite" });
-  const again = (next) => accounts(screen, next);
-  const changed = async (secret, words) => again(h("div", {}, h("p", { class: "ok-text", id: "accounts-done" }, words), await enrolment(secret, status)));
-  screen.replaceChildren(h("h1", {}, "職員アカウント / Staff accounts"), status);
-  if (notice) screen.append(notice);
-  let reply;
-  try {
-    reply = await rpc("StaffService", "ListAccounts", {});
-  } catch (error) {
-    return screen.append(problem(error));
-  }
+export async function accounts(screen) {
+  // What the page shows besides the list, kept so that a language change draws it again.
+  const view = {
+    accounts: [],
+    listError: null,
+    error: null, // the last refused change
+    notice: null, // [key, staff id] of the last change done
+    enrolment: null, // a new TOTP secret, until 「登録しました」
+    resetting: null, // the staff id whose reset form is open
+  };
+  const page = h("div", { id: "accounts-page" });
+  screen.replaceChildren(page);
+
+  const controlId = (control) => control.id;
+  const draw = () => {
+    const typed = typedControls(page, controlId);
+    const status = h("div", { id: "accounts-status", "aria-live": "polite" }, view.error ? problem(view.error) : null);
+    const parts = [h("h1", { html: t("staff.accounts.title") }), status];
+    if (view.notice) parts.push(h("p", { class: "ok-text", id: "accounts-done", html: t(view.notice[0], { id: view.notice[1] }) }));
+    if (view.enrolment) parts.push(enrolmentBox(view.enrolment, forgetEnrolment));
+    if (view.listError) parts.push(problem(view.listError));
+    else {
+      const columns = ["staff.accounts.col.number", "staff.accounts.col.name", "staff.accounts.col.roles", "staff.accounts.col.state", "staff.accounts.col.totp", "staff.col.action"];
+      parts.push(
+        h(
+          "div",
+          { class: "account-table-wrap" },
+          h(
+            "table",
+            { id: "account-table" },
+            h("caption", { html: t("staff.accounts.caption") }),
+            h("thead", {}, h("tr", {}, ...columns.map((key) => h("th", { scope: "col", html: t(key) })))),
+            h("tbody", {}, ...view.accounts.map((account) => accountRow(account, act))),
+          ),
+        ),
+        addForm(add),
+      );
+      if (view.resetting) parts.push(resetForm(view.resetting, reset));
+    }
+    page.replaceChildren(...parts);
+    restoreControls(page, typed, controlId);
+  };
+  const load = async () => {
+    try {
+      view.accounts = (await rpc("StaffService", "ListAccounts", {})).accounts || [];
+      view.listError = null;
+    } catch (error) {
+      view.listError = error;
+    }
+  };
+  // After a change: the list again, the notice, and a new TOTP secret to enrol.
+  const changed = async (notice, secret = null) => {
+    view.error = null;
+    view.notice = notice;
+    view.enrolment = secret ? await enrolmentOf(secret) : null;
+    await load();
+    draw();
+  };
+  const refused = (error) => {
+    view.error = error;
+    draw();
+  };
+  const forgetEnrolment = () => {
+    view.enrolment = null;
+    draw();
+  };
+  const add = async (request, form) => {
+    try {
+      const secret = await rpc("StaffService", "AddAccount", request);
+      form.reset();
+      await changed(["staff.accounts.done.added", secret.account.staff_id], secret);
+    } catch (error) {
+      refused(error);
+    }
+  };
+  const reset = async (request) => {
+    try {
+      const secret = await rpc("StaffService", "ResetAccount", request);
+      view.resetting = null;
+      await changed(["staff.accounts.done.reset", request.staff_id], secret);
+    } catch (error) {
+      refused(error);
+    }
+  };
   const act = async (what, account) => {
     if (what === "reset") {
-      screen.querySelector("#account-reset")?.remove();
-      screen.append(resetForm(account, (secret) => changed(secret, `✔ ${account.staff_id}: 再設定しました / Reset`), status));
-      screen.querySelector("#reset-password").focus();
+      view.resetting = account.staff_id;
+      draw();
+      page.querySelector("#reset-password").focus();
       return;
     }
     try {
       await rpc("StaffService", "DisableAccount", { staff_id: account.staff_id });
-      await again(h("p", { class: "ok-text", id: "accounts-done" }, `✔ ${account.staff_id}: 停止しました / Disabled`));
+      await changed(["staff.accounts.done.disabled", account.staff_id]);
     } catch (error) {
-      status.replaceChildren(problem(error));
+      refused(error);
     }
   };
-  screen.append(
-    h(
-      "table",
-      { id: "account-table" },
-      h("caption", {}, "職員一覧 / Staff"),
-      h("thead", {}, h("tr", {}, ...["職員番号 / Number", "表示名 / Name", "役割 / Roles", "状態 / State", "TOTP", "操作 / Action"].map((c) => h("th", { scope: "col" }, c)))),
-      h("tbody", {}, ...reply.accounts.map((account) => accountRow(account, act))),
-    ),
-    addForm((secret) => changed(secret, `✔ ${secret.account.staff_id}: 追加しました / Added`), status),
-  );
+
+  await load();
+  draw();
+  const forget = onLanguage(() => (page.isConnected ? draw() : forget()));
 }

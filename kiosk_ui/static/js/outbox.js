@@ -3,7 +3,7 @@
 // by the signed-in person (issue 17); values are sent only in the POST body, never in a URL.
 import { rpc } from "./api.js";
 import { escapeHtml, has, t, tHtml } from "./i18n.js";
-import { button, onLanguage, problem } from "./staffui.js";
+import { button, onLanguage, problem, restoreControls, typedControls } from "./staffui.js";
 import { fieldLabel } from "./stafflabels.js";
 import { requireStaff, signedInStaff } from "./staffauth.js";
 import { h } from "./ui.js";
@@ -144,7 +144,16 @@ export function changes(form) {
   return [...corrections.values()];
 }
 
-async function detail(screen, name, notice = "") {
+// A control of the application form by its field: the value (`value:<key>`) or the furigana of a name.
+function controlKey(control) {
+  if (control.dataset.key) return `value:${control.dataset.key}`;
+  return control.dataset.furiganaOf ? `furigana:${control.dataset.furiganaOf}` : "";
+}
+
+const edited = (control) => (control.type === "checkbox" ? String(control.checked) : control.value) !== control.dataset.original;
+
+// `typed`: edits not saved yet (a language change draws the application again and puts them back).
+async function detail(screen, name, notice = "", typed = new Map()) {
   let application;
   try {
     application = await rpc("ApplicationService", "GetApplication", { name });
@@ -186,9 +195,10 @@ async function detail(screen, name, notice = "") {
     ),
   ];
   screen.replaceChildren(...parts.filter(Boolean));
-  // A language change draws this application again (unsaved edits are dropped, as on the tab's own redraw).
+  restoreControls(form, typed, controlKey);
+  // A language change draws this application again, with the edits not saved yet.
   const forget = onLanguage(() => {
     forget();
-    if (screen.dataset.screen === "outbox-detail") detail(screen, name);
+    if (form.isConnected) detail(screen, name, "", typedControls(form, controlKey, edited));
   });
 }

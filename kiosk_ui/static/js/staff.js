@@ -29,6 +29,8 @@ const TABS = [
   ["accounts", "StaffService", () => accounts(screen)],
 ];
 let current = null; // [id, open] of the tab shown: drawn again after a language change
+// Screens that draw themselves again after a language change, keeping what staff typed on them.
+const DRAWS_ITSELF = new Set(["outbox-detail", "accounts"]);
 
 // Whether the signed-in person may see a tab (the daemon checks every call again).
 function mayOpen(id) {
@@ -430,7 +432,9 @@ async function start() {
   top.append(languageSwitch());
   onLanguage(() => {
     top.querySelector(".brand").innerHTML = t("staff.brand");
-    if (current && config && screen.dataset.screen !== "outbox-detail") go(...current); // a detail draws itself
+    if (!current || !config) return;
+    tabs(current[0]);
+    if (!DRAWS_ITSELF.has(screen.dataset.screen)) go(...current);
   });
   await requireStaff();
   config = await getJson("/api/config");

@@ -56,3 +56,24 @@ export function languageSwitch() {
   onLanguage(draw);
   return nav;
 }
+
+// What staff typed into the controls under `root`, to put back once it is drawn again (a language change
+// redraws a screen): each control's value or tick by `keyOf(control)` (no key: not kept), only where
+// `keep(control)` says so.
+export function typedControls(root, keyOf, keep = () => true) {
+  const typed = new Map();
+  for (const control of root.querySelectorAll("input, select, textarea")) {
+    const key = keyOf(control);
+    if (key && keep(control)) typed.set(key, control.type === "checkbox" ? control.checked : control.value);
+  }
+  return typed;
+}
+
+export function restoreControls(root, typed, keyOf) {
+  for (const control of root.querySelectorAll("input, select, textarea")) {
+    const key = keyOf(control);
+    if (!key || !typed.has(key)) continue;
+    if (control.type === "checkbox") control.checked = typed.get(key);
+    else control.value = typed.get(key);
+  }
+}

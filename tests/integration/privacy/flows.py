@@ -28,7 +28,7 @@ from kiosk.v1 import (
 from simulators.licence_card.personas import LicencePersona
 from simulators.personas import Persona
 from tests.support import fault_steps as steps
-from tests.support.frontyard import FrontyardStub
+from tests.support.frontyard import FrontyardStub, answer_everything
 from tests.support.waiting import read_until
 
 from .conftest import PrivacyBench
@@ -121,26 +121,6 @@ def card_holder_flow(bench: PrivacyBench, member: Persona) -> None:
     paid = sale(bench, request.order_id, request.copies, request.fee_per_copy.yen)
     assert paid.state == payment_pb2.PAYMENT_STATE_APPROVED, payment_pb2.PaymentState.Name(paid.state)
     remove(bench)
-
-
-def answer_everything(stub: FrontyardStub, visit: str) -> None:
-    pending = stub.ListPendingQuestions(visit_pb2.ListPendingQuestionsRequest(visit=visit)).questions
-    for _ in range(200):
-        if not pending:
-            return
-        question = pending[0]
-        value: dict[str, Any] = {"bool_value": False}
-        if question.kind == visit_pb2.ANSWER_KIND_COUNT:
-            value = {"count_value": 0}
-        elif question.kind == visit_pb2.ANSWER_KIND_CHOICE:
-            value = {"choice_value": question.choices[0]}
-        elif question.kind in (visit_pb2.ANSWER_KIND_MEMBERS, visit_pb2.ANSWER_KIND_MULTI_CHOICE):
-            value = {"values_value": visit_pb2.AnswerValues()}  # none of them
-        request = visit_pb2.AnswerQuestionRequest(
-            visit=visit, question_id=question.question_id, person_id=question.person_id, **value
-        )
-        pending = stub.AnswerQuestion(request).questions
-    raise AssertionError("the questionnaire does not converge")
 
 
 def tennyu_visit(
