@@ -114,8 +114,9 @@ def simulator_routes(address: str, prefix: str) -> list[BaseRoute]:
             listed = await stub().ListSimulators(control_pb2.ListSimulatorsRequest(), timeout=10)
             result: list[dict[str, Any]] = []
             for simulator in listed.simulators:
+                running = simulator.state == control_pb2.SIMULATOR_STATE_RUNNING
                 state: dict[str, Any] = {}
-                if simulator.running:
+                if running:
                     reply = await stub().GetSimulatorState(
                         control_pb2.GetSimulatorStateRequest(name=simulator.name), timeout=10
                     )
@@ -123,7 +124,7 @@ def simulator_routes(address: str, prefix: str) -> list[BaseRoute]:
                 result.append(
                     {
                         "name": simulator.name,
-                        "running": simulator.running,
+                        "running": running,
                         "state": _summary(state),
                         "personas": _personas(state),
                     }

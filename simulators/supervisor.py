@@ -67,6 +67,10 @@ class RunningSimulator:
     def running(self) -> bool:
         return self.process.poll() is None
 
+    @property
+    def state(self) -> control_pb2.SimulatorState:
+        return control_pb2.SIMULATOR_STATE_RUNNING if self.running else control_pb2.SIMULATOR_STATE_EXITED
+
 
 def available(spec: SimulatorSpec) -> bool:
     try:
@@ -154,7 +158,7 @@ class ControlService(control_pb2_grpc.ControlServicer):
         return control_pb2.ListSimulatorsResponse(
             simulators=[
                 control_pb2.Simulator(
-                    name=f"simulators/{name}", endpoint=sim.endpoint, control=sim.control, running=sim.running
+                    name=f"simulators/{name}", endpoint=sim.endpoint, control=sim.control, state=sim.state
                 )
                 for name, sim in self.simulators.items()
             ]

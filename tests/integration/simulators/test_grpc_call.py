@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import json
 import subprocess
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
+import grpc
+import psutil
 import pytest
+from simctl.v1 import control_pb2, control_pb2_grpc
 
 from tests.fixtures.daemon import RunningDaemon
-from tests.support.processes import PYTHON, REPO_ROOT, RunningProcess
+from tests.support.processes import PYTHON, REPO_ROOT, RunningProcess, start_with_ready_line
+from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.integration
 
@@ -31,6 +36,41 @@ def test_lists_the_simulators_services_by_reflection(supervisor: RunningProcess)
     assert "simulators.v1.Control" in listed.stdout.split()
     methods = frontyard_sim_call(str(supervisor.ready["control"]), "list", "simulators.v1.Control")
     assert "simulators.v1.Control/Invoke" in methods.stdout.split(), methods.stderr
+
+
+def test_lists_each_simulator_with_its_state(supervisor: RunningProcess) -> None:
+    listed = frontyard_sim_call(str(supervisor.ready["control"]), "simulators.v1.Control/ListSimulators")
+    assert listed.returncode == 0, listed.stderr
+    states = {sim["name"]: sim["state"] for sim in json.loads(listed.stdout)["simulators"]}
+    started = supervisor.ready["simulators"]
+    assert states == {f"simulators/{name}": "SIMULATOR_STATE_RUNNING" for name in started}
+
+
+@pytest.fixture
+def one_printer(tmp_path: Path) -> Iterator[RunningProcess]:
+    """``frontyard-sim`` with the receipt printer alone: a test of its own may end the simulator."""
+    args = [PYTHON, "-m", "simulators.supervisor", "--only", "escpos_printer", "--state-dir",
+            str(tmp_path / "state"), "--control", "127.0.0.1:0"]  # fmt: skip
+    process = start_with_ready_line(args, tmp_path / "supervisor.log", timeout=60)
+    try:
+        yield process
+    finally:
+        process.stop()
+
+
+def test_a_simulator_that_ended_is_listed_as_exited(one_printer: RunningProcess) -> None:
+    (printer,) = psutil.Process(one_printer.process.pid).children()
+    printer.kill()  # a crash: frontyard-sim does not restart it
+    with grpc.insecure_channel(str(one_printer.ready["control"])) as channel:
+        control = control_pb2_grpc.ControlStub(channel)
+
+        def listed_state() -> control_pb2.SimulatorState:
+            return control.ListSimulators(control_pb2.ListSimulatorsRequest(), timeout=10).simulators[0].state
+
+        wait_until(lambda: listed_state() == control_pb2.SIMULATOR_STATE_EXITED, what="the printer EXITED")
+        with pytest.raises(grpc.RpcError) as refused:
+            control.GetSimulatorState(control_pb2.GetSimulatorStateRequest(name="simulators/escpos_printer"))
+    assert refused.value.code() == grpc.StatusCode.UNAVAILABLE
 
 
 def test_invokes_a_simulator_action(supervisor: RunningProcess) -> None:
