@@ -34,6 +34,7 @@ from prometheus_client import CollectorRegistry, Counter, Gauge, disable_created
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
+from .device_state import short_name
 from .fleet.forwarder import FleetStatus
 from .options import MetricsOptions, Options
 from .ports import DeviceStates, EventFeed
@@ -90,7 +91,7 @@ class _ScrapeTimeCollector(Collector):
                 State.DEVICE_STATE_OFFLINE,
             ):
                 states.add_metric(
-                    [name, State.Name(value).removeprefix("DEVICE_STATE_").lower()],
+                    [name, short_name(value).lower()],
                     1.0 if current == value else 0.0,
                 )
         yield states

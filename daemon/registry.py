@@ -23,6 +23,7 @@ from kiosk.v1 import events_pb2
 from drivers.base import Device, DeviceBusy, DeviceError, DeviceHealth, DeviceKind, DeviceUnavailable
 
 from .config import DeviceSlotConfig
+from .device_state import short_name
 from .drivers_catalog import load_driver
 from .events import EventLog
 
@@ -30,11 +31,6 @@ _LOGGER = logging.getLogger(__name__)
 
 T = TypeVar("T")
 State = events_pb2.DeviceState
-
-
-def _state_name(state: int) -> str:
-    """The short name the logs have always used: "IDLE" for DEVICE_STATE_IDLE."""
-    return State.Name(state).removeprefix("DEVICE_STATE_")
 
 
 BACKOFF_INITIAL_S = 0.5
@@ -82,7 +78,7 @@ class DeviceSlot:
         self.state_time = dt.datetime.now(dt.UTC)
         _LOGGER.info(
             "device state changed",
-            extra={"device": self.name, "state": _state_name(state), "previous": _state_name(previous)},
+            extra={"device": self.name, "state": short_name(state), "previous": short_name(previous)},
         )
         self._events.publish(
             events_pb2.Event(

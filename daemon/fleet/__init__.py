@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from kiosk.v1 import events_pb2
-
 from ..config import Config
+from ..device_state import short_name
 from ..ports import EventPublisher
 from ..registry import DeviceRegistry
 from ..storage_files import outbox_path
@@ -27,8 +26,7 @@ def device_summary(registry: DeviceRegistry) -> dict[str, Any]:
     summary: dict[str, Any] = {}
     for slot_name, slot in list(registry.slots.items()):
         fault = slot.last_error.reason if slot.last_error is not None else ""
-        state = events_pb2.DeviceState.Name(slot.state).removeprefix("DEVICE_STATE_")  # "IDLE", as stored
-        summary[slot_name] = {"kind": str(slot.kind), "state": state, "fault": fault}
+        summary[slot_name] = {"kind": str(slot.kind), "state": short_name(slot.state), "fault": fault}
     return summary
 
 

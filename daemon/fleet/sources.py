@@ -31,6 +31,7 @@ from kiosk.v1 import events_pb2
 from backoffice import records
 from backoffice.records import Stream, StreamRecord
 
+from ..device_state import short_name
 from ..visits.kpi_store import visit_from_json
 
 
@@ -293,7 +294,7 @@ class DeviceEventSource(Source):
             recorded_time=moment,
             slot=slot,
             device_kind=self.kinds.get(slot, slot),
-            state=_short_state(change.state),
+            state=short_name(change.state),  # "ERROR", as the central database has always stored
             fault=change.reason or ",".join(change.status_reasons),
             event_time=moment,
         )
@@ -349,8 +350,3 @@ def close_all(sources: Iterable[Source]) -> None:
     for source in sources:
         with contextlib.suppress(sqlite3.Error):
             source.close()
-
-
-def _short_state(state: int) -> str:
-    """The central database's device state: "ERROR" for DEVICE_STATE_ERROR, as it has always been stored."""
-    return events_pb2.DeviceState.Name(state).removeprefix("DEVICE_STATE_")
