@@ -37,7 +37,6 @@ import psycopg
 from kiosk.v1 import events_pb2
 
 from backoffice import records
-from backoffice.records import Stream
 from backoffice.terminals import RoleError, read_password_file
 
 from ..options import FleetOptions
@@ -281,7 +280,3 @@ class FleetForwarder:
             reason=reason if error else "",
         )
         self.events.publish(events_pb2.Event(device=FLEET_DEVICE, state_changed=change))
-
-
-def stream_names() -> tuple[str, ...]:
-    return tuple(stream.value for stream in Stream)

@@ -1,4 +1,4 @@
-"""JPKI-AP (公的個人認証AP): token check, 利用者証明用 certificate parsing and signature verification.
+"""JPKI-AP (公的個人認証AP): 利用者証明用 certificate parsing and signature verification.
 
 Pure, no I/O. The card signs a PKCS#1 v1.5 ``DigestInfo`` with ``80 2A 00 80`` after the auth PIN
 (EF 0018) is verified and the key EF 0017 selected; :func:`verify_signature` checks the result against the
@@ -25,8 +25,6 @@ EF_AUTH_CA_CERT = 0x000B
 EF_AUTH_KEY = 0x0017
 EF_AUTH_PIN = 0x0018
 EF_SIGN_PIN = 0x001B
-TOKEN_LENGTH = 32
-MY_NUMBER_CARD_TOKEN = "JPKIAPICCTOKEN2"  # noqa: S105 - a token label, not a password
 SHA256_DIGEST_INFO_PREFIX = bytes.fromhex("3031300D060960864801650304020105000420")
 
 
@@ -51,11 +49,6 @@ class AuthResult:
     serial: int
     signature: bytes
     signature_valid: bool
-
-
-def parse_token(data: bytes) -> str:
-    """The token label of EF 0006 (space/NUL padded ASCII)."""
-    return data[:TOKEN_LENGTH].decode("ascii", errors="replace").rstrip(" \x00")
 
 
 def digest_info_sha256(message: bytes) -> bytes:
