@@ -71,3 +71,15 @@ def test_nothing_refers_outside_the_repository() -> None:
         str(path.relative_to(ROOT)) for path in sources() if outside.search(path.read_text(errors="replace"))
     ]
     assert found == []
+
+
+def test_citations_outside_docs_name_the_docs_folder() -> None:
+    """Code, protos and the top-level docs cite ``docs/DESIGN.md principle N``, never the bare file name."""
+    bare = re.compile(r"(?<!docs/)\b(?:DESIGN|STYLE)(?:\.md)? (?:principle|habit)s? \d")
+    cited_bare = [
+        str(path.relative_to(ROOT))
+        for path in sources()
+        if path.parent != ROOT / "docs" and bare.search(path.read_text(encoding="utf-8", errors="replace"))
+    ]
+    assert any(path.suffix == ".proto" for path in sources())  # the walk reads the protos too
+    assert cited_bare == []
