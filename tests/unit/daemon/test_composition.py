@@ -15,6 +15,7 @@ from daemon.config import load_config
 from daemon.payments import OpState, PaymentJournal, PaymentState, SaleOrder
 from daemon.server import create_server
 from daemon.services.payment import PaymentRunner
+from simulators.daemon_toml import DaemonToml, Device, Endpoint
 
 
 def unused_port() -> int:
@@ -24,14 +25,13 @@ def unused_port() -> int:
 
 
 def write_config(directory: Path) -> Path:
-    path = directory / "daemon.toml"
-    path.write_text(
-        '[daemon]\nstorage_dir = "state"\n\n[[endpoints]]\nunix = "kiosk.sock"\n\n'
-        f'[devices.receipt]\ndriver = "escpos"\nuri = "tcp://127.0.0.1:{unused_port()}"\n\n'
-        "[options.payment]\nslip_timeout_s = 1\n",
-        encoding="utf-8",
-    )
-    return path
+    return DaemonToml(
+        storage_dir="state",
+        endpoints=[Endpoint("kiosk.sock")],
+        devices=[Device("receipt", "escpos", f"tcp://127.0.0.1:{unused_port()}")],
+        options={"payment": {"slip_timeout_s": 1}},
+        simulator_mode=False,
+    ).write(directory / "daemon.toml")
 
 
 def owe_a_slip(storage: Path) -> None:
