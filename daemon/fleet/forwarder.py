@@ -37,6 +37,7 @@ import psycopg
 from kiosk.v1 import events_pb2
 
 from backoffice import records
+from backoffice.records import Stream
 from backoffice.terminals import RoleError, read_password_file
 
 from ..options import FleetOptions
