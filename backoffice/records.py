@@ -24,8 +24,6 @@ import enum
 from dataclasses import dataclass, field
 from typing import Any
 
-from psycopg.types.json import Jsonb
-
 SCHEMA = "frontyard"
 
 
@@ -198,9 +196,16 @@ def insert_sql(stream: Stream) -> str:
     return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders}) ON CONFLICT (terminal_id, seq) DO NOTHING"  # noqa: E501, S608
 
 
+def _jsonb(value: Any) -> Any:
+    """``value`` as jsonb (psycopg is imported here: a daemon without ``[fleet]`` never loads it)."""
+    from psycopg.types.json import Jsonb
+
+    return Jsonb(value)
+
+
 def _sql_value(name: str, value: Any) -> Any:
     if name in _JSON_FIELDS and value is not None:
-        return Jsonb(value)
+        return _jsonb(value)
     if isinstance(value, tuple):
         return list(value)
     return value
@@ -236,7 +241,7 @@ def heartbeat_values(heartbeat: TerminalHeartbeat) -> tuple[Any, ...]:
         heartbeat.office,
         heartbeat.last_seen_time,
         heartbeat.backlog_rows,
-        Jsonb(heartbeat.devices),
+        _jsonb(heartbeat.devices),
     )
 
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import psycopg
-from psycopg import sql
+if TYPE_CHECKING:
+    import psycopg  # the commands below import it: a daemon reading only a password file never loads it
 
 TERMINAL_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 ROLE_NAME = re.compile(r"^[a-z_][a-z0-9_-]{0,62}$")
@@ -51,6 +52,8 @@ def read_password_file(path: Path) -> str:
 def _create_login(
     connection: psycopg.Connection[tuple[object, ...]], role: str, group: str, password: str
 ) -> None:
+    from psycopg import sql
+
     exists = connection.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,)).fetchone()
     verb = "ALTER" if exists else "CREATE"
     connection.execute(
@@ -63,6 +66,8 @@ def _create_login(
 
 def add_terminal(dsn: str, terminal_id: str, office: str, password: str) -> str:
     """Create (or re-key) the login role of ``terminal_id``; its role name."""
+    import psycopg
+
     role = terminal_role(terminal_id)
     with psycopg.connect(dsn) as connection:
         _create_login(connection, role, "frontyard_terminal", password)
@@ -83,6 +88,8 @@ def add_backoffice_login(dsn: str, role: str, password: str) -> str:
     """Create (or re-key) a login role of the back-office console (reads everything, updates applications)."""
     if not ROLE_NAME.match(role):
         raise RoleError("ロール名が不正です / role name: expected lowercase letters, digits, '_' and '-'")
+    import psycopg
+
     with psycopg.connect(dsn) as connection:
         _create_login(connection, role, "frontyard_backoffice", password)
     return role

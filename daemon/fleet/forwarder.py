@@ -31,9 +31,8 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import psycopg
 from kiosk.v1 import events_pb2
 
 from backoffice import records
@@ -43,6 +42,9 @@ from backoffice.terminals import RoleError, read_password_file
 from ..options import FleetOptions
 from ..ports import EventPublisher
 from .sources import Source, close_all
+
+if TYPE_CHECKING:
+    import psycopg  # imported when forwarding starts: a daemon without [fleet] never loads it (~11 MB)
 from .watermarks import Watermarks
 
 _LOGGER = logging.getLogger(__name__)
@@ -117,6 +119,8 @@ class FleetForwarder:
     # --- the loop ------------------------------------------------------------------------------------
 
     def _run(self) -> None:
+        import psycopg
+
         retry_s = 0.0
         while not self._stop.is_set():
             try:
@@ -215,6 +219,8 @@ class FleetForwarder:
     # --- connection ----------------------------------------------------------------------------------
 
     def _connect(self) -> psycopg.Connection[tuple[Any, ...]]:
+        import psycopg
+
         if self._connection is not None and not self._connection.closed:
             return self._connection
         password = (
@@ -238,6 +244,8 @@ class FleetForwarder:
 
     def _disconnect(self) -> None:
         if self._connection is not None:
+            import psycopg
+
             with contextlib.suppress(psycopg.Error):
                 self._connection.close()
             self._connection = None
